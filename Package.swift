@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Modules follow the data's path: git history → attribution → store → reports,
+// orchestrated by CensusKit, which both executables share.
+let package = Package(
+    name: "CommitCensus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "census", targets: ["census"]),
+        .executable(name: "censusd", targets: ["censusd"]),
+        .library(name: "CensusKit", targets: ["CensusKit"]),
+        .plugin(name: "CensusPlugin", targets: ["CensusPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "GitHistory",
+            dependencies: ["CLibGit2"]
+        ),
+        .target(
+            name: "Attribution",
+            resources: [.copy("Catalogue/signatures.json")]
+        ),
+        .target(
+            name: "CensusStore",
+            dependencies: [
+                "Attribution",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Reports",
+            dependencies: ["CensusStore"]
+        ),
+        .target(
+            name: "CensusKit",
+            dependencies: [
+                "GitHistory", "Attribution", "CensusStore", "Reports",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "census",
+            dependencies: [
+                "CensusKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "censusd",
+            dependencies: [
+                "CensusKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .plugin(
+            name: "CensusPlugin",
+            capability: .command(
+                intent: .custom(verb: "census", description: "Scan this package's git history and print the AI share of its commits"),
+                permissions: []
+            ),
+            dependencies: ["census"]
+        ),
+        .testTarget(
+            name: "CensusTests",
+            dependencies: ["GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

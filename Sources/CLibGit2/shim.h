@@ -1,0 +1,27 @@
+#ifndef CENSUS_CLIBGIT2_SHIM_H
+#define CENSUS_CLIBGIT2_SHIM_H
+
+#include <git2.h>
+
+// git_libgit2_opts is variadic, which Swift cannot call; these wrappers expose
+// the few options CommitCensus sets, each with a fixed signature.
+
+// Repositories on a shared machine often belong to other users; a collector that
+// only reads history must not refuse them (libgit2 >= 1.5 checks ownership).
+static inline int census_git_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
+// The object cache pays off when the same objects are read again (tree diffs for
+// line stats); a pure commit walk reads each commit once.
+static inline int census_git_enable_caching(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}
+
+// Skipping hash verification of objects read from the ODB is safe for a reader
+// and saves one SHA-1 per object.
+static inline int census_git_enable_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
+#endif

@@ -1,0 +1,134 @@
+import CLibGit2
+
+extension Repository {
+    /// Calls `body` for every commit reachable from `tips` and not from `hidden`,
+    /// each once, newest first as far as the graph allows.
+    ///
+    /// `body` may stop the walk early by returning false.
+    public func walk(
+        from tips: [ObjectID],
+        hiding hidden: [ObjectID] = [],
+        _ body: (Commit) throws -> Bool
+    ) throws {
+        if !shallowBoundary.isEmpty {
+            return try walkShallow(from: tips, hiding: hidden, body)
+        }
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, handle), path: requestedPath)
+        defer { git_revwalk_free(walker) }
+        git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue)
+        for tip in tips {
+            var oid = tip.gitOID
+            try check(git_revwalk_push(walker, &oid), path: requestedPath, context: "cannot walk from \(tip.hex)")
+        }
+        for hide in hidden {
+            var oid = hide.gitOID
+            // A hidden tip that no longer exists (history rewritten, objects pruned)
+            // hides nothing; the caller's bookkeeping sorts out the rest.
+            _ = git_revwalk_hide(walker, &oid)
+        }
+        var oid = git_oid()
+        while true {
+            let code = git_revwalk_next(&oid, walker)
+            if code == GIT_ITEROVER.rawValue { break }
+            try check(code, path: requestedPath, context: "history walk failed")
+            let commit = try readCommit(oid)
+            if try !body(commit) { break }
+        }
+    }
+
+    /// The walk for shallow clones: follows parents by hand and stops at the
+    /// shallow boundary, whose parents are not in the object database.
+    private func walkShallow(from tips: [ObjectID], hiding hidden: [ObjectID], _ body: (Commit) throws -> Bool) throws {
+        var excluded = Set<ObjectID>()
+        if !hidden.isEmpty {
+            try traverse(from: hidden.filter(containsCommit)) { commit in
+                excluded.insert(commit.id)
+                return true
+            }
+        }
+        try traverse(from: tips, skipping: excluded, body)
+    }
+
+    private func traverse(from tips: [ObjectID], skipping excluded: Set<ObjectID> = [], _ body: (Commit) throws -> Bool) throws {
+        var seen = excluded
+        var pending = tips.filter { !excluded.contains($0) }
+        while let id = pending.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            var commit = try readCommit(id.gitOID)
+            if shallowBoundary.contains(id) { commit.parents = [] }
+            if try !body(commit) { return }
+            for parent in commit.parents.reversed() where !seen.contains(parent) { pending.append(parent) }
+        }
+    }
+
+    /// Lists the ids reachable from `tips` without reading messages or signatures.
+    public func reachableIDs(from tips: [ObjectID]) throws -> [ObjectID] {
+        if !shallowBoundary.isEmpty {
+            var ids: [ObjectID] = []
+            try traverse(from: tips) { ids.append($0.id); return true }
+            return ids
+        }
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, handle), path: requestedPath)
+        defer { git_revwalk_free(walker) }
+        git_revwalk_sorting(walker, GIT_SORT_NONE.rawValue)
+        for tip in tips {
+            var oid = tip.gitOID
+            try check(git_revwalk_push(walker, &oid), path: requestedPath)
+        }
+        var ids: [ObjectID] = []
+        var oid = git_oid()
+        while true {
+            let code = git_revwalk_next(&oid, walker)
+            if code == GIT_ITEROVER.rawValue { break }
+            try check(code, path: requestedPath, context: "history walk failed")
+            ids.append(ObjectID(oid))
+        }
+        return ids
+    }
+
+    /// Reads one commit's metadata.
+    public func commit(_ id: ObjectID) throws(GitError) -> Commit {
+        try readCommit(id.gitOID)
+    }
+
+    func readCommit(_ oid: git_oid) throws(GitError) -> Commit {
+        var oid = oid
+        var pointer: OpaquePointer?
+        try check(git_commit_lookup(&pointer, handle, &oid), path: requestedPath, context: "cannot read commit")
+        guard let pointer else { throw GitError(kind: .missingObject, message: "cannot read commit", path: requestedPath) }
+        defer { git_commit_free(pointer) }
+        let parentCount = git_commit_parentcount(pointer)
+        var parents: [ObjectID] = []
+        parents.reserveCapacity(Int(parentCount))
+        for index in 0..<parentCount {
+            if let parent = git_commit_parent_id(pointer, index) {
+                parents.append(ObjectID(parent.pointee))
+            }
+        }
+        let message = git_commit_message_raw(pointer).map { String(cString: $0) } ?? ""
+        return Commit(
+            id: ObjectID(oid),
+            parents: parents,
+            author: Signature(git_commit_author(pointer)),
+            committer: Signature(git_commit_committer(pointer)),
+            message: message
+        )
+    }
+}
+
+extension Signature {
+    init(_ raw: UnsafePointer<git_signature>?) {
+        guard let signature = raw?.pointee else {
+            self.init(name: "", email: "", time: 0, offsetMinutes: 0)
+            return
+        }
+        self.init(
+            name: signature.name.map { String(cString: $0) } ?? "",
+            email: signature.email.map { String(cString: $0) } ?? "",
+            time: Int64(signature.when.time),
+            offsetMinutes: Int(signature.when.offset)
+        )
+    }
+}

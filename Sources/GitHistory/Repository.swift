@@ -1,0 +1,125 @@
+import CLibGit2
+import Foundation
+
+/// libgit2 is initialised once per process, before the first repository opens.
+private let libgit2Ready: Bool = {
+    git_libgit2_init()
+    // A collector reads other users' repositories (cron, a daemon under its own
+    // user); ownership checks would refuse them without protecting anything.
+    _ = census_git_set_owner_validation(0)
+    _ = census_git_enable_strict_hash_verification(0)
+    return true
+}()
+
+/// A git repository opened for reading history.
+///
+/// A `Repository` is not thread-safe: open one per thread. It closes its
+/// libgit2 handle when released.
+public final class Repository {
+    let handle: OpaquePointer
+    /// The path the caller asked for, as given: used in every error message.
+    public let requestedPath: String
+
+    /// Opens the repository at `path`, which may be a work tree or a git
+    /// directory (bare or not). With `searchParents`, a folder inside a work
+    /// tree opens the enclosing repository, as `git` itself does.
+    public init(at path: String, searchParents: Bool = false) throws(GitError) {
+        _ = libgit2Ready
+        requestedPath = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw GitError(kind: .unreadable, message: "no such file or directory", path: path)
+        }
+        guard isDirectory.boolValue else {
+            throw GitError(kind: .notARepository, message: "not a git repository (a file, not a folder)", path: path)
+        }
+        var pointer: OpaquePointer?
+        let flags = searchParents ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        let code = git_repository_open_ext(&pointer, path, flags, nil)
+        guard code == 0, let pointer else {
+            if code == GIT_ENOTFOUND.rawValue {
+                throw GitError(kind: .notARepository, message: "not a git repository", path: path)
+            }
+            throw GitError.last(code, path: path)
+        }
+        handle = pointer
+    }
+
+    deinit { git_repository_free(handle) }
+
+    /// The commits a shallow clone cut off from their parents (`.git/shallow`).
+    /// libgit2 1.5 does not read this file during a walk, so walks treat these
+    /// commits as roots themselves, as git does.
+    public private(set) lazy var shallowBoundary: Set<ObjectID> = {
+        let file = gitDirectory + "/shallow"
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [] }
+        return Set(text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: String($0)) })
+    }()
+
+    /// The git directory, without a trailing slash.
+    public var gitDirectory: String {
+        Self.trimmingSlash(String(cString: git_repository_path(handle)))
+    }
+
+    /// The work tree, or nil for a bare repository.
+    public var workDirectory: String? {
+        guard let raw = git_repository_workdir(handle) else { return nil }
+        return Self.trimmingSlash(String(cString: raw))
+    }
+
+    public var isBare: Bool { git_repository_is_bare(handle) == 1 }
+    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+    /// True when HEAD points at a branch with no commit yet (a new repository).
+    public var isEmpty: Bool { git_repository_head_unborn(handle) == 1 }
+    public var isHeadDetached: Bool { git_repository_head_detached(handle) == 1 }
+
+    /// The commit HEAD points at, or nil while HEAD is unborn (a new, empty repository).
+    public func head() throws(GitError) -> ObjectID? {
+        if git_repository_head_unborn(handle) == 1 { return nil }
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, handle, "HEAD")
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try check(code, path: requestedPath, context: "cannot resolve HEAD")
+        return ObjectID(oid)
+    }
+
+    /// The short name of the branch HEAD is on (`main`), or nil when detached or unborn.
+    public var headBranch: String? {
+        var ref: OpaquePointer?
+        guard git_repository_head(&ref, handle) == 0, let ref else { return nil }
+        defer { git_reference_free(ref) }
+        guard git_reference_is_branch(ref) == 1, let short = git_reference_shorthand(ref) else { return nil }
+        return String(cString: short)
+    }
+
+    /// Resolves a revision (`HEAD`, a branch, a tag, a full or abbreviated id) to a commit id.
+    public func resolve(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, handle, revision), path: requestedPath, context: "cannot resolve '\(revision)'")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), path: requestedPath, context: "'\(revision)' is not a commit")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled).pointee)
+    }
+
+    /// True when `descendant` has `ancestor` in its history (a commit is not its own descendant).
+    public func isDescendant(_ descendant: ObjectID, of ancestor: ObjectID) -> Bool {
+        var d = descendant.gitOID
+        var a = ancestor.gitOID
+        return git_graph_descendant_of(handle, &d, &a) == 1
+    }
+
+    /// True when the object database holds a commit with this id.
+    public func containsCommit(_ id: ObjectID) -> Bool {
+        var oid = id.gitOID
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, handle, &oid) == 0 else { return false }
+        git_commit_free(commit)
+        return true
+    }
+
+    static func trimmingSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GitHistory
+import Testing
+
+@Suite("GitHistory: reading real repositories through libgit2")
+struct GitHistoryTests {
+    @Test("walks every commit reachable from HEAD, each once, with git's metadata")
+    func walkMatchesGit() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("first", author: ("Ann", "ann@example.com"), date: "2025-03-01T10:00:00+0200")
+        try repo.commit("second\n\nbody line\n\nCo-authored-by: Bo <bo@example.com>", author: ("Bo", "bo@example.com"),
+                        committer: ("Cy", "cy@example.com"), date: "2025-03-02T10:00:00-0530")
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        #expect(head.hex == (try repo.head()))
+        var commits: [Commit] = []
+        try repository.walk(from: [head]) { commits.append($0); return true }
+        #expect(commits.count == 2)
+        let second = commits[0]
+        #expect(second.author.name == "Bo")
+        #expect(second.committer.email == "cy@example.com")
+        #expect(second.author.offsetMinutes == -330)
+        #expect(second.message == "second\n\nbody line\n\nCo-authored-by: Bo <bo@example.com>\n")
+        #expect(second.parents == [commits[1].id])
+        #expect(commits[1].author.offsetMinutes == 120)
+        #expect(commits[1].author.time == 1_740_816_000)
+    }
+
+    @Test("hiding a scanned tip walks only the commits after it")
+    func hidingTips() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("a")
+        let old = try repo.commit("b")
+        try repo.commit("c")
+        try repo.commit("d")
+        let repository = try Repository(at: repo.path)
+        var subjects: [String] = []
+        let head = try #require(try repository.head())
+        let hidden = try #require(ObjectID(hex: old))
+        try repository.walk(from: [head], hiding: [hidden]) {
+            subjects.append($0.message.trimmingCharacters(in: .newlines)); return true
+        }
+        #expect(subjects == ["d", "c"])
+    }
+
+    @Test("a folder that is not a repository is refused with its path")
+    func notARepository() throws {
+        let folder = try TemporaryFolder.make(prefix: "not-a-repo")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            _ = try Repository(at: folder.path)
+            Issue.record("opened a plain folder")
+        } catch {
+            #expect(error.kind == .notARepository)
+            #expect(error.description.contains(folder.path))
+        }
+        #expect(throws: GitError.self) { try Repository(at: folder.path + "/missing") }
+    }
+
+    @Test("an empty repository has no HEAD commit")
+    func emptyRepository() throws {
+        let repo = try TemporaryGitRepository()
+        let repository = try Repository(at: repo.path)
+        #expect(repository.isEmpty)
+        #expect(try repository.head() == nil)
+    }
+
+    @Test("bare repositories, detached HEADs and shallow clones open and walk")
+    func bareDetachedShallow() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...5 { try repo.commit("commit \(index)") }
+        let bare = try TemporaryFolder.make(prefix: "bare")
+        defer { try? FileManager.default.removeItem(at: bare) }
+        try Shell.run("/usr/bin/git", ["clone", "-q", "--bare", repo.path, bare.path + "/r.git"])
+        let bareRepository = try Repository(at: bare.path + "/r.git")
+        #expect(bareRepository.isBare)
+        #expect(bareRepository.workDirectory == nil)
+        let bareHead = try #require(try bareRepository.head())
+        #expect(try bareRepository.reachableIDs(from: [bareHead]).count == 5)
+
+        try repo.git(["checkout", "-q", "--detach", "HEAD~2"])
+        let detached = try Repository(at: repo.path)
+        #expect(detached.isHeadDetached)
+        let detachedHead = try #require(try detached.head())
+        #expect(try detached.reachableIDs(from: [detachedHead]).count == 3)
+
+        let shallow = try TemporaryFolder.make(prefix: "shallow")
+        defer { try? FileManager.default.removeItem(at: shallow) }
+        try Shell.run("/usr/bin/git", ["clone", "-q", "--depth", "2", "file://" + bare.path + "/r.git", shallow.path + "/s"])
+        let shallowRepository = try Repository(at: shallow.path + "/s")
+        #expect(shallowRepository.isShallow)
+        let shallowHead = try #require(try shallowRepository.head())
+        #expect(try shallowRepository.reachableIDs(from: [shallowHead]).count == 2)
+    }
+
+    @Test(".mailmap folds a person's identities, as git does")
+    func mailmap() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("add mailmap", file: ".mailmap", content: "Ann Lee <ann@example.com> <ann.old@example.org>\n")
+        let repository = try Repository(at: repo.path)
+        let mailmap = Mailmap(for: repository)
+        #expect(mailmap.resolve(name: "ann", email: "ann.old@example.org") == ("Ann Lee", "ann@example.com"))
+        #expect(mailmap.resolve(name: "Zed", email: "zed@example.com") == ("Zed", "zed@example.com"))
+    }
+
+    @Test("line counts equal git show --numstat, renames and binary files included")
+    func lineStatsMatchGit() throws {
+        let repo = try TemporaryGitRepository()
+        let body = (1...40).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        try repo.commit("add", file: "a.txt", content: body)
+        try repo.commit("edit", file: "a.txt", content: body.replacingOccurrences(of: "line 7\n", with: "seven\nmore\n"))
+        try repo.git(["mv", "a.txt", "b.txt"])
+        try repo.commit("rename and edit", file: "b.txt", content: body.replacingOccurrences(of: "line 9\n", with: "nine\n"))
+        try repo.commit("binary", file: "blob.bin", content: "\u{0}\u{1}\u{2}binary")
+        let repository = try Repository(at: repo.path)
+        for sha in try repo.git(["rev-list", "HEAD"]).split(separator: "\n") {
+            let numstat = try repo.git(["show", "--numstat", "--format=", String(sha)])
+            var added = 0, deleted = 0
+            for line in numstat.split(separator: "\n") {
+                let fields = line.split(separator: "\t")
+                if fields.count >= 3, let a = Int(fields[0]), let d = Int(fields[1]) { added += a; deleted += d }
+            }
+            let id = try #require(ObjectID(hex: String(sha)))
+            let stats = try #require(try repository.lineStats(for: id))
+            #expect(stats == LineStats(added: added, deleted: deleted), "commit \(sha)")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+/// A real git repository in a temporary folder, built with the `git` command
+/// line exactly as a user's history would be; removed when released.
+final class TemporaryGitRepository {
+    let root: URL
+    var path: String { root.path }
+    private var clock = 1_735_689_600 // 2025-01-01T00:00:00Z
+
+    init(bare: Bool = false, initialBranch: String = "main") throws {
+        root = try TemporaryFolder.make(prefix: "census-repo")
+        try git(["init", "-q", "-b", initialBranch] + (bare ? ["--bare"] : []) + ["."])
+        if !bare { try git(["config", "commit.gpgsign", "false"]) }
+    }
+
+    /// Wraps an existing folder (a clone); removed when released.
+    init(existing: URL) {
+        root = existing
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    /// Runs git in the repository with a fixed identity and no user config.
+    @discardableResult
+    func git(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+        try Shell.run("/usr/bin/git", arguments, in: root, environment: Self.gitEnvironment.merging(extra) { _, b in b })
+    }
+
+    static let gitEnvironment: [String: String] = [
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_AUTHOR_NAME": "Test Person",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test Person",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+    ]
+
+    /// Commits a change with the given identities and message; each commit is
+    /// an hour after the previous one unless `date` says otherwise.
+    @discardableResult
+    func commit(_ message: String, author: (String, String) = ("Test Person", "test@example.com"),
+                committer: (String, String)? = nil, date: String? = nil, file: String = "file.txt",
+                content: String? = nil) throws -> String {
+        clock += 3600
+        let when = date ?? "@\(clock) +0000"
+        let url = root.appendingPathComponent(file)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let existing = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        try (content ?? existing + "line \(clock)\n").write(to: url, atomically: true, encoding: .utf8)
+        try git(["add", "-A"])
+        let committer = committer ?? author
+        try git(["commit", "-q", "--allow-empty", "--no-verify", "-m", message], environment: [
+            "GIT_AUTHOR_NAME": author.0, "GIT_AUTHOR_EMAIL": author.1, "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_NAME": committer.0, "GIT_COMMITTER_EMAIL": committer.1, "GIT_COMMITTER_DATE": when,
+        ])
+        return try head()
+    }
+
+    func head() throws -> String {
+        try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func revListCount(_ revision: String = "HEAD") throws -> Int {
+        Int(try git(["rev-list", "--count", revision]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// `git fast-import` for large histories: `count` commits on main, each
+    /// touching one of a few files.
+    func fastImport(commits count: Int, aiEvery: Int = 10) throws {
+        var stream = ""
+        for index in 1...count {
+            let message = index % aiEvery == 0
+                ? "Change \(index)\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
+                : "Change \(index)\n"
+            let content = "content \(index)\n"
+            stream += "commit refs/heads/main\nmark :\(index)\n"
+            stream += "author Dev \(index % 7) <dev\(index % 7)@example.com> \(1_600_000_000 + index * 60) +0000\n"
+            stream += "committer Dev \(index % 7) <dev\(index % 7)@example.com> \(1_600_000_000 + index * 60) +0000\n"
+            stream += "data \(message.utf8.count)\n\(message)\n"
+            if index > 1 { stream += "from :\(index - 1)\n" }
+            stream += "M 644 inline file\(index % 13).txt\ndata \(content.utf8.count)\n\(content)\n"
+        }
+        try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
+        try git(["reset", "-q", "--hard", "main"])
+    }
+}
+
+enum TemporaryFolder {
+    static func make(prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Resolve /tmp symlinks so paths compare equal to what census stores.
+        return url.resolvingSymlinksInPath()
+    }
+}
+
+struct ShellError: Error, CustomStringConvertible {
+    var command: String
+    var status: Int32
+    var stderr: String
+    var description: String { "\(command) exited \(status): \(stderr)" }
+}
+
+enum Shell {
+    /// Runs a program and returns its stdout; throws with stderr on a non-zero exit.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:], input: Data? = nil) throws -> String {
+        let result = try capture(executable, arguments, in: directory, environment: environment, input: input)
+        guard result.status == 0 else {
+            throw ShellError(command: ([executable] + arguments).joined(separator: " "), status: result.status, stderr: result.stderr)
+        }
+        return result.stdout
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func capture(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                        environment: [String: String] = [:], input: Data? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        // Read both pipes while the process runs, so a large output cannot block it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var stdoutData = Data()
+        nonisolated(unsafe) var stderrData = Data()
+        group.enter()
+        DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try? inPipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+/// The package's own folder, found from this file's path.
+enum PackagePaths {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `census` executable built with the tests (`swift build --build-tests`).
+    static var census: String {
+        if let explicit = ProcessInfo.processInfo.environment["CENSUS_BIN"] { return explicit }
+        let candidates = [".build/debug/census", ".build/release/census"].map { root.appendingPathComponent($0).path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    static var sampleScript: String { root.appendingPathComponent("samples/make-sample-repo.sh").path }
+}
+
+/// Runs the real `census` binary.
+enum CensusCLI {
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Shell.Result {
+        try Shell.capture(PackagePaths.census, arguments, in: directory, environment: environment)
+    }
+}
