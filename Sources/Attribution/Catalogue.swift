@@ -1,0 +1,187 @@
+import Foundation
+
+/// The signal catalogue: which identities, trailers, markers and branch names
+/// each AI tool and each automation bot leaves in git history.
+///
+/// It is data, loaded from the bundled `signatures.json` and extended by the
+/// user's own entries, so that a new tool is a new entry rather than new code.
+public struct Catalogue: Codable, Sendable, Equatable {
+    public struct Tool: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// Lower-case words that name the tool or its models in a free-text
+        /// trailer value (`Assisted-by: Claude Opus 4.6`).
+        public var aliases: [String]
+
+        public init(id: String, name: String, aliases: [String]) {
+            self.id = id
+            self.name = name
+            self.aliases = aliases
+        }
+    }
+
+    /// An account an AI tool or a bot commits as, or names in a trailer.
+    public struct Identity: Codable, Sendable, Equatable {
+        public var id: String
+        /// The AI tool, or nil for automation.
+        public var tool: String?
+        public var `class`: CommitClass
+        /// Exact addresses, compared case-insensitively.
+        public var emails: [String]?
+        /// GitHub account ids, as in `198982749+Copilot@users.noreply.github.com`;
+        /// stable across renames, so they outrank logins and names.
+        public var githubIDs: [Int]?
+        /// Whole noreply local parts (`41898282+claude[bot]`) for ids that several
+        /// accounts share.
+        public var noreplyLocals: [String]?
+        /// GitHub logins; only a tiebreak, matched in noreply addresses and in
+        /// names that look like accounts (`dependabot[bot]`).
+        public var logins: [String]?
+        public var loginSuffixes: [String]?
+        /// Endings of the display name (`Paul Gauthier (aider)`).
+        public var nameSuffixes: [String]?
+        public var note: String?
+
+        public init(id: String, tool: String?, class commitClass: CommitClass, emails: [String]? = nil,
+                    githubIDs: [Int]? = nil, noreplyLocals: [String]? = nil, logins: [String]? = nil,
+                    loginSuffixes: [String]? = nil, nameSuffixes: [String]? = nil, note: String? = nil) {
+            self.id = id
+            self.tool = tool
+            self.class = commitClass
+            self.emails = emails
+            self.githubIDs = githubIDs
+            self.noreplyLocals = noreplyLocals
+            self.logins = logins
+            self.loginSuffixes = loginSuffixes
+            self.nameSuffixes = nameSuffixes
+            self.note = note
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, tool, `class`, emails, note
+            case githubIDs = "github_ids"
+            case noreplyLocals = "noreply_locals"
+            case logins
+            case loginSuffixes = "login_suffixes"
+            case nameSuffixes = "name_suffixes"
+        }
+    }
+
+    /// A message, trailer, branch or notes rule.
+    public struct Rule: Codable, Sendable, Equatable {
+        public var id: String
+        public var tool: String?
+        public var kind: SignalKind
+        public var confidence: Confidence
+        /// Trailer keys, lower-case.
+        public var keys: [String]?
+        public var valueContains: [String]?
+        public var valueEquals: [String]?
+        /// A message line that starts with one of these, once leading blanks,
+        /// emoji and list bullets are dropped; case-insensitive.
+        public var lineStartsWith: [String]?
+        public var subjectPrefix: [String]?
+        public var subjectEquals: [String]?
+        public var branchPrefix: [String]?
+        public var notesRef: String?
+        public var note: String?
+
+        public init(id: String, tool: String?, kind: SignalKind, confidence: Confidence, keys: [String]? = nil,
+                    valueContains: [String]? = nil, valueEquals: [String]? = nil, lineStartsWith: [String]? = nil,
+                    subjectPrefix: [String]? = nil, subjectEquals: [String]? = nil, branchPrefix: [String]? = nil,
+                    notesRef: String? = nil, note: String? = nil) {
+            self.id = id
+            self.tool = tool
+            self.kind = kind
+            self.confidence = confidence
+            self.keys = keys
+            self.valueContains = valueContains
+            self.valueEquals = valueEquals
+            self.lineStartsWith = lineStartsWith
+            self.subjectPrefix = subjectPrefix
+            self.subjectEquals = subjectEquals
+            self.branchPrefix = branchPrefix
+            self.notesRef = notesRef
+            self.note = note
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, tool, kind, confidence, keys, note
+            case valueContains = "value_contains"
+            case valueEquals = "value_equals"
+            case lineStartsWith = "line_starts_with"
+            case subjectPrefix = "subject_prefix"
+            case subjectEquals = "subject_equals"
+            case branchPrefix = "branch_prefix"
+            case notesRef = "notes_ref"
+        }
+    }
+
+    public var format: Int
+    public var version: String
+    public var source: String?
+    public var tools: [Tool]
+    public var identities: [Identity]
+    public var rules: [Rule]
+
+    public init(format: Int = 1, version: String, source: String? = nil, tools: [Tool] = [],
+                identities: [Identity] = [], rules: [Rule] = []) {
+        self.format = format
+        self.version = version
+        self.source = source
+        self.tools = tools
+        self.identities = identities
+        self.rules = rules
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case missingResource
+        case invalid(String)
+
+        public var description: String {
+            switch self {
+            case .missingResource: "the bundled signal catalogue (signatures.json) is missing"
+            case .invalid(let why): "the signal catalogue is invalid: \(why)"
+            }
+        }
+    }
+
+    /// The catalogue shipped with CommitCensus.
+    public static func bundled() throws -> Catalogue {
+        guard let url = Bundle.module.url(forResource: "signatures", withExtension: "json") else {
+            throw LoadError.missingResource
+        }
+        return try decode(Data(contentsOf: url))
+    }
+
+    public static func decode(_ data: Data) throws -> Catalogue {
+        do {
+            return try JSONDecoder().decode(Catalogue.self, from: data)
+        } catch let error as DecodingError {
+            throw LoadError.invalid(String(describing: error))
+        }
+    }
+
+    /// This catalogue with `extra`'s entries added; an extra entry with the id
+    /// of a bundled one replaces it, so users can also correct a shipped rule.
+    public func merging(_ extra: Catalogue) -> Catalogue {
+        var merged = self
+        merged.version = extra.identities.isEmpty && extra.rules.isEmpty && extra.tools.isEmpty
+            ? version : "\(version)+\(extra.version)"
+        func replacingOrAppending<T>(_ base: [T], _ more: [T], id: (T) -> String) -> [T] {
+            var result = base
+            for item in more {
+                if let index = result.firstIndex(where: { id($0) == id(item) }) {
+                    result[index] = item
+                } else {
+                    result.append(item)
+                }
+            }
+            return result
+        }
+        merged.tools = replacingOrAppending(tools, extra.tools, id: \.id)
+        merged.identities = replacingOrAppending(identities, extra.identities, id: \.id)
+        merged.rules = replacingOrAppending(rules, extra.rules, id: \.id)
+        return merged
+    }
+}

@@ -1,0 +1,295 @@
+/// Classifies one commit's metadata into a verdict. Pure: the same facts and
+/// catalogue always give the same verdict, and nothing is read or written.
+///
+/// Precedence, from the catalogue's evidence:
+/// 1. An AI identity as author, or an AI identity, disclosure, session or
+///    marker in the message, makes the commit `ai` — even when a bot is the
+///    author (an agent fixing a dependabot PR is AI work).
+/// 2. Otherwise an automation identity as author makes it `bot`.
+/// 3. Otherwise it is `human`. An AI identity that is only the committer (aider
+///    committing a person's edits, an agent rebasing old commits) is kept as
+///    evidence but does not change that.
+public struct Classifier: Sendable {
+    public let catalogue: Catalogue
+    private let identities: IdentityIndex
+    private let toolAliases: [(alias: String, tool: String)]
+    private let trailerRules: [String: [Catalogue.Rule]]
+    private let disclosureRules: [String: Catalogue.Rule]
+    private let markerRules: [Catalogue.Rule]
+    private let branchRules: [Catalogue.Rule]
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
+        identities = IdentityIndex(catalogue.identities)
+        // Longer aliases first, so `claude code` is tried before `claude`.
+        toolAliases = catalogue.tools
+            .flatMap { tool in tool.aliases.map { (alias: $0.lowercased(), tool: tool.id) } }
+            .sorted { $0.alias.count > $1.alias.count }
+        var trailerRules: [String: [Catalogue.Rule]] = [:]
+        var disclosureRules: [String: Catalogue.Rule] = [:]
+        for rule in catalogue.rules {
+            switch rule.kind {
+            case .sessionTrailer:
+                for key in rule.keys ?? [] { trailerRules[key.lowercased(), default: []].append(rule) }
+            case .assistedByTrailer:
+                for key in rule.keys ?? [] { disclosureRules[key.lowercased()] = rule }
+            default: break
+            }
+        }
+        self.trailerRules = trailerRules
+        self.disclosureRules = disclosureRules
+        markerRules = catalogue.rules.filter { $0.kind == .marker }
+        branchRules = catalogue.rules.filter { $0.kind == .branch }
+    }
+
+    public func classify(_ facts: CommitFacts) -> Verdict {
+        classify(facts, parsed: ParsedMessage(facts.message))
+    }
+
+    public func classify(_ facts: CommitFacts, parsed: ParsedMessage) -> Verdict {
+        var evidence: [Evidence] = []
+
+        // Author and committer.
+        let author = identities.match(name: facts.authorName, email: facts.authorEmail)
+        let authorIsAI = author?.identity.class == .ai
+        if let author {
+            evidence.append(Evidence(
+                rule: author.identity.id, kind: .author, tool: author.identity.tool, indicates: author.identity.class,
+                confidence: .attested, matched: Self.address(facts.authorName, facts.authorEmail), counts: true))
+        }
+        if let committer = identities.match(name: facts.committerName, email: facts.committerEmail),
+           committer.identity.class == .ai {
+            let sameAsAuthor = authorIsAI && committer.identity.id == author?.identity.id
+            if !sameAsAuthor {
+                evidence.append(Evidence(
+                    rule: committer.identity.id, kind: .committer, tool: committer.identity.tool, indicates: .ai,
+                    confidence: .attested, matched: Self.address(facts.committerName, facts.committerEmail),
+                    counts: false, note: "an AI tool committed it; the author is who wrote it"))
+            }
+        }
+
+        // Trailers anywhere in the message.
+        for trailer in parsed.trailers {
+            if trailer.key == "co-authored-by" {
+                if let address = NamedAddress(trailer.value),
+                   let match = identities.match(name: address.name, email: address.email) {
+                    let isAI = match.identity.class == .ai
+                    evidence.append(Evidence(
+                        rule: match.identity.id, kind: .coAuthorTrailer, tool: match.identity.tool,
+                        indicates: match.identity.class, confidence: .attested, matched: trailer.text,
+                        counts: isAI, note: isAI ? nil : "automation as co-author does not make the commit AI"))
+                }
+                continue
+            }
+            if let rule = disclosureRules[trailer.key] {
+                if let found = disclosedTool(in: trailer.value) {
+                    evidence.append(Evidence(
+                        rule: found.rule ?? rule.id, kind: .assistedByTrailer, tool: found.tool, indicates: .ai,
+                        confidence: rule.confidence, matched: trailer.text, counts: true))
+                }
+                // A session rule can also claim the same key (`Generated-by: PostHog Code`).
+            }
+            for rule in trailerRules[trailer.key] ?? [] where Self.valueMatches(trailer.value, rule) {
+                evidence.append(Evidence(
+                    rule: rule.id, kind: .sessionTrailer, tool: rule.tool, indicates: .ai,
+                    confidence: rule.confidence, matched: trailer.text, counts: true))
+            }
+        }
+
+        // Marker lines.
+        if !markerRules.isEmpty {
+            evidence.append(contentsOf: markers(in: parsed))
+        }
+
+        return Self.decide(evidence, authorIsAI: authorIsAI)
+    }
+
+    /// Adds a branch trace (the commit came in through a merge of an AI tool's
+    /// branch) to a verdict made earlier.
+    public func adding(_ branch: Evidence, to verdict: Verdict) -> Verdict {
+        if verdict.evidence.contains(branch) { return verdict }
+        return Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
+    }
+
+    /// The branch named in a merge subject and the AI tool whose branch it is.
+    public func branchEvidence(forMergeSubject subject: String) -> Evidence? {
+        guard let branch = Self.mergedBranch(subject) else { return nil }
+        for rule in branchRules {
+            for prefix in rule.branchPrefix ?? [] where branch.lowercased().hasPrefix(prefix.lowercased()) && branch.count > prefix.count {
+                return Evidence(rule: rule.id, kind: .branch, tool: rule.tool, indicates: .ai,
+                                confidence: rule.confidence, matched: branch, counts: true)
+            }
+        }
+        return nil
+    }
+
+    /// `Merge pull request #12 from owner/claude/fix-x` → `claude/fix-x`;
+    /// `Merge branch 'codex/y' into main` → `codex/y`.
+    static func mergedBranch(_ subject: String) -> String? {
+        if subject.hasPrefix("Merge pull request #"), let from = subject.range(of: " from ") {
+            let rest = subject[from.upperBound...].split(separator: " ").first.map(String.init) ?? ""
+            // owner/branch: drop the owner (a fork's or the repository's).
+            guard let slash = rest.firstIndex(of: "/") else { return rest.isEmpty ? nil : rest }
+            return String(rest[rest.index(after: slash)...])
+        }
+        for prefix in ["Merge branch '", "Merge remote-tracking branch '"] where subject.hasPrefix(prefix) {
+            let rest = subject.dropFirst(prefix.count)
+            guard let close = rest.firstIndex(of: "'") else { return nil }
+            var branch = String(rest[..<close])
+            if prefix.hasPrefix("Merge remote"), let slash = branch.firstIndex(of: "/") {
+                branch = String(branch[branch.index(after: slash)...])
+            }
+            return branch
+        }
+        return nil
+    }
+
+    // MARK: - Pieces
+
+    private func markers(in parsed: ParsedMessage) -> [Evidence] {
+        var found: [Evidence] = []
+        let subject = parsed.subject.lowercased()
+        for rule in markerRules {
+            var matched: String?
+            if let equals = rule.subjectEquals, equals.contains(where: { $0.lowercased() == subject }) {
+                matched = parsed.subject
+            }
+            if matched == nil, let prefixes = rule.subjectPrefix,
+               prefixes.contains(where: { subject.hasPrefix($0.lowercased()) }) {
+                matched = parsed.subject
+            }
+            if matched == nil, let starts = rule.lineStartsWith {
+                let lowered = starts.map { $0.lowercased() }
+                for line in parsed.lines where !line.isEmpty {
+                    let stripped = Self.droppingDecoration(line).lowercased()
+                    if lowered.contains(where: { stripped.hasPrefix($0) }) {
+                        matched = String(line.prefix(200))
+                        break
+                    }
+                }
+            }
+            if let matched {
+                found.append(Evidence(rule: rule.id, kind: .marker, tool: rule.tool, indicates: .ai,
+                                      confidence: rule.confidence, matched: matched, counts: true))
+            }
+        }
+        return found
+    }
+
+    /// Drops what tools put before a marker phrase: blanks, emoji, bullets, `_`.
+    static func droppingDecoration(_ line: Substring) -> Substring {
+        line.drop { character in
+            if character.isWhitespace { return true }
+            if "_*->#".contains(character) { return true }
+            // Emoji and other pictographs; letters of any script stay.
+            return !character.isASCII && !character.isLetter && !character.isNumber
+        }
+    }
+
+    private static func valueMatches(_ value: String, _ rule: Catalogue.Rule) -> Bool {
+        let lowered = value.lowercased()
+        if let equals = rule.valueEquals, !equals.contains(where: { $0.lowercased() == lowered }) { return false }
+        if let contains = rule.valueContains, !contains.contains(where: { lowered.contains($0.lowercased()) }) { return false }
+        return !value.isEmpty
+    }
+
+    /// The tool an `Assisted-by:`-style value names: by an AI identity's address
+    /// when it has one (a person's address never counts), else by a tool or
+    /// model word (`Claude:claude-opus-4`, `Claude Opus 4.6 via Crush`).
+    private func disclosedTool(in value: String) -> (tool: String, rule: String?)? {
+        if let address = NamedAddress(value) {
+            guard let match = identities.match(name: address.name, email: address.email),
+                  match.identity.class == .ai else { return nil }
+            return (match.identity.tool ?? "ai-unspecified", match.identity.id)
+        }
+        let lowered = value.lowercased()
+        if let via = lowered.range(of: " via "), let tool = toolNamed(in: String(lowered[via.upperBound...])) {
+            return (tool, nil)
+        }
+        return toolNamed(in: lowered).map { ($0, nil) }
+    }
+
+    /// The tool whose alias appears earliest in `text` as whole words.
+    private func toolNamed(in text: String) -> String? {
+        let words = Self.words(text)
+        guard !words.isEmpty else { return nil }
+        var best: (position: Int, length: Int, tool: String)?
+        for (alias, tool) in toolAliases {
+            let aliasWords = Self.words(alias)
+            guard !aliasWords.isEmpty, aliasWords.count <= words.count else { continue }
+            for start in 0...(words.count - aliasWords.count)
+            where Self.wordsMatch(Array(words[start..<start + aliasWords.count]), aliasWords) {
+                if best == nil || start < best!.position || (start == best!.position && aliasWords.count > best!.length) {
+                    best = (start, aliasWords.count, tool)
+                }
+                break
+            }
+        }
+        return best?.tool
+    }
+
+    /// Equal words, or a last word that is the alias with a version glued on
+    /// (`chatgptv5`, `gpt4`).
+    static func wordsMatch(_ words: [String], _ alias: [String]) -> Bool {
+        guard words.count == alias.count else { return false }
+        for (index, (word, expected)) in zip(words, alias).enumerated() where word != expected {
+            guard index == alias.count - 1, word.hasPrefix(expected) else { return false }
+            var rest = word.dropFirst(expected.count)
+            if rest.first == "v" { rest = rest.dropFirst() }
+            guard let first = rest.first, first.isNumber else { return false }
+        }
+        return true
+    }
+
+    /// Lower-case words split at anything but letters, digits, `.` and `-`.
+    /// A model name with its version attached (`gpt-4o`, `claude-3-opus`)
+    /// counts as its family word (`gpt`, `claude`).
+    static func words(_ text: String) -> [String] {
+        text.lowercased()
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            .compactMap { raw -> String? in
+                let word = String(raw).trimmingCharacters(in: ".-")
+                guard !word.isEmpty else { return nil }
+                if let dash = word.firstIndex(of: "-"), word[..<dash].allSatisfy({ $0.isLetter }),
+                   word[word.index(after: dash)...].first?.isNumber == true {
+                    return String(word[..<dash])
+                }
+                return word
+            }
+    }
+
+    static func address(_ name: String, _ email: String) -> String { "\(name) <\(email)>" }
+
+    static func decide(_ evidence: [Evidence], authorIsAI: Bool) -> Verdict {
+        var evidence = evidence
+        // A weak marker (`Initial plan`) is phrasing several agents share: it
+        // names the tool only when nothing attested does.
+        if evidence.contains(where: { $0.counts && $0.indicates == .ai && $0.confidence == .attested }) {
+            for index in evidence.indices
+            where evidence[index].kind == .marker && evidence[index].confidence == .inferred && evidence[index].counts {
+                evidence[index].counts = false
+                evidence[index].note = "a weak marker; attested evidence names the tool"
+            }
+        }
+        let counted = evidence.filter { $0.counts && $0.indicates == .ai }
+        if !counted.isEmpty {
+            let tools = Set(counted.map { $0.tool ?? "ai-unspecified" }).sorted()
+            let confidence = counted.map(\.confidence).max()
+            return Verdict(commitClass: .ai, confidence: confidence, mode: authorIsAI ? .agent : .assisted,
+                           tools: tools, evidence: evidence)
+        }
+        if evidence.contains(where: { $0.kind == .author && $0.indicates == .bot }) {
+            return Verdict(commitClass: .bot, confidence: nil, mode: nil, tools: [], evidence: evidence)
+        }
+        return Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: evidence)
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var view = Substring(self)
+        while let first = view.first, set.contains(first) { view = view.dropFirst() }
+        while let last = view.last, set.contains(last) { view = view.dropLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,169 @@
+/// A `Key: value` line anywhere in a commit message.
+public struct Trailer: Sendable, Equatable {
+    /// Lower-cased key (`co-authored-by`).
+    public var key: String
+    /// The value, trimmed, with folded continuation lines joined by a space.
+    public var value: String
+    /// The key as written, for evidence.
+    public var writtenKey: String
+
+    public init(key: String, value: String, writtenKey: String) {
+        self.key = key
+        self.value = value
+        self.writtenKey = writtenKey
+    }
+
+    public var text: String { "\(writtenKey): \(value)" }
+}
+
+/// A commit message split into what attribution reads: the subject, every
+/// line, and every trailer-shaped line in the whole message.
+///
+/// libgit2's `git_message_trailers` reads only the last paragraph; AI tools
+/// write attribution elsewhere too (Copilot CLI's two paragraphs, squash bodies
+/// that interleave trailers with text, several trailers on one line), so this
+/// parser looks at every line. It is linear in the message's length: no
+/// backtracking, and a value is cut at `maxValueLength` characters.
+public struct ParsedMessage: Sendable {
+    public var subject: String
+    public var lines: [Substring]
+    public var trailers: [Trailer]
+
+    public static let maxValueLength = 4096
+    /// Lines beyond this many are not read: a 100,000-line message would
+    /// otherwise cost more than the rest of the history together.
+    public static let maxLines = 20_000
+
+    /// Keys that may follow another trailer on the same line (squash bodies).
+    static let inlineKeys = ["co-authored-by:", "assisted-by:", "generated-by:", "signed-off-by:"]
+
+    public init(_ message: String) {
+        var lines: [Substring] = []
+        var trailers: [Trailer] = []
+        var index = 0
+        // "\r\n" is one Character in Swift, so both are separators here.
+        for rawLine in message.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            if index >= Self.maxLines { break }
+            index += 1
+            var line = rawLine
+            while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
+            // A folded value: a line that starts with a blank right after a trailer.
+            if let first = line.first, first == " " || first == "\t", !trailers.isEmpty, Self.isTrailerStart(lines.last) {
+                var continued = trailers[trailers.count - 1]
+                if continued.value.count < Self.maxValueLength {
+                    continued.value += " " + line.drop(while: { $0 == " " || $0 == "\t" })
+                    trailers[trailers.count - 1] = continued
+                }
+                lines.append(line)
+                continue
+            }
+            lines.append(line)
+            if let trailer = Self.trailer(in: line) {
+                trailers.append(contentsOf: Self.splitInline(trailer))
+            }
+        }
+        self.lines = lines
+        self.trailers = trailers
+        self.subject = lines.first(where: { !$0.isEmpty }).map(String.init) ?? ""
+    }
+
+    private static func isTrailerStart(_ line: Substring?) -> Bool {
+        guard let line else { return false }
+        return trailer(in: line) != nil || (line.first == " " || line.first == "\t")
+    }
+
+    /// `Key: value` where the key is a letter followed by letters, digits and
+    /// dashes, with no space before the colon.
+    static func trailer(in line: Substring) -> Trailer? {
+        let utf8 = line.utf8
+        guard let first = utf8.first, isLetter(first) else { return nil }
+        var position = utf8.index(after: utf8.startIndex)
+        while position != utf8.endIndex {
+            let byte = utf8[position]
+            if byte == UInt8(ascii: ":") { break }
+            guard isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") else { return nil }
+            position = utf8.index(after: position)
+            // Keys are short; a long run of letters is prose, not a key.
+            if utf8.distance(from: utf8.startIndex, to: position) > 64 { return nil }
+        }
+        guard position != utf8.endIndex else { return nil }
+        let key = Substring(line.utf8[utf8.startIndex..<position])
+        let afterColon = utf8.index(after: position)
+        // `Key:value` without a blank is a URL scheme or a label, not a trailer,
+        // unless the value is empty.
+        if afterColon != utf8.endIndex {
+            let next = utf8[afterColon]
+            guard next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") else { return nil }
+        }
+        var value = Substring(line.utf8[afterColon..<utf8.endIndex])
+        value = value.drop(while: { $0 == " " || $0 == "\t" })
+        if value.count > maxValueLength { value = value.prefix(maxValueLength) }
+        return Trailer(key: key.lowercased(), value: String(value), writtenKey: String(key))
+    }
+
+    /// Splits `Co-authored-by: A <a@x> Co-authored-by: B <b@y>` into two trailers.
+    static func splitInline(_ trailer: Trailer) -> [Trailer] {
+        let lowered = trailer.value.lowercased()
+        guard inlineKeys.contains(where: { lowered.contains($0) }) else { return [trailer] }
+        var result: [Trailer] = []
+        var current = trailer
+        var remaining = Substring(trailer.value)
+        while true {
+            let lowerRemaining = remaining.lowercased()
+            var cut: (offset: Int, key: String)?
+            for key in inlineKeys {
+                if let range = lowerRemaining.range(of: " " + key) {
+                    let offset = lowerRemaining.distance(from: lowerRemaining.startIndex, to: range.lowerBound)
+                    if cut == nil || offset < cut!.offset { cut = (offset, key) }
+                }
+            }
+            guard let (offset, key) = cut else { break }
+            let splitIndex = remaining.index(remaining.startIndex, offsetBy: offset)
+            current.value = String(remaining[..<splitIndex]).trimmingBlanks()
+            result.append(current)
+            let keyStart = remaining.index(after: splitIndex)
+            let keyEnd = remaining.index(keyStart, offsetBy: key.count)
+            let writtenKey = String(remaining[keyStart..<remaining.index(before: keyEnd)])
+            remaining = remaining[keyEnd...]
+            current = Trailer(key: String(key.dropLast()), value: "", writtenKey: writtenKey)
+        }
+        current.value = String(remaining).trimmingBlanks()
+        result.append(current)
+        return result
+    }
+
+    @inline(__always) static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+    }
+
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+}
+
+extension String {
+    func trimmingBlanks() -> String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view = view.dropFirst() }
+        while let last = view.last, last.isWhitespace { view = view.dropLast() }
+        return String(view)
+    }
+}
+
+/// `Name <email>` as written in a trailer or a signature.
+public struct NamedAddress: Sendable, Equatable {
+    public var name: String
+    public var email: String
+
+    /// Parses `Name <email>`; a bare address counts as the email; nil when no
+    /// address is there.
+    public init?(_ text: String) {
+        if let open = text.lastIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
+            email = String(text[text.index(after: open)..<close]).trimmingBlanks()
+            name = String(text[..<open]).trimmingBlanks()
+            return
+        }
+        let trimmed = text.trimmingBlanks()
+        guard trimmed.contains("@"), !trimmed.contains(" ") else { return nil }
+        email = trimmed
+        name = ""
+    }
+}

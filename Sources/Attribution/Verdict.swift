@@ -1,0 +1,118 @@
+/// What wrote a commit.
+public enum CommitClass: String, Codable, Sendable, CaseIterable {
+    /// An AI coding tool wrote it, or a person credited one.
+    case ai
+    /// A person, with no AI tool credited.
+    case human
+    /// Dependency, CI or release automation.
+    case bot
+}
+
+/// How sure a verdict is: `attested` when the tool or the person left a
+/// trace that says so (identity, trailer, marker, notes); `inferred` when the
+/// commit only arrived through an AI tool's branch or carries a weak marker.
+public enum Confidence: String, Codable, Sendable, Comparable {
+    case inferred
+    case attested
+
+    public static func < (lhs: Confidence, rhs: Confidence) -> Bool {
+        lhs == .inferred && rhs == .attested
+    }
+}
+
+/// `agent` when an AI tool is the commit's author; `assisted` when a person is
+/// the author and credits an AI tool.
+public enum Mode: String, Codable, Sendable {
+    case agent
+    case assisted
+}
+
+/// The kinds of trace a rule looks for.
+public enum SignalKind: String, Codable, Sendable, CaseIterable {
+    case author
+    case committer
+    case coAuthorTrailer = "co-author-trailer"
+    case assistedByTrailer = "assisted-by-trailer"
+    case marker
+    case sessionTrailer = "session-trailer"
+    case branch
+    case notes
+}
+
+/// One matched rule: which, where, and the text it matched.
+public struct Evidence: Codable, Sendable, Hashable {
+    public var rule: String
+    public var kind: SignalKind
+    public var tool: String?
+    /// The class this rule speaks for (`ai` or `bot`).
+    public var indicates: CommitClass
+    public var confidence: Confidence
+    /// The text that matched, as it stands in the commit.
+    public var matched: String
+    /// False when the trace is kept for the record but does not decide the class
+    /// (an AI committer over a person's authorship, a bot co-author).
+    public var counts: Bool
+    /// Why a non-counting trace does not count.
+    public var note: String?
+
+    public init(rule: String, kind: SignalKind, tool: String?, indicates: CommitClass, confidence: Confidence,
+                matched: String, counts: Bool, note: String? = nil) {
+        self.rule = rule
+        self.kind = kind
+        self.tool = tool
+        self.indicates = indicates
+        self.confidence = confidence
+        self.matched = matched
+        self.counts = counts
+        self.note = note
+    }
+
+    /// A short line for `evidence` arrays: `co-author-trailer: Claude <noreply@anthropic.com> [claude-code.anthropic-noreply]`.
+    public var summary: String {
+        var text = "\(kind.rawValue): \(matched) [\(rule)]"
+        if !counts { text += " (not counted: \(note ?? "context only"))" }
+        return text
+    }
+}
+
+/// The classification of one commit, with everything that led to it.
+public struct Verdict: Codable, Sendable, Equatable {
+    public var commitClass: CommitClass
+    public var confidence: Confidence?
+    public var mode: Mode?
+    /// Canonical tool ids, sorted; empty unless `commitClass == .ai`.
+    public var tools: [String]
+    public var evidence: [Evidence]
+
+    public init(commitClass: CommitClass, confidence: Confidence?, mode: Mode?, tools: [String], evidence: [Evidence]) {
+        self.commitClass = commitClass
+        self.confidence = confidence
+        self.mode = mode
+        self.tools = tools
+        self.evidence = evidence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commitClass = "class", confidence, mode, tools, evidence
+    }
+}
+
+/// The commit metadata attribution reads. No file contents, no I/O.
+public struct CommitFacts: Sendable {
+    public var authorName: String
+    public var authorEmail: String
+    public var committerName: String
+    public var committerEmail: String
+    public var message: String
+    public var parentCount: Int
+
+    public init(authorName: String, authorEmail: String, committerName: String, committerEmail: String,
+                message: String, parentCount: Int) {
+        self.authorName = authorName
+        self.authorEmail = authorEmail
+        self.committerName = committerName
+        self.committerEmail = committerEmail
+        self.message = message
+        self.parentCount = parentCount
+    }
+}

@@ -1,0 +1,159 @@
+import Attribution
+import Foundation
+import Testing
+
+/// One expected verdict from `Fixtures/attribution-cases.json`.
+struct AttributionCase: Decodable, CustomTestStringConvertible, Sendable {
+    struct Person: Decodable, Sendable {
+        var name: String
+        var email: String
+    }
+
+    struct Expectation: Decodable, Sendable {
+        var `class`: String
+        var tools: [String]
+        var confidence: String?
+        var mode: String?
+    }
+
+    var name: String
+    var author: Person
+    var committer: Person?
+    var message: String
+    var expect: Expectation
+
+    var testDescription: String { name }
+
+    static func all() throws -> [AttributionCase] {
+        struct File: Decodable { var cases: [AttributionCase] }
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/attribution-cases", withExtension: "json"))
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    }
+}
+
+@Suite("Attribution: the catalogue's rules and traps, case by case")
+struct AttributionTests {
+    static let classifier = try! Classifier(catalogue: Catalogue.bundled())
+
+    @Test("every fixture case gets its expected class, tools, confidence and mode", arguments: try AttributionCase.all())
+    func fixture(_ testCase: AttributionCase) {
+        let committer = testCase.committer ?? testCase.author
+        let verdict = Self.classifier.classify(CommitFacts(
+            authorName: testCase.author.name, authorEmail: testCase.author.email,
+            committerName: committer.name, committerEmail: committer.email,
+            message: testCase.message, parentCount: 1))
+        #expect(verdict.commitClass.rawValue == testCase.expect.class, "\(verdict.evidence.map(\.summary))")
+        #expect(verdict.tools == testCase.expect.tools)
+        #expect(verdict.confidence?.rawValue == testCase.expect.confidence)
+        #expect(verdict.mode?.rawValue == testCase.expect.mode)
+        if verdict.commitClass == .ai {
+            #expect(verdict.evidence.contains { $0.counts }, "an AI verdict names the evidence that decided it")
+        }
+    }
+
+    @Test("the fixture corpus covers every AI tool rule and every bot identity in the catalogue")
+    func corpusCoversCatalogue() throws {
+        let cases = try AttributionCase.all()
+        #expect(cases.count >= 100)
+        let catalogue = try Catalogue.bundled()
+        let matchedRules = Set(cases.flatMap { testCase -> [String] in
+            let committer = testCase.committer ?? testCase.author
+            return Self.classifier.classify(CommitFacts(
+                authorName: testCase.author.name, authorEmail: testCase.author.email,
+                committerName: committer.name, committerEmail: committer.email,
+                message: testCase.message, parentCount: 1)).evidence.map(\.rule)
+        })
+        let messageRules = catalogue.rules.filter { $0.kind != .branch && $0.kind != .notes }.map(\.id)
+        let untested = messageRules.filter { !matchedRules.contains($0) }
+        #expect(untested.isEmpty, "rules without a fixture case: \(untested)")
+    }
+
+    @Test("merge subjects name AI branches; a person's branch that only looks alike does not count")
+    func branches() {
+        let classifier = Self.classifier
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge pull request #42 from acme/claude/add-limiter-011CUKnhpbage9BLno96Adg1")?.tool == "claude-code")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge pull request #7 from acme/copilot/fix-192")?.tool == "copilot")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge branch 'codex/find-and-fix-critical-bug'")?.tool == "codex")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge pull request #3 from fork/cursor/add-emoji-dd0b")?.tool == "cursor")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge pull request #9 from o/devin/1744191265-fix-import")?.tool == "devin")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge remote-tracking branch 'origin/jules/fix-1234'")?.tool == "jules")
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge branch 'cursor-invert-fg-bg'") == nil)
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge pull request #5 from o/fix/cursor-bg-agent-id-update") == nil)
+        #expect(classifier.branchEvidence(forMergeSubject: "Merge branch 'main' into claude") == nil)
+    }
+
+    @Test("branch evidence makes a person's commit AI, inferred; it never lowers an attested verdict")
+    func branchEvidenceIsInferred() throws {
+        let classifier = Self.classifier
+        let evidence = try #require(classifier.branchEvidence(forMergeSubject: "Merge pull request #1 from o/claude/x-05PIZ"))
+        let human = classifier.classify(CommitFacts(authorName: "Bo", authorEmail: "bo@example.com", committerName: "Bo",
+                                                    committerEmail: "bo@example.com", message: "Add x", parentCount: 1))
+        let upgraded = classifier.adding(evidence, to: human)
+        #expect(upgraded.commitClass == .ai)
+        #expect(upgraded.confidence == .inferred)
+        #expect(upgraded.tools == ["claude-code"])
+        let attested = classifier.classify(CommitFacts(authorName: "Bo", authorEmail: "bo@example.com", committerName: "Bo",
+                                                       committerEmail: "bo@example.com",
+                                                       message: "Add x\n\nCo-authored-by: Codex <noreply@openai.com>", parentCount: 1))
+        let both = classifier.adding(evidence, to: attested)
+        #expect(both.confidence == .attested)
+        #expect(both.tools == ["claude-code", "codex"])
+        #expect(classifier.adding(evidence, to: both) == both, "adding the same evidence twice changes nothing")
+    }
+
+    @Test("user rules extend the catalogue: an internal agent's address becomes AI")
+    func userRules() throws {
+        let extra = Catalogue(version: "local", identities: [
+            .init(id: "acme.agent", tool: "acme-agent", class: .ai, emails: ["agent@acme.internal"]),
+        ])
+        let classifier = Classifier(catalogue: try Catalogue.bundled().merging(extra))
+        let verdict = classifier.classify(CommitFacts(authorName: "Acme Agent", authorEmail: "AGENT@acme.internal",
+                                                      committerName: "x", committerEmail: "x@acme.internal",
+                                                      message: "Fix", parentCount: 1))
+        #expect(verdict.commitClass == .ai)
+        #expect(verdict.tools == ["acme-agent"])
+        #expect(classifier.catalogue.version.hasSuffix("+local"))
+    }
+}
+
+@Suite("ParsedMessage: trailers from the whole message")
+struct MessageParserTests {
+    @Test("keys are case-insensitive, CRLF and trailing blanks are ignored, folded values joined")
+    func trailerForms() {
+        let parsed = ParsedMessage("Subject\r\n\r\nbody\r\nCO-AUTHORED-BY:  A <a@x>  \r\nAssisted-by: Claude\r\n  Opus 4.6\r\n")
+        #expect(parsed.subject == "Subject")
+        #expect(parsed.trailers.map(\.key) == ["co-authored-by", "assisted-by"])
+        #expect(parsed.trailers[0].value == "A <a@x>")
+        #expect(parsed.trailers[1].value == "Claude Opus 4.6")
+    }
+
+    @Test("several trailers on one line are split")
+    func inlineTrailers() {
+        let parsed = ParsedMessage("S\n\nCo-authored-by: A <a@x> Co-authored-by: B <b@y> Signed-off-by: C <c@z>")
+        #expect(parsed.trailers.map(\.value) == ["A <a@x>", "B <b@y>", "C <c@z>"])
+        #expect(parsed.trailers.map(\.key) == ["co-authored-by", "co-authored-by", "signed-off-by"])
+    }
+
+    @Test("URLs, prose with colons and indented lines are not trailers")
+    func notTrailers() {
+        let parsed = ParsedMessage("S\n\nhttps://example.com/x\nNote that: this is prose\n    Key: indented\nfoo:bar")
+        #expect(parsed.trailers.map(\.key) == [])
+    }
+
+    @Test("hostile messages: invalid UTF-8, NUL, 5 MB bodies and 10,000 trailer lines parse in linear time")
+    func hostileMessages() {
+        let invalid = String(decoding: [0x53, 0xFF, 0xFE, 0x0A, 0x0A, 0x43, 0x6F, 0x2D, 0x61, 0x3A, 0x20, 0xC3], as: UTF8.self)
+        _ = ParsedMessage(invalid)
+        _ = ParsedMessage("S\0ubject\n\nCo-authored-by: \0 <\0@x>")
+        let big = String(repeating: "word ", count: 1_000_000)
+        let trailers = (0..<10_000).map { "Co-authored-by: P\($0) <p\($0)@example.com>" }.joined(separator: "\n")
+        let clock = ContinuousClock()
+        let small = clock.measure { _ = ParsedMessage("S\n\n" + String(big.prefix(500_000)) + "\n" + String(trailers.prefix(100_000))) }
+        let large = clock.measure { _ = ParsedMessage("S\n\n" + big + "\n" + trailers) }
+        let parsed = ParsedMessage("S\n\n" + big + "\n" + trailers)
+        #expect(parsed.trailers.count == 10_000)
+        // Ten times the input must not cost a hundred times the work (quadratic):
+        // a generous bound that noise cannot break but a quadratic parser would.
+        #expect(large < small * 60, "small \(small), large \(large)")
+    }
+}
