@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: one file, opened in WAL mode so that `census report` can
+/// read while a scan writes, with migrations applied on open.
+///
+/// A `CensusStore` is safe to share between threads.
+public final class CensusStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// How long a writer waits for another writer before giving up.
+    public static let defaultBusyTimeout: TimeInterval = 30
+
+    /// The first bytes of every SQLite 3 file.
+    static let sqliteHeader = Array("SQLite format 3\0".utf8)
+
+    /// Opens the store at `path`, creating the file and its folders on first use.
+    ///
+    /// Never overwrites what is there: a file that is not SQLite, another
+    /// program's database, a corrupt file or one from a newer CommitCensus is
+    /// refused with a `StoreError` and left as it was.
+    public init(path: String, busyTimeout: TimeInterval = CensusStore.defaultBusyTimeout) throws(StoreError) {
+        self.path = path
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue {
+                throw StoreError(.unreadable, path: path, detail: "is a folder, not a database file")
+            }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw StoreError(.unreadable, path: path, detail: "cannot read the database file (permission denied)")
+            }
+            let header = (try? handle.read(upToCount: 16)) ?? Data()
+            try? handle.close()
+            if !header.isEmpty && Array(header) != Self.sqliteHeader {
+                throw StoreError(.notSQLite, path: path, detail: "not an SQLite database; the file was left untouched")
+            }
+        } else {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do {
+                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError(.unreadable, path: path, detail: "cannot create the database folder \(folder) (\(error.localizedDescription))")
+                }
+            }
+        }
+
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "CommitCensus"
+        configuration.prepareDatabase { db in
+            // NORMAL is durable in WAL mode up to the last checkpoint and much
+            // faster than FULL for the many small transactions of a scan.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            // Look before touching: opening a pool switches the file to WAL,
+            // which rewrites its header, so a file that is not ours is first
+            // checked through a read-only connection.
+            if let size = (try? fileManager.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                readOnly.busyMode = .timeout(busyTimeout)
+                let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                try queue.read { db in try Self.checkOwnership(db, path: path) }
+                try queue.close()
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Refuses another program's database and one from a newer CommitCensus.
+    private static func checkOwnership(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if tables.isEmpty { return }
+        guard tables.contains("grdb_migrations") else {
+            throw StoreError(.notCensusDatabase, path: path,
+                             detail: "not a CommitCensus database (it holds other tables: \(tables.prefix(3).joined(separator: ", "))); the file was left untouched")
+        }
+        if try Schema.migrator.hasBeenSuperseded(db) {
+            throw StoreError(.newerSchema, path: path,
+                             detail: "the database was written by a newer CommitCensus (unknown schema migrations); upgrade census or use another --db; the file was left untouched")
+        }
+    }
+
+    /// The default location: `$CENSUS_DB`, else `$XDG_DATA_HOME/census/census.sqlite`,
+    /// else `~/.local/share/census/census.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return explicit }
+        if let dataHome = environment["XDG_DATA_HOME"], !dataHome.isEmpty {
+            return (dataHome as NSString).appendingPathComponent("census/census.sqlite")
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".local/share/census/census.sqlite")
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
+    }
+}

@@ -1,0 +1,125 @@
+import Attribution
+import GRDB
+
+/// A repository CommitCensus has seen, keyed by its canonical path.
+public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "repository"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    /// The work tree, or the git directory of a bare repository, symlinks resolved.
+    public var path: String
+    public var name: String
+    public var isBare: Bool
+    public var headBranch: String?
+    /// The HEAD whose whole history is in the store. Set only when a scan
+    /// completes, so an interrupted scan is redone (and completed) by the next.
+    public var scannedHead: String?
+    /// The catalogue version the stored verdicts were made with.
+    public var catalogueVersion: String?
+    public var scannedAt: Double?
+    public var lastError: String?
+    public var lastErrorAt: Double?
+    public var isShallow: Bool
+
+    public init(path: String, name: String, isBare: Bool, isShallow: Bool = false) {
+        self.path = path
+        self.name = name
+        self.isBare = isBare
+        self.isShallow = isShallow
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One commit of one repository, with its verdict.
+public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "commit_record"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var repositoryId: Int64
+    public var sha: String
+    public var `class`: String
+    public var confidence: String?
+    public var mode: String?
+    /// The verdict's tools, comma-separated (also in `commit_tool` for queries).
+    public var tools: String
+    /// The verdict's evidence, as JSON.
+    public var evidence: String
+    public var authorName: String
+    public var authorEmail: String
+    public var authoredAt: Int64
+    public var authorOffset: Int
+    public var committerName: String
+    public var committerEmail: String
+    public var committedAt: Int64
+    public var committerOffset: Int
+    public var subject: String
+    public var parentCount: Int
+    public var linesAdded: Int?
+    public var linesDeleted: Int?
+    /// False once a history rewrite left the commit unreachable from HEAD:
+    /// kept apart, never counted.
+    public var reachable: Bool
+
+    public init(repositoryId: Int64, sha: String, verdict: Verdict, authorName: String, authorEmail: String,
+                authoredAt: Int64, authorOffset: Int, committerName: String, committerEmail: String,
+                committedAt: Int64, committerOffset: Int, subject: String, parentCount: Int,
+                linesAdded: Int? = nil, linesDeleted: Int? = nil, reachable: Bool = true) {
+        self.repositoryId = repositoryId
+        self.sha = sha
+        self.class = verdict.commitClass.rawValue
+        self.confidence = verdict.confidence?.rawValue
+        self.mode = verdict.mode?.rawValue
+        self.tools = verdict.tools.joined(separator: ",")
+        self.evidence = Self.encode(verdict.evidence)
+        self.authorName = authorName
+        self.authorEmail = authorEmail
+        self.authoredAt = authoredAt
+        self.authorOffset = authorOffset
+        self.committerName = committerName
+        self.committerEmail = committerEmail
+        self.committedAt = committedAt
+        self.committerOffset = committerOffset
+        self.subject = subject
+        self.parentCount = parentCount
+        self.linesAdded = linesAdded
+        self.linesDeleted = linesDeleted
+        self.reachable = reachable
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public var isMerge: Bool { parentCount > 1 }
+    public var toolList: [String] { tools.isEmpty ? [] : tools.split(separator: ",").map(String.init) }
+
+    /// The stored verdict, evidence included.
+    public var verdict: Verdict {
+        Verdict(
+            commitClass: CommitClass(rawValue: self.class) ?? .human,
+            confidence: confidence.flatMap(Confidence.init(rawValue:)),
+            mode: mode.flatMap(Mode.init(rawValue:)),
+            tools: toolList,
+            evidence: (try? JSONDecoder().decode([Evidence].self, from: Data(evidence.utf8))) ?? [])
+    }
+
+    public mutating func apply(_ verdict: Verdict) {
+        self.class = verdict.commitClass.rawValue
+        confidence = verdict.confidence?.rawValue
+        mode = verdict.mode?.rawValue
+        tools = verdict.tools.joined(separator: ",")
+        evidence = Self.encode(verdict.evidence)
+    }
+
+    static func encode(_ evidence: [Evidence]) -> String {
+        guard !evidence.isEmpty else { return "[]" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(evidence)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+}
+
+import Foundation

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+extension CensusStore {
+    /// The stored repository at `path`, inserted when new. The flags are
+    /// updated in the store, but the record returned is as it was before, so
+    /// that the caller sees what changed (a shallow clone deepened).
+    public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool) throws(StoreError) -> RepositoryRecord {
+        try write { db in
+            if let existing = try RepositoryRecord.filter(Column("path") == path).fetchOne(db) {
+                if existing.isShallow != isShallow || existing.isBare != isBare {
+                    var updated = existing
+                    updated.isShallow = isShallow
+                    updated.isBare = isBare
+                    try updated.update(db)
+                }
+                return existing
+            }
+            var record = RepositoryRecord(path: path, name: name, isBare: isBare, isShallow: isShallow)
+            try record.insert(db)
+            return record
+        }
+    }
+
+    public func repositories() throws(StoreError) -> [RepositoryRecord] {
+        try read { db in try RepositoryRecord.order(Column("path")).fetchAll(db) }
+    }
+
+    /// Repositories whose path is `path` or lies below it.
+    public func repositories(under path: String) throws(StoreError) -> [RepositoryRecord] {
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return try read { db in
+            try RepositoryRecord
+                .filter(Column("path") == path || Column("path").like(Self.escapeLike(prefix) + "%", escape: "\\"))
+                .order(Column("path"))
+                .fetchAll(db)
+        }
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// Records that a scan of the repository failed; earlier results stay.
+    public func recordFailure(repositoryID: Int64, message: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE repository SET last_error = ?, last_error_at = ? WHERE id = ?",
+                           arguments: [message, Date().timeIntervalSince1970, repositoryID])
+        }
+    }
+
+    /// Marks a scan complete: HEAD's whole history is stored, classified with
+    /// `catalogueVersion`. Unreachable commits are flagged in the same
+    /// transaction, so a report never sees half of a rewrite.
+    public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
+                             reachable: Set<String>?) throws(StoreError) {
+        try write { db in
+            if let reachable {
+                // Flag everything, then clear the flag of what is reachable now.
+                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reachable_now (sha TEXT PRIMARY KEY) WITHOUT ROWID")
+                try db.execute(sql: "DELETE FROM reachable_now")
+                let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO reachable_now (sha) VALUES (?)")
+                for sha in reachable { try insert.execute(arguments: [sha]) }
+                try db.execute(sql: """
+                    UPDATE commit_record SET reachable = (sha IN (SELECT sha FROM reachable_now))
+                    WHERE repository_id = ?
+                    """, arguments: [repositoryID])
+                try db.execute(sql: "DELETE FROM reachable_now")
+            }
+            try db.execute(sql: """
+                UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, scanned_at = ?,
+                    last_error = NULL, last_error_at = NULL
+                WHERE id = ?
+                """, arguments: [head, headBranch, catalogueVersion, Date().timeIntervalSince1970, repositoryID])
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import GRDB
+
+/// The store's schema, one migration per change. Migrations are never edited
+/// once released: a database made by any earlier CommitCensus upgrades in place.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: repositories, commits, tools") { db in
+            try db.create(table: "repository") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("path", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("is_bare", .boolean).notNull().defaults(to: false)
+                t.column("is_shallow", .boolean).notNull().defaults(to: false)
+                t.column("head_branch", .text)
+                t.column("scanned_head", .text)
+                t.column("catalogue_version", .text)
+                t.column("scanned_at", .double)
+                t.column("last_error", .text)
+                t.column("last_error_at", .double)
+            }
+            try db.create(table: "commit_record") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("repository_id", .integer).notNull().references("repository", onDelete: .cascade)
+                t.column("sha", .text).notNull()
+                t.column("class", .text).notNull()
+                t.column("confidence", .text)
+                t.column("mode", .text)
+                t.column("tools", .text).notNull().defaults(to: "")
+                t.column("evidence", .text).notNull().defaults(to: "[]")
+                t.column("author_name", .text).notNull()
+                t.column("author_email", .text).notNull()
+                t.column("authored_at", .integer).notNull()
+                t.column("author_offset", .integer).notNull()
+                t.column("committer_name", .text).notNull()
+                t.column("committer_email", .text).notNull()
+                t.column("committed_at", .integer).notNull()
+                t.column("committer_offset", .integer).notNull()
+                t.column("subject", .text).notNull()
+                t.column("parent_count", .integer).notNull()
+                t.column("lines_added", .integer)
+                t.column("lines_deleted", .integer)
+                t.column("reachable", .boolean).notNull().defaults(to: true)
+                t.uniqueKey(["repository_id", "sha"])
+            }
+            try db.create(index: "commit_record_by_time", on: "commit_record",
+                          columns: ["repository_id", "reachable", "authored_at"])
+            try db.create(index: "commit_record_by_sha", on: "commit_record", columns: ["sha"])
+            try db.create(table: "commit_tool") { t in
+                t.column("commit_id", .integer).notNull()
+                    .references("commit_record", onDelete: .cascade)
+                t.column("tool", .text).notNull()
+                t.primaryKey(["commit_id", "tool"])
+            }
+            try db.create(index: "commit_tool_by_tool", on: "commit_tool", columns: ["tool"])
+        }
+        return migrator
+    }
+}

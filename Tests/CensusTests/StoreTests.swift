@@ -1,0 +1,113 @@
+import Attribution
+import CensusStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("CensusStore: a real SQLite file, never overwritten when it is not ours")
+struct StoreTests {
+    let folder: URL
+
+    init() throws { folder = try TemporaryFolder.make(prefix: "census-store") }
+
+    var path: String { folder.appendingPathComponent("census.sqlite").path }
+
+    @Test("a new store is created with its folders, in WAL mode, migrated")
+    func createsStore() throws {
+        let nested = folder.appendingPathComponent("a/b/census.sqlite").path
+        let store = try CensusStore(path: nested)
+        #expect(FileManager.default.fileExists(atPath: nested))
+        #expect(try store.repositories().isEmpty)
+        let queue = try DatabaseQueue(path: nested)
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try queue.read { try $0.tableExists("commit_record") })
+    }
+
+    @Test("a file of random bytes is refused and left byte for byte as it was")
+    func randomBytes() throws {
+        var bytes = [UInt8](repeating: 0, count: 8192)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try CensusStore(path: path)
+            Issue.record("opened random bytes")
+        } catch {
+            #expect(error.kind == .notSQLite)
+            #expect(error.description.hasPrefix(path + ": "))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
+    }
+
+    @Test("another program's SQLite database is refused and not modified")
+    func foreignDatabase() throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep')") }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect { try CensusStore(path: path) } throws: { ($0 as? StoreError)?.kind == .notCensusDatabase }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("a store written by a newer CommitCensus is refused, its data kept")
+    func newerSchema() throws {
+        do { _ = try CensusStore(path: path) }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        try queue.close()
+        #expect { try CensusStore(path: path) } throws: { ($0 as? StoreError)?.kind == .newerSchema }
+        let check = try DatabaseQueue(path: path)
+        #expect(try check.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.contains("v99: from the future"))
+    }
+
+    @Test("a truncated store is reported as corrupt, not replaced")
+    func truncated() throws {
+        do {
+            let store = try CensusStore(path: path)
+            let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
+            let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
+            try store.insert((0..<3000).map {
+                CommitRecord(repositoryId: repository.id!, sha: String(format: "%040x", $0), verdict: verdict, authorName: "A",
+                             authorEmail: "a@x", authoredAt: 0, authorOffset: 0, committerName: "A", committerEmail: "a@x",
+                             committedAt: 0, committerOffset: 0, subject: String(repeating: "s", count: 200), parentCount: 1)
+            })
+        }
+        let checkpoint = try DatabaseQueue(path: path)
+        try checkpoint.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try checkpoint.close()
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = full.prefix(full.count / 2)
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        try cut.write(to: URL(fileURLWithPath: path))
+        var failed = false
+        do {
+            let reopened = try CensusStore(path: path)
+            _ = try reopened.tally(CommitFilter())
+        } catch {
+            failed = true
+            #expect([.corrupt, .other, .notSQLite].contains(error.kind), "\(error)")
+        }
+        #expect(failed, "a store cut in half must not read as valid")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == cut)
+    }
+
+    @Test("inserting the same commits twice stores them once")
+    func idempotentInsert() throws {
+        let store = try CensusStore(path: path)
+        let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
+        let verdict = Verdict(commitClass: .ai, confidence: .attested, mode: .assisted, tools: ["claude-code", "cursor"], evidence: [])
+        let records = (0..<10).map {
+            CommitRecord(repositoryId: repository.id!, sha: String(format: "%040x", $0), verdict: verdict, authorName: "A",
+                         authorEmail: "a@x", authoredAt: 1_700_000_000, authorOffset: 0, committerName: "A",
+                         committerEmail: "a@x", committedAt: 1_700_000_000, committerOffset: 0, subject: "s", parentCount: 1)
+        }
+        try store.insert(records)
+        try store.insert(records)
+        let tally = try store.tally(CommitFilter())
+        #expect(tally.commits == 10)
+        #expect(tally.ai == 10)
+        let tools = try store.toolTallies(CommitFilter())
+        #expect(tools.map(\.tool) == ["claude-code", "cursor"])
+        #expect(tools.map(\.commits) == [10, 10])
+    }
+}
