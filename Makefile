@@ -1,0 +1,49 @@
+# CommitCensus — build, run and test on a fresh Debian machine with Swift.
+#   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
+#   make test   install what is missing, run the whole test suite
+
+SWIFT        ?= swift
+CONFIG       ?= debug
+BIN          := .build/$(CONFIG)
+# Build and test needs: libgit2 and SQLite headers, pkg-config to find them, git for the tests' repositories.
+APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config git
+SAMPLE_REPO  := .build/sample-repo
+
+.PHONY: all deps build release run sample test clean
+
+all: build
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+deps:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+sample: build
+	rm -rf $(SAMPLE_REPO)
+	samples/make-sample-repo.sh $(SAMPLE_REPO)
+
+# The main job: scan this checkout and the sample repository into the default
+# store ($$CENSUS_DB, else ~/.local/share/census/census.sqlite) and report both.
+run: sample
+	$(BIN)/census scan . $(SAMPLE_REPO)
+	@echo
+	$(BIN)/census report --repo .
+	@echo
+	$(BIN)/census report --repo $(SAMPLE_REPO)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,53 @@
+import Foundation
+import GitHistory
+
+/// Turns the paths a user gives into repositories to scan.
+public enum ScanTargets {
+    public struct Resolved: Sendable {
+        /// Repositories to scan, and whether each may open its enclosing repository.
+        public var repositories: [(path: String, searchParents: Bool)] = []
+        /// Paths that are neither a repository nor hold one, with the reason.
+        public var failures: [(path: String, message: String)] = []
+        /// Folders below a discovery root that could not be read.
+        public var unreadable: [String] = []
+    }
+
+    /// Each path is a repository (work tree or git directory), or a folder to
+    /// search for repositories, or a folder inside a work tree.
+    public static func resolve(_ paths: [String], discovery: RepositoryDiscovery = RepositoryDiscovery()) -> Resolved {
+        var resolved = Resolved()
+        var seen = Set<String>()
+        func add(_ path: String, searchParents: Bool) {
+            let key = HistoryScanner.canonicalPath(path)
+            if seen.insert(key).inserted { resolved.repositories.append((path, searchParents)) }
+        }
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                resolved.failures.append((path, "no such file or directory"))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                resolved.failures.append((path, "not a git repository (a file, not a folder)"))
+                continue
+            }
+            if RepositoryDiscovery.isRepository(path) {
+                add(path, searchParents: false)
+                continue
+            }
+            let found = discovery.repositories(under: path)
+            resolved.unreadable += found.unreadable
+            if !found.repositories.isEmpty {
+                for repository in found.repositories { add(repository, searchParents: false) }
+                continue
+            }
+            // A folder inside a work tree: scan the enclosing repository, as git would.
+            if (try? Repository(at: path, searchParents: true)) != nil {
+                add(path, searchParents: true)
+                continue
+            }
+            resolved.failures.append((path, "not a git repository, and no repositories found below it"))
+        }
+        return resolved
+    }
+}

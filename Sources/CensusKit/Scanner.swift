@@ -1,0 +1,226 @@
+import Attribution
+import CensusStore
+import Foundation
+import GitHistory
+
+/// What a scan did to one repository.
+public struct ScanOutcome: Sendable {
+    public enum Status: String, Sendable {
+        /// New commits were read (or the first scan completed).
+        case scanned
+        /// HEAD had not moved and the catalogue had not changed: nothing was read.
+        case upToDate
+        /// The repository has no commit yet.
+        case empty
+    }
+
+    public var path: String
+    public var status: Status
+    public var newCommits = 0
+    public var reclassified = 0
+    public var lineStatsComputed = 0
+    /// Things the user should know that are not failures (shallow clone, detached HEAD).
+    public var notices: [String] = []
+}
+
+/// Progress of a running scan, for a terminal.
+public struct ScanProgress: Sendable {
+    public var path: String
+    public var phase: String
+    public var done: Int
+    public var elapsed: TimeInterval
+}
+
+/// Scans repositories into the store: walks what is new since the last
+/// complete scan, classifies it, and stores it in batches.
+///
+/// Correctness under interruption: a repository's `scanned_head` moves only
+/// when its whole history is stored, and every batch is one transaction, so a
+/// scan killed at any point leaves a consistent store, and the next scan walks
+/// again from HEAD, skips what is stored, and completes it.
+public final class HistoryScanner {
+    public let store: CensusStore
+    public let classifier: Classifier
+    public var batchSize = 2000
+    public var progress: (@Sendable (ScanProgress) -> Void)?
+
+    public init(store: CensusStore, classifier: Classifier) {
+        self.store = store
+        self.classifier = classifier
+    }
+
+    /// Scans the repository at `path` (a work tree or a git directory).
+    public func scan(repositoryAt path: String, searchParents: Bool = false, lines: Bool = false) throws -> ScanOutcome {
+        let repository = try Repository(at: path, searchParents: searchParents)
+        return try scan(repository, lines: lines)
+    }
+
+    public func scan(_ repository: Repository, lines: Bool) throws -> ScanOutcome {
+        let canonical = Self.canonicalPath(repository.workDirectory ?? repository.gitDirectory)
+        var outcome = ScanOutcome(path: canonical, status: .scanned)
+        let record = try store.repository(
+            at: canonical, name: Self.displayName(canonical), isBare: repository.isBare, isShallow: repository.isShallow)
+        guard let repositoryID = record.id else { return outcome }
+        do {
+            try scan(repository, record: record, repositoryID: repositoryID, lines: lines, outcome: &outcome)
+        } catch {
+            // Remember the failure for `census repos`; what was stored stays.
+            try? store.recordFailure(repositoryID: repositoryID, message: String(describing: error))
+            throw error
+        }
+        return outcome
+    }
+
+    private func scan(_ repository: Repository, record: RepositoryRecord, repositoryID: Int64, lines: Bool,
+                      outcome: inout ScanOutcome) throws {
+        if repository.isShallow {
+            outcome.notices.append("shallow clone: history before the shallow boundary is not there to count")
+        }
+        guard let head = try repository.head() else {
+            outcome.status = .empty
+            outcome.notices.append("empty repository: no commits to scan")
+            try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil,
+                                   catalogueVersion: classifier.catalogue.version, reachable: [])
+            return
+        }
+        let branch = repository.headBranch
+        if repository.isHeadDetached {
+            outcome.notices.append("detached HEAD at \(head.hex.prefix(12)): scanning the history of that commit")
+        }
+
+        let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != classifier.catalogue.version
+        // A shallow clone can gain old history without HEAD moving (deepened,
+        // unshallowed): it is walked in full each time, skipping what is stored.
+        let shallow = repository.isShallow || record.isShallow
+        let previousHead = shallow ? nil : record.scannedHead.flatMap(ObjectID.init(hex:))
+        if previousHead == head && !catalogueChanged {
+            outcome.status = .upToDate
+        } else {
+            // Fast path: the last complete scan's HEAD is an ancestor of HEAD, so
+            // only the commits between them are new.
+            let fastForward = !catalogueChanged && previousHead.map {
+                repository.containsCommit($0) && repository.isDescendant(head, of: $0)
+            } == true
+            let stored = fastForward ? [] : try store.storedSHAs(repositoryID: repositoryID)
+            var reachable: Set<String>? = fastForward ? nil : Set(minimumCapacity: stored.count)
+            let mailmap = Mailmap(for: repository)
+            var batch: [CommitRecord] = []
+            var reclassified: [(sha: String, verdict: Verdict)] = []
+            var aiMerges: [(parents: [ObjectID], evidence: Evidence)] = []
+            let started = Date()
+            var seen = 0
+
+            try repository.walk(from: [head], hiding: fastForward ? [previousHead!] : []) { commit in
+                seen += 1
+                let sha = commit.id.hex
+                reachable?.insert(sha)
+                let parsed = ParsedMessage(commit.message)
+                if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
+                    aiMerges.append((commit.parents, evidence))
+                }
+                if stored.contains(sha) {
+                    if catalogueChanged {
+                        reclassified.append((sha, classifier.classify(Self.facts(commit), parsed: parsed)))
+                        if reclassified.count >= batchSize {
+                            try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
+                            outcome.reclassified += reclassified.count
+                            reclassified.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    return true
+                }
+                let verdict = classifier.classify(Self.facts(commit), parsed: parsed)
+                let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
+                batch.append(CommitRecord(
+                    repositoryId: repositoryID, sha: sha, verdict: verdict,
+                    authorName: identity.name, authorEmail: identity.email,
+                    authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
+                    committerName: commit.committer.name, committerEmail: commit.committer.email,
+                    committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
+                    subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count))
+                if batch.count >= batchSize {
+                    try store.insert(batch)
+                    outcome.newCommits += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                    progress?(ScanProgress(path: outcome.path, phase: "commits", done: seen,
+                                           elapsed: Date().timeIntervalSince(started)))
+                }
+                return true
+            }
+            try store.insert(batch)
+            outcome.newCommits += batch.count
+            try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
+            outcome.reclassified += reclassified.count
+
+            try applyBranchEvidence(aiMerges, repository: repository, repositoryID: repositoryID)
+            try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
+                                   catalogueVersion: classifier.catalogue.version, reachable: reachable)
+        }
+        if lines {
+            outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)
+        }
+    }
+
+    /// Commits brought in only by a merge of an AI tool's branch (reachable
+    /// from the merged side, not from the first parent) get that branch as
+    /// inferred evidence.
+    private func applyBranchEvidence(_ merges: [(parents: [ObjectID], evidence: Evidence)], repository: Repository,
+                                     repositoryID: Int64) throws {
+        for merge in merges where merge.parents.count >= 2 {
+            let mainline = merge.parents[0]
+            var brought: [String] = []
+            for side in merge.parents.dropFirst() {
+                try repository.walk(from: [side], hiding: [mainline]) { commit in
+                    if !commit.isMerge { brought.append(commit.id.hex) }
+                    return brought.count < 10_000
+                }
+            }
+            let updated = try store.commits(repositoryID: repositoryID, shas: brought).compactMap { record -> (sha: String, verdict: Verdict)? in
+                let before = record.verdict
+                let after = classifier.adding(merge.evidence, to: before)
+                return after == before ? nil : (record.sha, after)
+            }
+            try store.replaceVerdicts(repositoryID: repositoryID, updated)
+        }
+    }
+
+    /// Counts lines for every stored non-merge commit that has no counts yet;
+    /// a separate pass, so `--lines` added later fills in old history too.
+    private func computeLineStats(_ repository: Repository, repositoryID: Int64, path: String) throws -> Int {
+        let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
+        var stats: [(sha: String, added: Int, deleted: Int)] = []
+        var computed = 0
+        let started = Date()
+        for sha in missing {
+            guard let id = ObjectID(hex: sha), let counted = try repository.lineStats(for: id) else { continue }
+            stats.append((sha, counted.added, counted.deleted))
+            if stats.count >= batchSize {
+                try store.saveLineStats(repositoryID: repositoryID, stats)
+                computed += stats.count
+                stats.removeAll(keepingCapacity: true)
+                progress?(ScanProgress(path: path, phase: "lines", done: computed, elapsed: Date().timeIntervalSince(started)))
+            }
+        }
+        try store.saveLineStats(repositoryID: repositoryID, stats)
+        return computed + stats.count
+    }
+
+    static func facts(_ commit: Commit) -> CommitFacts {
+        CommitFacts(authorName: commit.author.name, authorEmail: commit.author.email,
+                    committerName: commit.committer.name, committerEmail: commit.committer.email,
+                    message: commit.message, parentCount: commit.parents.count)
+    }
+
+    /// The path with symlinks resolved, so one repository reached two ways is stored once.
+    public static func canonicalPath(_ path: String) -> String {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return resolved.count > 1 && resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+    }
+
+    static func displayName(_ path: String) -> String {
+        var name = (path as NSString).lastPathComponent
+        if name == ".git" { name = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent }
+        if name.hasSuffix(".git") && name.count > 4 { name = String(name.dropLast(4)) }
+        return name
+    }
+}

@@ -1,0 +1,53 @@
+/// Formats git timestamps without Foundation's date machinery, which is slow
+/// per call and would round-trip through the machine's time zone.
+public enum TimeFormat {
+    /// `2026-03-01T14:05:09+01:00`: the instant in the commit's own offset.
+    public static func iso8601(_ seconds: Int64, offsetMinutes: Int) -> String {
+        let local = seconds + Int64(offsetMinutes) * 60
+        let (date, time) = civil(local)
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let offset = abs(offsetMinutes)
+        return "\(date)T\(time)\(sign)\(pad(offset / 60)):\(pad(offset % 60))"
+    }
+
+    /// `2026-03-01` in UTC.
+    public static func day(_ seconds: Int64) -> String { civil(seconds).date }
+
+    /// `2026-03-01T13:05:09Z`.
+    public static func utc(_ seconds: Int64) -> String {
+        let (date, time) = civil(seconds)
+        return "\(date)T\(time)Z"
+    }
+
+    static func civil(_ seconds: Int64) -> (date: String, time: String) {
+        var days = seconds / 86_400
+        var rest = seconds % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let date = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(pad(Int(month)))-\(pad(Int(day)))"
+        let time = "\(pad(Int(rest / 3600))):\(pad(Int(rest % 3600 / 60))):\(pad(Int(rest % 60)))"
+        return (date, time)
+    }
+
+    /// Days since 1970-01-01 for a civil date (inverse of `civil`).
+    public static func epochDays(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}

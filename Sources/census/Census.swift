@@ -1,0 +1,44 @@
+import ArgumentParser
+import CensusKit
+import Foundation
+
+/// `census`: scan git repositories, classify every commit as AI, human or
+/// bot, and report the AI share.
+struct Census: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "census",
+        abstract: "Measure how much of your git history AI coding tools wrote.",
+        discussion: """
+            Exit codes: 0 success; 1 some repositories failed and others succeeded \
+            (the failures are listed on stderr); 2 usage error or nothing could be done.
+            """,
+        version: CensusVersion.current,
+        subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self]
+    )
+}
+
+/// The entry point: maps every failure to the documented exit codes, which
+/// swift-argument-parser alone would not (it exits 64 on a usage error).
+@main
+enum CensusMain {
+    static func main() {
+        do {
+            var command = try Census.parseAsRoot()
+            try command.run()
+        } catch let failure as CensusFailure {
+            Terminal.error(failure.message)
+            exit(failure.code.rawValue)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let exitCode = Census.exitCode(for: error)
+            if exitCode == .success {
+                // --help and --version.
+                print(Census.fullMessage(for: error))
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((Census.fullMessage(for: error) + "\n").utf8))
+            exit(CensusExitCode.usage.rawValue)
+        }
+    }
+}

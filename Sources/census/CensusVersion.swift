@@ -1,0 +1,3 @@
+enum CensusVersion {
+    static let current = "0.1.0"
+}

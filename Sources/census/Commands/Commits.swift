@@ -1,0 +1,67 @@
+import ArgumentParser
+import Attribution
+import CensusStore
+import Foundation
+import Reports
+
+struct Commits: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List commits with their verdicts, reachable from each repository's scanned HEAD.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only this repository (or the repositories below this folder); repeatable.", valueName: "path"))
+    var repo: [String] = []
+
+    @OptionGroup var period: PeriodOptions
+
+    @Option(name: .customLong("class"), help: "Only commits of this class: ai, human or bot.")
+    var commitClass: CommitClass?
+
+    @Option(help: "Output format: table, json, ndjson or csv.")
+    var format: CommitListFormat = .table
+
+    @Option(help: "At most this many commits, newest first.")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let bounds = try period.bounds()
+        let store = try store.open()
+        let ids = try store.repositoryIDs(matching: repo)
+        let filter = CommitFilter(repositoryIDs: ids, since: bounds.since, until: bounds.until,
+                                  classes: commitClass.map { [$0] })
+        let output = FileHandle.standardOutput
+        var buffer = ""
+        func emit(_ line: String) {
+            buffer += line + "\n"
+            if buffer.utf8.count > 64 * 1024 {
+                output.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        if let header = format.header { emit(header) }
+        var after: CensusStore.PageCursor?
+        var remaining = limit ?? Int.max
+        var first = true
+        // Pages keep memory flat however large the store is.
+        while remaining > 0 {
+            let page = try store.commits(filter, limit: min(remaining, 5000), after: after)
+            if page.isEmpty { break }
+            for entry in page {
+                emit(format.line(CommitLine(entry.commit, repositoryPath: entry.repositoryPath), first: first))
+                first = false
+            }
+            remaining -= page.count
+            after = page.last.map { CensusStore.PageCursor(time: $0.commit.authoredAt, id: $0.commit.id ?? 0) }
+        }
+        if let footer = format.footer { emit(footer) }
+        output.write(Data(buffer.utf8))
+    }
+}
+
+extension CommitClass: ExpressibleByArgument {}
+extension CommitListFormat: ExpressibleByArgument {}

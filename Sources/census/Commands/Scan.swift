@@ -1,0 +1,70 @@
+import ArgumentParser
+import CensusKit
+import Foundation
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan repositories and store every commit's verdict.",
+        discussion: """
+            Each PATH is a repository (work tree or bare git directory) or a folder to search for \
+            repositories. Re-scanning is incremental: commits already stored are not read again.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("Repositories or folders holding repositories.", valueName: "path"))
+    var paths: [String] = ["."]
+
+    @Flag(help: "Also record lines added and deleted per commit (as git show --numstat counts them).")
+    var lines = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let targets = ScanTargets.resolve(paths)
+        for folder in targets.unreadable { Terminal.notice("\(folder): cannot read folder, skipped") }
+        var failures = targets.failures.map { "\($0.path): \($0.message)" }
+        var succeeded = 0
+        if !targets.repositories.isEmpty {
+            let store = try store.open()
+            let scanner = HistoryScanner(store: store, classifier: try Catalogues.classifier())
+            scanner.progress = { progress in
+                let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
+                Terminal.progress("\(progress.path): \(progress.phase) \(progress.done) (\(rate)/s)")
+            }
+            for target in targets.repositories {
+                do {
+                    let outcome = try scanner.scan(repositoryAt: target.path, searchParents: target.searchParents, lines: lines)
+                    Terminal.endProgress()
+                    for notice in outcome.notices { Terminal.notice("\(outcome.path): \(notice)") }
+                    if !quiet && Terminal.stderrIsTerminal {
+                        var summary = "\(outcome.path): "
+                        switch outcome.status {
+                        case .upToDate: summary += "up to date"
+                        case .empty: summary += "empty"
+                        case .scanned: summary += "\(outcome.newCommits) new commits"
+                        }
+                        if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
+                        if outcome.lineStatsComputed > 0 { summary += ", line counts for \(outcome.lineStatsComputed)" }
+                        FileHandle.standardError.write(Data((summary + "\n").utf8))
+                    }
+                    succeeded += 1
+                } catch {
+                    Terminal.endProgress()
+                    // A store that cannot be written stops everything: the next
+                    // repository would fail the same way.
+                    if let storeError = error as? StoreError {
+                        throw CensusFailure(message: storeError.description, code: succeeded > 0 ? .partial : .usage)
+                    }
+                    failures.append(String(describing: error))
+                }
+            }
+        }
+        for failure in failures { Terminal.error(failure) }
+        if failures.isEmpty { return }
+        throw ExitCode(succeeded > 0 ? CensusExitCode.partial.rawValue : CensusExitCode.usage.rawValue)
+    }
+}
+
+import CensusStore

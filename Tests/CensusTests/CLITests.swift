@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+
+/// The `census` binary as a user runs it: exit codes, stderr lines, output
+/// formats. Every test uses its own store file through `--db` or `CENSUS_DB`.
+@Suite("census CLI: the contract as written")
+struct CLITests {
+    let folder: URL
+    var db: String { folder.appendingPathComponent("census.sqlite").path }
+
+    init() throws { folder = try TemporaryFolder.make(prefix: "census-cli") }
+
+    func census(_ arguments: [String], environment: [String: String] = [:]) throws -> Shell.Result {
+        try CensusCLI.run(arguments, environment: environment)
+    }
+
+    func sample() throws -> String {
+        let path = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, path])
+        return path
+    }
+
+    @Test("a folder that is not a repository: exit 2 and one line naming it")
+    func notARepository() throws {
+        let plain = folder.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+        let result = try census(["scan", "--db", db, plain.path])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains(plain.path) == true)
+        #expect(lines.first?.contains("not a git repository") == true)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("one good and one bad path: exit 1, the failure on stderr, the good one stored")
+    func partialFailure() throws {
+        let path = try sample()
+        let result = try census(["scan", "--db", db, path, folder.appendingPathComponent("missing").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("missing: no such file or directory"))
+        let repos = try census(["repos", "--db", db, "--format", "json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(repos.stdout.utf8)) as? [[String: Any]]
+        #expect(entries?.first?["commits"] as? Int == 32)
+    }
+
+    @Test("an empty repository is a notice, not a failure")
+    func emptyRepository() throws {
+        let repo = try TemporaryGitRepository()
+        let result = try census(["scan", "--db", db, repo.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("\(repo.path): empty repository"))
+    }
+
+    @Test("a corrupt store: exit 2, one line naming it, the file untouched")
+    func corruptStore() throws {
+        let junk = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try junk.write(to: URL(fileURLWithPath: db))
+        let path = try sample()
+        for arguments in [["scan", path], ["report"], ["commits"], ["repos"]] {
+            let result = try census(arguments + ["--db", db])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(result.stderr.contains(db))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == junk)
+    }
+
+    @Test("usage errors exit 2: an unknown flag, a bad date, a bad class")
+    func usageErrors() throws {
+        #expect(try census(["scan", "--no-such-flag", "--db", db]).status == 2)
+        let badDate = try census(["report", "--since", "yesterday-ish", "--db", db])
+        #expect(badDate.status == 2)
+        #expect(badDate.stderr.contains("--since 'yesterday-ish'"))
+        #expect(try census(["commits", "--class", "robot", "--db", db]).status == 2)
+        #expect(try census(["--help"]).status == 0)
+    }
+
+    @Test("commits --format ndjson has exactly the contract's fields")
+    func ndjsonFields() throws {
+        let path = try sample()
+        #expect(try census(["scan", "--db", db, "--lines", path]).status == 0)
+        let result = try census(["commits", "--db", db, "--repo", path, "--format", "ndjson"])
+        #expect(result.status == 0)
+        let records = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(records.count == 32)
+        let contract: Set<String> = ["repo", "sha", "class", "confidence", "mode", "tools", "evidence", "author_name",
+                                     "author_email", "authored_at", "committed_at", "is_merge", "lines_added", "lines_deleted"]
+        for record in records { #expect(contract.isSubset(of: Set(record.keys))) }
+        let tokenizer = try #require(records.first { ($0["sha"] as? String)?.isEmpty == false && $0["authored_at"] as? String == "2025-02-03T09:15:00+01:00" })
+        #expect(tokenizer["class"] as? String == "ai")
+        #expect(tokenizer["confidence"] as? String == "attested")
+        #expect(tokenizer["mode"] as? String == "assisted")
+        #expect(tokenizer["tools"] as? [String] == ["claude-code"])
+        #expect(tokenizer["lines_added"] as? Int == 1)
+        #expect((tokenizer["evidence"] as? [String])?.contains { $0.contains("noreply@anthropic.com") } == true)
+        let merge = try #require(records.first { $0["is_merge"] as? Bool == true })
+        #expect(merge["lines_added"] is NSNull)
+        let ai = try census(["commits", "--db", db, "--class", "ai", "--format", "json"])
+        let aiRecords = try JSONSerialization.jsonObject(with: Data(ai.stdout.utf8)) as? [[String: Any]]
+        #expect(aiRecords?.count == 16)
+        let csv = try census(["commits", "--db", db, "--format", "csv", "--limit", "3"])
+        #expect(csv.stdout.split(separator: "\n").count == 4)
+    }
+
+    @Test("report --format json carries the contract's figures")
+    func reportJSON() throws {
+        let path = try sample()
+        _ = try census(["scan", "--db", db, path])
+        let result = try census(["report", "--db", db, "--format", "json", "--repo", path])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["schema_version"] as? Int == 1)
+        let totals = try #require(report["totals"] as? [String: Any])
+        #expect(totals["commits"] as? Int == 30)
+        #expect(totals["merges"] as? Int == 2)
+        #expect(totals["ai"] as? Int == 16)
+        #expect(totals["human"] as? Int == 11)
+        #expect(totals["bot"] as? Int == 3)
+        let share = try #require(report["ai_share"] as? [String: Any])
+        #expect(abs((share["commits"] as? Double ?? 0) - 16.0 / 27.0) < 1e-9)
+        let ci = try #require(share["commits_ci95"] as? [Double])
+        #expect(abs(ci[0] - 0.4073) < 0.0005 && abs(ci[1] - 0.7548) < 0.0005)
+        #expect(share["lines"] is NSNull)
+        let tools = try #require(report["by_tool"] as? [[String: Any]])
+        #expect(tools.first?["tool"] as? String == "claude-code")
+        #expect(tools.first?["commits"] as? Int == 4)
+        let trend = try #require(report["trend"] as? [[String: Any]])
+        #expect(trend.map { $0["period"] as? String } == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"])
+        let weekly = try census(["report", "--db", db, "--format", "json", "--interval", "week", "--since", "2025-03-01", "--until", "2025-04-01"])
+        let weeks = try #require((try JSONSerialization.jsonObject(with: Data(weekly.stdout.utf8)) as? [String: Any])?["trend"] as? [[String: Any]])
+        #expect(weeks.first?["period"] as? String == "2025-03-03")
+        let output = folder.appendingPathComponent("report.json").path
+        #expect(try census(["report", "--db", db, "--format", "json", "--output", output]).stdout.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test("explain shows each matched rule with the text it matched")
+    func explain() throws {
+        let path = try sample()
+        _ = try census(["scan", "--db", db, path])
+        let sha = try Shell.run("/usr/bin/git", ["-C", path, "log", "--format=%H", "-1", "--grep=Add retry budget"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try census(["explain", "--db", db, String(sha.prefix(10))])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("verdict ai, attested, assisted"))
+        #expect(result.stdout.contains("copilot.cli-vscode"))
+        #expect(result.stdout.contains("Co-authored-by: Copilot App <223556219+Copilot@users.noreply.github.com>"))
+        #expect(result.stdout.contains("Copilot-Session: 0f1e2d3c"))
+        #expect(try census(["explain", "--db", db, "deadbeef"]).status == 2)
+    }
+
+    @Test("the default store is $CENSUS_DB, else $XDG_DATA_HOME/census/census.sqlite")
+    func defaultStore() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let xdg = folder.appendingPathComponent("xdg").path
+        #expect(try census(["scan", repo.path], environment: ["XDG_DATA_HOME": xdg, "CENSUS_DB": ""]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: xdg + "/census/census.sqlite"))
+        let explicit = folder.appendingPathComponent("env.sqlite").path
+        #expect(try census(["scan", repo.path], environment: ["CENSUS_DB": explicit]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: explicit))
+    }
+
+    @Test("terminal output strips escape sequences from repository text")
+    func hostileText() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("evil \u{1B}]0;owned\u{07}\u{1B}[2J subject", author: ("Mallory \u{1B}[31m", "m@example.com"))
+        _ = try census(["scan", "--db", db, repo.path])
+        let table = try census(["commits", "--db", db])
+        #expect(!table.stdout.contains("\u{1B}"))
+        #expect(table.stdout.contains("evil  subject"))
+        try repo.commit("=HYPERLINK(\"http://evil\")", author: ("@SUM(A1)", "f@example.com"))
+        _ = try census(["scan", "--db", db, repo.path])
+        let csv = try census(["commits", "--db", db, "--format", "csv"])
+        #expect(csv.stdout.contains(",'@SUM(A1),"))
+        #expect(csv.stdout.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""))
+    }
+
+    @Test("kill -9 in the middle of a scan: the next scan completes it, each commit once, same verdicts")
+    func killedScan() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 20_000, aiEvery: 7)
+        let expected = try repo.revListCount()
+        let reference = folder.appendingPathComponent("reference.sqlite").path
+        #expect(try census(["scan", "--db", reference, repo.path]).status == 0)
+        for delay in [0.15, 0.4, 0.8] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: PackagePaths.census)
+            process.arguments = ["scan", "--db", db, repo.path]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        #expect(try census(["scan", "--db", db, repo.path]).status == 0)
+        func verdicts(_ store: String) throws -> [String] {
+            try census(["commits", "--db", store, "--format", "csv"]).stdout
+                .split(separator: "\n").dropFirst().map { line in line.split(separator: ",").prefix(6).joined(separator: ",") }.sorted()
+        }
+        let resumed = try verdicts(db)
+        #expect(resumed.count == expected)
+        #expect(Set(resumed).count == expected)
+        #expect(resumed == (try verdicts(reference)))
+    }
+}

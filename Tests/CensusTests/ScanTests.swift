@@ -1,0 +1,176 @@
+import Attribution
+import CensusKit
+import CensusStore
+import Foundation
+import GitHistory
+import Testing
+
+@Suite("HistoryScanner: real repositories into a real store")
+struct ScanTests {
+    let folder: URL
+    let store: CensusStore
+    let scanner: HistoryScanner
+
+    init() throws {
+        folder = try TemporaryFolder.make(prefix: "census-scan")
+        store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
+    }
+
+    func storedCount(_ path: String) throws -> Int {
+        let ids = try store.repositories(under: path).compactMap(\.id)
+        return try store.tally(CommitFilter(repositoryIDs: ids)).commits + (try store.tally(CommitFilter(repositoryIDs: ids)).merges)
+    }
+
+    /// The sample repository's documented verdicts (samples/README.md).
+    static let sampleExpectations: [String: (String, [String], String?)] = [
+        "Initial commit": ("human", [], nil),
+        "Write README": ("human", [], nil),
+        "Fix typo in docs": ("human", [], nil),
+        "Bump lodash from 4.17.20 to 4.17.21": ("bot", [], nil),
+        "Add tokenizer": ("ai", ["claude-code"], "attested"),
+        "Fix flaky test": ("human", [], nil),
+        "chore(deps): update actions/checkout action to v4": ("bot", [], nil),
+        "aider: Add retry to HTTP client": ("ai", ["aider"], "attested"),
+        "Initial plan": ("ai", ["copilot"], "attested"),
+        "Add pagination to list endpoint": ("ai", ["copilot"], "attested"),
+        "Add emoji reactions to task messages": ("ai", ["cursor"], "attested"),
+        "Update generated API docs": ("bot", [], nil),
+        "Handle empty config file": ("ai", ["aider"], "attested"),
+        "Add CSV export": ("ai", ["codex"], "attested"),
+        "Fix task output import": ("ai", ["devin"], "attested"),
+        "Add unit tests for the scheduler": ("ai", ["jules"], "attested"),
+        "Apply review suggestion": ("ai", ["gemini"], "attested"),
+        "Fix race in worker pool": ("ai", ["claude-code"], "attested"),
+        "Fix lint errors": ("ai", ["openhands"], "attested"),
+        "Add token bucket rate limiter": ("ai", ["claude-code"], "inferred"),
+        "Wire rate limiter into the client": ("ai", ["claude-code"], "inferred"),
+        "Update changelog": ("human", [], nil),
+        "Invert cursor colours": ("human", [], nil),
+        "Add retry budget": ("ai", ["copilot"], "attested"),
+        "Add search endpoint (#51)": ("ai", ["cursor"], "attested"),
+        "Document attribution settings": ("human", [], nil),
+        "Tune timeouts": ("human", [], nil),
+    ]
+
+    @Test("the sample repository gets every documented verdict")
+    func sampleRepository() throws {
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        let outcome = try scanner.scan(repositoryAt: sample)
+        #expect(outcome.newCommits == 32)
+        let commits = try store.commits(CommitFilter()).map(\.commit)
+        for (subject, expected) in Self.sampleExpectations {
+            let matching = commits.filter { $0.subject == subject }
+            #expect(!matching.isEmpty, "no commit '\(subject)'")
+            for commit in matching {
+                #expect(commit.class == expected.0, "\(subject)")
+                #expect(commit.toolList == expected.1, "\(subject)")
+                #expect(commit.confidence == expected.2, "\(subject)")
+            }
+        }
+        let tally = try store.tally(CommitFilter())
+        #expect((tally.commits, tally.merges, tally.ai, tally.human, tally.bot) == (30, 2, 16, 11, 3))
+        #expect((tally.aiAttested, tally.aiInferred) == (14, 2))
+    }
+
+    @Test("re-scanning reads only new commits and never stores one twice")
+    func incremental() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...20 { try repo.commit("commit \(index)") }
+        #expect(try scanner.scan(repositoryAt: repo.path).newCommits == 20)
+        let again = try scanner.scan(repositoryAt: repo.path)
+        #expect(again.status == .upToDate)
+        #expect(again.newCommits == 0)
+        try repo.commit("new one\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        try repo.commit("new two")
+        let third = try scanner.scan(repositoryAt: repo.path)
+        #expect(third.newCommits == 2)
+        #expect(try storedCount(repo.path) == (try repo.revListCount()))
+        #expect(try store.tally(CommitFilter()).ai == 1)
+    }
+
+    @Test("an interrupted scan is completed by the next one, each commit once")
+    func interruptedScan() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000)
+        // A store holding part of the history and no completed scan: what a
+        // kill between two batches leaves (the kill itself: CLITests).
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        var partial: [CommitRecord] = []
+        let record = try store.repository(at: HistoryScanner.canonicalPath(repo.path), name: "r", isBare: false, isShallow: false)
+        try repository.walk(from: [head]) { commit in
+            partial.append(CommitRecord(
+                repositoryId: record.id!, sha: commit.id.hex,
+                verdict: Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: []),
+                authorName: commit.author.name, authorEmail: commit.author.email, authoredAt: commit.author.time,
+                authorOffset: 0, committerName: "", committerEmail: "", committedAt: commit.committer.time,
+                committerOffset: 0, subject: "", parentCount: commit.parents.count))
+            return partial.count < 1234
+        }
+        try store.insert(partial)
+        let outcome = try scanner.scan(repositoryAt: repo.path)
+        #expect(outcome.newCommits == 3000 - 1234)
+        #expect(try storedCount(repo.path) == 3000)
+        #expect(try store.tally(CommitFilter()).commits == 3000)
+    }
+
+    @Test("a rewritten history counts only what is reachable now; the old commits are kept apart")
+    func historyRewrite() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...6 { try repo.commit("commit \(index)") }
+        _ = try scanner.scan(repositoryAt: repo.path)
+        try repo.git(["reset", "-q", "--hard", "HEAD~3"])
+        try repo.commit("rewritten\n\nCo-authored-by: Codex <noreply@openai.com>")
+        _ = try scanner.scan(repositoryAt: repo.path)
+        let tally = try store.tally(CommitFilter())
+        #expect(tally.commits == (try repo.revListCount()))
+        #expect(tally.commits == 4)
+        #expect(tally.ai == 1)
+        let counts = try store.commitCounts()
+        #expect(counts.values.first?.unreachable == 3)
+    }
+
+    @Test("--lines fills in line counts equal to git's, for old and new commits")
+    func lineCounts() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("a", file: "a.txt", content: "1\n2\n3\n")
+        try repo.commit("b", file: "a.txt", content: "1\nx\n3\n4\n")
+        _ = try scanner.scan(repositoryAt: repo.path)
+        #expect(try store.tally(CommitFilter()).commitsWithLines == 0)
+        let outcome = try scanner.scan(repositoryAt: repo.path, lines: true)
+        #expect(outcome.lineStatsComputed == 2)
+        let commits = try store.commits(CommitFilter()).map(\.commit)
+        #expect(commits.map { [$0.linesAdded ?? -1, $0.linesDeleted ?? -1] } == [[2, 1], [3, 0]])
+    }
+
+    @Test("a catalogue change reclassifies stored commits on the next scan")
+    func catalogueChange() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("internal", author: ("Build Agent", "agent@acme.internal"))
+        _ = try scanner.scan(repositoryAt: repo.path)
+        #expect(try store.tally(CommitFilter()).human == 1)
+        let extra = Catalogue(version: "acme-1", identities: [.init(id: "acme.agent", tool: "acme-agent", class: .ai, emails: ["agent@acme.internal"])])
+        let updated = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled().merging(extra)))
+        let outcome = try updated.scan(repositoryAt: repo.path)
+        #expect(outcome.reclassified == 1)
+        #expect(try store.tally(CommitFilter()).ai == 1)
+        #expect(try store.toolTallies(CommitFilter()).map(\.tool) == ["acme-agent"])
+    }
+
+    @Test("discovery finds work trees and bare repositories below a folder, skipping symlink loops")
+    func discovery() throws {
+        let root = folder.appendingPathComponent("src")
+        for name in ["one", "nested/two"] {
+            let url = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try Shell.run("/usr/bin/git", ["init", "-q", url.path])
+        }
+        try Shell.run("/usr/bin/git", ["init", "-q", "--bare", root.appendingPathComponent("three.git").path])
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("loop").path, withDestinationPath: root.path)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("node_modules/x/.git"), withIntermediateDirectories: true)
+        let found = RepositoryDiscovery().repositories(under: root.path).repositories
+        #expect(found.map { String($0.dropFirst(root.path.count + 1)) } == ["nested/two", "one", "three.git"])
+    }
+}
