@@ -35,7 +35,7 @@ sample: build
 # The main job: scan this checkout and the sample repository into the default
 # store ($$CENSUS_DB, else ~/.local/share/census/census.sqlite) and report both.
 run: sample
-	$(BIN)/census scan . $(SAMPLE_REPO)
+	$(BIN)/census scan --lines . $(SAMPLE_REPO)
 	@echo
 	$(BIN)/census report --repo .
 	@echo

@@ -10,6 +10,14 @@ public enum ScanTargets {
         public var failures: [(path: String, message: String)] = []
         /// Folders below a discovery root that could not be read.
         public var unreadable: [String] = []
+
+        /// Adds another resolution's repositories (once each) and problems.
+        public mutating func merge(_ other: Resolved) {
+            let known = Set(repositories.map { HistoryScanner.canonicalPath($0.path) })
+            repositories += other.repositories.filter { !known.contains(HistoryScanner.canonicalPath($0.path)) }
+            failures += other.failures
+            unreadable += other.unreadable
+        }
     }
 
     /// Each path is a repository (work tree or git directory), or a folder to

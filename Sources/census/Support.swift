@@ -42,21 +42,55 @@ enum Terminal {
 
 import Reports
 
-/// `--db`, shared by every subcommand.
-struct StoreOptions: ParsableArguments {
+/// `--db` and `--config`, shared by every subcommand.
+struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The SQLite store.",
-        discussion: "Default: $CENSUS_DB, else $XDG_DATA_HOME/census/census.sqlite, else ~/.local/share/census/census.sqlite; created on first use.",
+        discussion: "Default: $CENSUS_DB, else the configuration's database, else $XDG_DATA_HOME/census/census.sqlite, else ~/.local/share/census/census.sqlite; created on first use.",
         valueName: "path"))
     var db: String?
 
-    var path: String { db ?? CensusStore.defaultPath() }
+    @Option(name: .long, help: ArgumentHelp(
+        "A census.yml configuration (default: $CENSUS_CONFIG when set).", valueName: "file"))
+    var config: String?
+
+    /// The configuration file, read and validated once.
+    func configuration() throws -> CensusConfiguration? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let file = config ?? environment["CENSUS_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try CensusConfiguration.load(path: file)
+        } catch {
+            throw CensusFailure(message: error.description)
+        }
+    }
+
+    /// `--db`, else `$CENSUS_DB`, else the configuration's `database`, else the XDG default.
+    func path(_ configuration: CensusConfiguration?) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let db { return db }
+        if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return explicit }
+        if let database = configuration?.database { return database }
+        return CensusStore.defaultPath(environment: environment)
+    }
 
     func open() throws -> CensusStore {
+        let path = path(try configuration())
         do {
             return try CensusStore(path: path)
         } catch {
             throw CensusFailure(message: error.description, code: .usage)
+        }
+    }
+
+    /// The bundled catalogue plus the configuration's own identities and rules.
+    func classifier() throws -> Classifier {
+        do {
+            return Classifier(catalogue: try configuration()?.catalogue() ?? Catalogue.bundled())
+        } catch let failure as CensusFailure {
+            throw failure
+        } catch {
+            throw CensusFailure(message: String(describing: error))
         }
     }
 }
@@ -78,16 +112,6 @@ struct PeriodOptions: ParsableArguments {
             return value
         }
         return (try parse(since, "--since"), try parse(until, "--until"))
-    }
-}
-
-enum Catalogues {
-    static func classifier() throws -> Classifier {
-        do {
-            return Classifier(catalogue: try Catalogue.bundled())
-        } catch {
-            throw CensusFailure(message: String(describing: error))
-        }
     }
 }
 

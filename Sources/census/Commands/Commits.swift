@@ -8,7 +8,7 @@ struct Commits: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List commits with their verdicts, reachable from each repository's scanned HEAD.")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this repository (or the repositories below this folder); repeatable.", valueName: "path"))
     var repo: [String] = []
@@ -30,7 +30,7 @@ struct Commits: ParsableCommand {
 
     func run() throws {
         let bounds = try period.bounds()
-        let store = try store.open()
+        let store = try common.open()
         let ids = try store.repositoryIDs(matching: repo)
         let filter = CommitFilter(repositoryIDs: ids, since: bounds.since, until: bounds.until,
                                   classes: commitClass.map { [$0] })

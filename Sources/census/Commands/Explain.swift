@@ -10,7 +10,7 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a commit's verdict and every signal that led to it.")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
 
     @Argument(help: ArgumentHelp("A commit id or a unique prefix of at least 4 digits.", valueName: "sha"))
     var sha: String
@@ -25,7 +25,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
+        let store = try common.open()
         let ids = try repo.map { try store.repositoryIDs(matching: [$0]) ?? [] }
         var matches = try store.commits(shaPrefix: sha).filter { ids == nil || ids!.contains($0.commit.repositoryId) }
         if matches.isEmpty {
@@ -35,7 +35,7 @@ struct Explain: ParsableCommand {
                   let id = try? repository.resolve(sha), let commit = try? repository.commit(id) else {
                 throw CensusFailure(message: "\(sha): no such commit in the store\(repo.map { " or in \($0)" } ?? "")")
             }
-            let classifier = try Catalogues.classifier()
+            let classifier = try common.classifier()
             let verdict = classifier.classify(CommitFacts(
                 authorName: commit.author.name, authorEmail: commit.author.email,
                 committerName: commit.committer.name, committerEmail: commit.committer.email,

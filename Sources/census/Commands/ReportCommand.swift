@@ -10,7 +10,7 @@ struct Report: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this repository (or the repositories below this folder); repeatable.", valueName: "path"))
     var repo: [String] = []
@@ -28,7 +28,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let bounds = try period.bounds()
-        let store = try store.open()
+        let store = try common.open()
         let ids = try store.repositoryIDs(matching: repo)
         let filter = CommitFilter(repositoryIDs: ids, since: bounds.since, until: bounds.until)
         let report = try ReportBuilder(store: store, filter: filter, interval: interval,

@@ -9,7 +9,7 @@ struct Repos: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
 
     @Option(help: "Output format.")
     var format: Format = .table
@@ -29,7 +29,7 @@ struct Repos: ParsableCommand {
     }
 
     func run() throws {
-        let store = try store.open()
+        let store = try common.open()
         let counts = try store.commitCounts()
         let entries = try store.repositories().map { repository in
             Entry(

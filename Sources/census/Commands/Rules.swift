@@ -9,11 +9,13 @@ struct Rules: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
+    @OptionGroup var common: CommonOptions
+
     @Option(help: "Output format.")
     var format: Format = .table
 
     func run() throws {
-        let catalogue = try Catalogues.classifier().catalogue
+        let catalogue = try common.classifier().catalogue
         switch format {
         case .json:
             let encoder = JSONEncoder()

@@ -10,10 +10,10 @@ struct Scan: ParsableCommand {
             repositories. Re-scanning is incremental: commits already stored are not read again.
             """)
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var common: CommonOptions
 
-    @Argument(help: ArgumentHelp("Repositories or folders holding repositories.", valueName: "path"))
-    var paths: [String] = ["."]
+    @Argument(help: ArgumentHelp("Repositories or folders holding repositories (default: the configuration's repositories and roots, else .).", valueName: "path"))
+    var paths: [String] = []
 
     @Flag(help: "Also record lines added and deleted per commit (as git show --numstat counts them).")
     var lines = false
@@ -22,13 +22,26 @@ struct Scan: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let targets = ScanTargets.resolve(paths)
+        let configuration = try common.configuration()
+        var targets: ScanTargets.Resolved
+        if !paths.isEmpty {
+            targets = ScanTargets.resolve(paths)
+        } else if let configuration, !(configuration.repositories.isEmpty && configuration.roots.isEmpty) {
+            targets = ScanTargets.resolve(configuration.repositories)
+            for root in configuration.roots {
+                let discovery = RepositoryDiscovery(maxDepth: root.depth,
+                                                    excludedNames: RepositoryDiscovery().excludedNames.union(root.exclude))
+                targets.merge(ScanTargets.resolve([root.path], discovery: discovery))
+            }
+        } else {
+            targets = ScanTargets.resolve(["."])
+        }
+        let lines = lines || configuration?.scanLines == true
         for folder in targets.unreadable { Terminal.notice("\(folder): cannot read folder, skipped") }
         var failures = targets.failures.map { "\($0.path): \($0.message)" }
         var succeeded = 0
         if !targets.repositories.isEmpty {
-            let store = try store.open()
-            let scanner = HistoryScanner(store: store, classifier: try Catalogues.classifier())
+            let scanner = HistoryScanner(store: try common.open(), classifier: try common.classifier())
             scanner.progress = { progress in
                 let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
                 Terminal.progress("\(progress.path): \(progress.phase) \(progress.done) (\(rate)/s)")
