@@ -84,12 +84,14 @@ public struct Catalogue: Codable, Sendable, Equatable {
         public var subjectEquals: [String]?
         public var branchPrefix: [String]?
         public var notesRef: String?
+        /// git-ai's tool names → canonical tool ids.
+        public var notesTools: [String: String]?
         public var note: String?
 
         public init(id: String, tool: String?, kind: SignalKind, confidence: Confidence, keys: [String]? = nil,
                     valueContains: [String]? = nil, valueEquals: [String]? = nil, lineStartsWith: [String]? = nil,
                     subjectPrefix: [String]? = nil, subjectEquals: [String]? = nil, branchPrefix: [String]? = nil,
-                    notesRef: String? = nil, note: String? = nil) {
+                    notesRef: String? = nil, notesTools: [String: String]? = nil, note: String? = nil) {
             self.id = id
             self.tool = tool
             self.kind = kind
@@ -102,6 +104,7 @@ public struct Catalogue: Codable, Sendable, Equatable {
             self.subjectEquals = subjectEquals
             self.branchPrefix = branchPrefix
             self.notesRef = notesRef
+            self.notesTools = notesTools
             self.note = note
         }
 
@@ -114,6 +117,7 @@ public struct Catalogue: Codable, Sendable, Equatable {
             case subjectEquals = "subject_equals"
             case branchPrefix = "branch_prefix"
             case notesRef = "notes_ref"
+            case notesTools = "notes_tools"
         }
     }
 
@@ -123,6 +127,9 @@ public struct Catalogue: Codable, Sendable, Equatable {
     public var tools: [Tool]
     public var identities: [Identity]
     public var rules: [Rule]
+
+    /// The notes refs that rules read (`refs/notes/ai`).
+    public var notesRefs: [String] { rules.compactMap { $0.kind == .notes ? $0.notesRef : nil } }
 
     public init(format: Int = 1, version: String, source: String? = nil, tools: [Tool] = [],
                 identities: [Identity] = [], rules: [Rule] = []) {

@@ -17,6 +17,7 @@ public struct Classifier: Sendable {
     private let disclosureRules: [String: Catalogue.Rule]
     private let markerRules: [Catalogue.Rule]
     private let branchRules: [Catalogue.Rule]
+    private let notesRules: [Catalogue.Rule]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
@@ -40,6 +41,7 @@ public struct Classifier: Sendable {
         self.disclosureRules = disclosureRules
         markerRules = catalogue.rules.filter { $0.kind == .marker }
         branchRules = catalogue.rules.filter { $0.kind == .branch }
+        notesRules = catalogue.rules.filter { $0.kind == .notes && $0.notesRef != nil }
     }
 
     public func classify(_ facts: CommitFacts) -> Verdict {
@@ -101,14 +103,34 @@ public struct Classifier: Sendable {
             evidence.append(contentsOf: markers(in: parsed))
         }
 
-        return Self.decide(evidence, authorIsAI: authorIsAI)
+        // Notes written by the agents' own hooks.
+        var aiLines: Int?
+        for rule in notesRules {
+            guard let ref = rule.notesRef, let text = facts.notes[ref], let note = GitAINote(text) else { continue }
+            guard !note.agents.isEmpty, note.aiLines > 0 else { continue }
+            aiLines = (aiLines ?? 0) + note.aiLines
+            for agent in note.agents {
+                let tool = rule.notesTools?[agent.tool.lowercased()] ?? "ai-unspecified"
+                let model = agent.model.map { ", model \($0)" } ?? ""
+                evidence.append(Evidence(
+                    rule: rule.id, kind: .notes, tool: tool, indicates: .ai, confidence: rule.confidence,
+                    matched: "\(ref): agent \(agent.tool)\(model); \(note.aiLines) AI lines, \(note.humanLines) human",
+                    counts: true))
+            }
+        }
+
+        var verdict = Self.decide(evidence, authorIsAI: authorIsAI)
+        verdict.aiLines = aiLines
+        return verdict
     }
 
     /// Adds a branch trace (the commit came in through a merge of an AI tool's
     /// branch) to a verdict made earlier.
     public func adding(_ branch: Evidence, to verdict: Verdict) -> Verdict {
         if verdict.evidence.contains(branch) { return verdict }
-        return Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
+        var updated = Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
+        updated.aiLines = verdict.aiLines
+        return updated
     }
 
     /// The branch named in a merge subject and the AI tool whose branch it is.

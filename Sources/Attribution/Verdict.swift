@@ -83,17 +83,21 @@ public struct Verdict: Codable, Sendable, Equatable {
     /// Canonical tool ids, sorted; empty unless `commitClass == .ai`.
     public var tools: [String]
     public var evidence: [Evidence]
+    /// Lines an agent attested in git-ai notes; nil without notes.
+    public var aiLines: Int?
 
-    public init(commitClass: CommitClass, confidence: Confidence?, mode: Mode?, tools: [String], evidence: [Evidence]) {
+    public init(commitClass: CommitClass, confidence: Confidence?, mode: Mode?, tools: [String], evidence: [Evidence],
+                aiLines: Int? = nil) {
         self.commitClass = commitClass
         self.confidence = confidence
         self.mode = mode
         self.tools = tools
         self.evidence = evidence
+        self.aiLines = aiLines
     }
 
     enum CodingKeys: String, CodingKey {
-        case commitClass = "class", confidence, mode, tools, evidence
+        case commitClass = "class", confidence, mode, tools, evidence, aiLines = "ai_lines"
     }
 }
 
@@ -105,9 +109,12 @@ public struct CommitFacts: Sendable {
     public var committerEmail: String
     public var message: String
     public var parentCount: Int
+    /// Notes attached to the commit, by notes ref (`refs/notes/ai` → text).
+    public var notes: [String: String]
 
     public init(authorName: String, authorEmail: String, committerName: String, committerEmail: String,
-                message: String, parentCount: Int) {
+                message: String, parentCount: Int, notes: [String: String] = [:]) {
+        self.notes = notes
         self.authorName = authorName
         self.authorEmail = authorEmail
         self.committerName = committerName

@@ -89,11 +89,32 @@ public final class HistoryScanner {
         }
 
         let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != classifier.catalogue.version
+        // Notes (git-ai) can arrive after the commits they annotate: when a
+        // notes ref moved, every annotated commit is evaluated again.
+        let notesRefs = classifier.catalogue.notesRefs
+        let notesTip = notesRefs.compactMap { ref in repository.notesTip(ref).map { "\(ref)=\($0.hex)" } }
+            .joined(separator: ",")
+        let notesChanged = notesTip != (record.notesTip ?? "")
+        // Which commits have notes is read once; a note itself only when its commit is classified.
+        var notes: [String: [ObjectID: ObjectID]] = [:]
+        var notesLoaded = false
+        func notesOf(_ id: ObjectID) throws -> [String: String] {
+            if notesTip.isEmpty { return [:] }
+            if !notesLoaded {
+                for ref in notesRefs { notes[ref] = try repository.notesIndex(ref) }
+                notesLoaded = true
+            }
+            var found: [String: String] = [:]
+            for (ref, byCommit) in notes {
+                if let blob = byCommit[id], let text = repository.noteText(blob) { found[ref] = text }
+            }
+            return found
+        }
         // A shallow clone can gain old history without HEAD moving (deepened,
         // unshallowed): it is walked in full each time, skipping what is stored.
         let shallow = repository.isShallow || record.isShallow
         let previousHead = shallow ? nil : record.scannedHead.flatMap(ObjectID.init(hex:))
-        if previousHead == head && !catalogueChanged {
+        if previousHead == head && !catalogueChanged && !notesChanged {
             outcome.status = .upToDate
         } else {
             // Fast path: the last complete scan's HEAD is an ancestor of HEAD, so
@@ -119,8 +140,9 @@ public final class HistoryScanner {
                     aiMerges.append((commit.parents, evidence))
                 }
                 if stored.contains(sha) {
-                    if catalogueChanged {
-                        reclassified.append((sha, classifier.classify(Self.facts(commit), parsed: parsed)))
+                    let commitNotes = catalogueChanged || notesChanged ? try notesOf(commit.id) : [:]
+                    if catalogueChanged || !commitNotes.isEmpty {
+                        reclassified.append((sha, classifier.classify(Self.facts(commit, notes: commitNotes), parsed: parsed)))
                         if reclassified.count >= batchSize {
                             try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
                             outcome.reclassified += reclassified.count
@@ -129,7 +151,7 @@ public final class HistoryScanner {
                     }
                     return true
                 }
-                let verdict = classifier.classify(Self.facts(commit), parsed: parsed)
+                let verdict = classifier.classify(Self.facts(commit, notes: try notesOf(commit.id)), parsed: parsed)
                 let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
                 batch.append(CommitRecord(
                     repositoryId: repositoryID, sha: sha, verdict: verdict,
@@ -153,8 +175,23 @@ public final class HistoryScanner {
             outcome.reclassified += reclassified.count
 
             try applyBranchEvidence(aiMerges, repository: repository, repositoryID: repositoryID)
+            if fastForward && notesChanged {
+                // Commits below the old HEAD were not walked: evaluate the annotated ones.
+                _ = try notesOf(head)
+                var annotated = Set<ObjectID>()
+                for byCommit in notes.values { annotated.formUnion(byCommit.keys) }
+                let storedAnnotated = try store.commits(repositoryID: repositoryID, shas: annotated.map(\.hex))
+                var updated: [(sha: String, verdict: Verdict)] = []
+                for record in storedAnnotated {
+                    guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }
+                    let verdict = classifier.classify(Self.facts(commit, notes: try notesOf(id)))
+                    if verdict != record.verdict { updated.append((record.sha, verdict)) }
+                }
+                try store.replaceVerdicts(repositoryID: repositoryID, updated)
+                outcome.reclassified += updated.count
+            }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
-                                   catalogueVersion: classifier.catalogue.version, reachable: reachable)
+                                   catalogueVersion: classifier.catalogue.version, notesTip: notesTip, reachable: reachable)
         }
         if lines {
             outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)
@@ -205,10 +242,10 @@ public final class HistoryScanner {
         return computed + stats.count
     }
 
-    static func facts(_ commit: Commit) -> CommitFacts {
+    static func facts(_ commit: Commit, notes: [String: String] = [:]) -> CommitFacts {
         CommitFacts(authorName: commit.author.name, authorEmail: commit.author.email,
                     committerName: commit.committer.name, committerEmail: commit.committer.email,
-                    message: commit.message, parentCount: commit.parents.count)
+                    message: commit.message, parentCount: commit.parents.count, notes: notes)
     }
 
     /// The path with symlinks resolved, so one repository reached two ways is stored once.

@@ -41,6 +41,10 @@ public struct CommitFilter: Sendable, Equatable {
 
 /// Commit counts by class over a set of commits. Merges are counted apart and
 /// are in none of the class counts.
+///
+/// Lines: an AI commit's changed lines are AI lines, unless git-ai notes
+/// attest how many an agent wrote; then those (at most the lines added) are
+/// AI and the rest of the commit's lines count as the person's.
 public struct Tally: Sendable, Equatable, Codable {
     public var commits = 0
     public var merges = 0
@@ -70,8 +74,11 @@ public struct Tally: Sendable, Equatable, Codable {
         COUNT(CASE WHEN c.parent_count < 2 AND c.class = 'ai' AND c.mode = 'agent' THEN 1 END),
         COUNT(CASE WHEN c.parent_count < 2 AND c.class = 'ai' AND c.mode = 'assisted' THEN 1 END),
         COUNT(CASE WHEN c.parent_count < 2 AND c.lines_added IS NOT NULL THEN 1 END),
-        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN c.lines_added + c.lines_deleted END),
-        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'human' THEN c.lines_added + c.lines_deleted END),
+        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN
+            CASE WHEN c.ai_lines IS NULL THEN c.lines_added + c.lines_deleted ELSE MIN(c.ai_lines, c.lines_added) END END),
+        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'human' THEN c.lines_added + c.lines_deleted
+                   WHEN c.parent_count < 2 AND c.class = 'ai' AND c.ai_lines IS NOT NULL
+                   THEN c.lines_added + c.lines_deleted - MIN(c.ai_lines, c.lines_added) END),
         TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'bot' THEN c.lines_added + c.lines_deleted END)
         """
 

@@ -22,6 +22,8 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var lastError: String?
     public var lastErrorAt: Double?
     public var isShallow: Bool
+    /// The notes refs' tips when the last scan completed.
+    public var notesTip: String?
 
     public init(path: String, name: String, isBare: Bool, isShallow: Bool = false) {
         self.path = path
@@ -61,6 +63,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var parentCount: Int
     public var linesAdded: Int?
     public var linesDeleted: Int?
+    /// Lines an agent attested in git-ai notes.
+    public var aiLines: Int?
     /// False once a history rewrite left the commit unreachable from HEAD:
     /// kept apart, never counted.
     public var reachable: Bool
@@ -88,6 +92,7 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.parentCount = parentCount
         self.linesAdded = linesAdded
         self.linesDeleted = linesDeleted
+        self.aiLines = verdict.aiLines
         self.reachable = reachable
     }
 
@@ -103,7 +108,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
             confidence: confidence.flatMap(Confidence.init(rawValue:)),
             mode: mode.flatMap(Mode.init(rawValue:)),
             tools: toolList,
-            evidence: (try? JSONDecoder().decode([Evidence].self, from: Data(evidence.utf8))) ?? [])
+            evidence: (try? JSONDecoder().decode([Evidence].self, from: Data(evidence.utf8))) ?? [],
+            aiLines: aiLines)
     }
 
     public mutating func apply(_ verdict: Verdict) {
@@ -112,6 +118,7 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         mode = verdict.mode?.rawValue
         tools = verdict.tools.joined(separator: ",")
         evidence = Self.encode(verdict.evidence)
+        aiLines = verdict.aiLines
     }
 
     static func encode(_ evidence: [Evidence]) -> String {

@@ -55,7 +55,7 @@ extension CensusStore {
     /// `catalogueVersion`. Unreachable commits are flagged in the same
     /// transaction, so a report never sees half of a rewrite.
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             reachable: Set<String>?) throws(StoreError) {
+                             notesTip: String? = nil, reachable: Set<String>?) throws(StoreError) {
         try write { db in
             if let reachable {
                 // Flag everything, then clear the flag of what is reachable now.
@@ -70,10 +70,10 @@ extension CensusStore {
                 try db.execute(sql: "DELETE FROM reachable_now")
             }
             try db.execute(sql: """
-                UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, scanned_at = ?,
-                    last_error = NULL, last_error_at = NULL
+                UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, notes_tip = ?,
+                    scanned_at = ?, last_error = NULL, last_error_at = NULL
                 WHERE id = ?
-                """, arguments: [head, headBranch, catalogueVersion, Date().timeIntervalSince1970, repositoryID])
+                """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, repositoryID])
         }
     }
 }

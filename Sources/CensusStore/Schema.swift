@@ -54,6 +54,12 @@ enum Schema {
             }
             try db.create(index: "commit_tool_by_tool", on: "commit_tool", columns: ["tool"])
         }
+        migrator.registerMigration("v2: git-ai notes") { db in
+            // Lines an agent attested in git-ai notes, for the line share.
+            try db.alter(table: "commit_record") { t in t.add(column: "ai_lines", .integer) }
+            // The notes refs' tips at the last complete scan: new notes re-evaluate commits.
+            try db.alter(table: "repository") { t in t.add(column: "notes_tip", .text) }
+        }
         return migrator
     }
 }

@@ -174,3 +174,64 @@ struct ScanTests {
         #expect(found.map { String($0.dropFirst(root.path.count + 1)) } == ["nested/two", "one", "three.git"])
     }
 }
+
+@Suite("git-ai notes: agents' own attestations in refs/notes/ai")
+struct NotesTests {
+    static let note = """
+        src/main.rs
+          s_c9883b05a2487d::t_9f8e7d6c5b4a32 1-10,15-20
+          h_31dce776f88375 42-50
+        ---
+        {
+          "schema_version": "authorship/3.0.0",
+          "git_ai_version": "1.4.5",
+          "base_commit_sha": "7734793b756b3921c88db5375a8c156e9532447b",
+          "prompts": {},
+          "humans": {"h_31dce776f88375": {"author": "Developer <dev@example.com>"}},
+          "sessions": {
+            "s_c9883b05a2487d": {
+              "agent_id": {"tool": "cursor", "id": "6ef2299e", "model": "claude-sonnet-4-5-20250514"},
+              "human_author": "dev@example.com"
+            }
+          }
+        }
+        """
+
+    @Test("the authorship log's agents and line counts are read")
+    func parse() throws {
+        let note = try #require(GitAINote(Self.note))
+        #expect(note.schemaVersion == "authorship/3.0.0")
+        #expect(note.agents == [.init(tool: "cursor", model: "claude-sonnet-4-5-20250514")])
+        #expect(note.aiLines == 16)
+        #expect(note.humanLines == 9)
+        #expect(GitAINote("just a note someone wrote") == nil)
+        #expect(GitAINote("a\n---\n{\"schema_version\": \"other/1\"}") == nil)
+    }
+
+    @Test("a commit with a note naming an agent is attested AI; notes fetched later re-evaluate stored commits")
+    func notesInScan() throws {
+        let folder = try TemporaryFolder.make(prefix: "notes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
+        let repo = try TemporaryGitRepository()
+        let body = (1...30).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        try repo.commit("first", file: "main.rs", content: body)
+        let second = try repo.commit("add handler", file: "main.rs", content: body + body)
+        _ = try scanner.scan(repositoryAt: repo.path, lines: true)
+        #expect(try store.tally(CommitFilter()).ai == 0)
+
+        // The notes arrive after the scan (git fetch origin 'refs/notes/*:refs/notes/*').
+        try repo.git(["notes", "--ref=ai", "add", "-m", Self.note, second])
+        let outcome = try scanner.scan(repositoryAt: repo.path)
+        #expect(outcome.reclassified == 1)
+        let tally = try store.tally(CommitFilter())
+        #expect(tally.ai == 1)
+        #expect(try store.toolTallies(CommitFilter()).map(\.tool) == ["cursor"])
+        // 30 lines added: 16 attested to the agent, the other 14 to the person.
+        #expect(tally.linesAI == 16)
+        #expect(tally.linesHuman == 30 + 14)
+        let record = try #require(try store.commits(repositoryID: 1, shas: [second]).first)
+        #expect(record.verdict.evidence.contains { $0.kind == .notes && $0.matched.contains("agent cursor") })
+    }
+}

@@ -36,10 +36,14 @@ struct Explain: ParsableCommand {
                 throw CensusFailure(message: "\(sha): no such commit in the store\(repo.map { " or in \($0)" } ?? "")")
             }
             let classifier = try common.classifier()
+            var notes: [String: String] = [:]
+            for ref in classifier.catalogue.notesRefs {
+                if let text = (try? repository.notes(ref))?[commit.id] { notes[ref] = text }
+            }
             let verdict = classifier.classify(CommitFacts(
                 authorName: commit.author.name, authorEmail: commit.author.email,
                 committerName: commit.committer.name, committerEmail: commit.committer.email,
-                message: commit.message, parentCount: commit.parents.count))
+                message: commit.message, parentCount: commit.parents.count, notes: notes))
             print("commit \(commit.id.hex)  (not in the store; classified now from \(Sanitize.terminal(repository.workDirectory ?? repository.gitDirectory)))")
             print("author \(Sanitize.terminal(commit.author.name)) <\(Sanitize.terminal(commit.author.email))>")
             print("subject \(Sanitize.terminal(ParsedMessage(commit.message).subject))")
