@@ -1,3 +1,5 @@
+import Foundation
+
 /// Classifies one commit's metadata into a verdict. Pure: the same facts and
 /// catalogue always give the same verdict, and nothing is read or written.
 ///
@@ -19,8 +21,21 @@ public struct Classifier: Sendable {
     private let branchRules: [Catalogue.Rule]
     private let notesRules: [Catalogue.Rule]
 
+    /// The catalogue's version and a digest of its content: stored with every
+    /// scan, so that any change to the rules — a new release, an edited
+    /// resource, the user's own entries — reclassifies stored commits.
+    public let fingerprint: String
+
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (try? encoder.encode(catalogue)) ?? Data() {
+            digest ^= UInt64(byte)
+            digest = digest &* 0x100_0000_01b3
+        }
+        fingerprint = "\(catalogue.version)#\(String(digest, radix: 16))"
         identities = IdentityIndex(catalogue.identities)
         // Longer aliases first, so `claude code` is tried before `claude`.
         toolAliases = catalogue.tools
@@ -283,7 +298,9 @@ public struct Classifier: Sendable {
     static func address(_ name: String, _ email: String) -> String { "\(name) <\(email)>" }
 
     static func decide(_ evidence: [Evidence], authorIsAI: Bool) -> Verdict {
-        var evidence = evidence
+        // A squash body repeats the same trailer once per squashed commit: one line of evidence is enough.
+        var seen = Set<String>()
+        var evidence = evidence.filter { seen.insert("\($0.rule)\u{0}\($0.kind.rawValue)\u{0}\($0.matched)").inserted }
         // A weak marker (`Initial plan`) is phrasing several agents share: it
         // names the tool only when nothing attested does.
         if evidence.contains(where: { $0.counts && $0.indicates == .ai && $0.confidence == .attested }) {

@@ -41,6 +41,8 @@ public struct ParsedMessage: Sendable {
         var lines: [Substring] = []
         var trailers: [Trailer] = []
         var index = 0
+        // True while the previous line was a trailer or one of its folded continuations.
+        var inTrailer = false
         // "\r\n" is one Character in Swift, so both are separators here.
         for rawLine in message.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             if index >= Self.maxLines { break }
@@ -48,7 +50,7 @@ public struct ParsedMessage: Sendable {
             var line = rawLine
             while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
             // A folded value: a line that starts with a blank right after a trailer.
-            if let first = line.first, first == " " || first == "\t", !trailers.isEmpty, Self.isTrailerStart(lines.last) {
+            if let first = line.first, first == " " || first == "\t", inTrailer {
                 var continued = trailers[trailers.count - 1]
                 if continued.value.count < Self.maxValueLength {
                     continued.value += " " + line.drop(while: { $0 == " " || $0 == "\t" })
@@ -60,6 +62,19 @@ public struct ParsedMessage: Sendable {
             lines.append(line)
             if let trailer = Self.trailer(in: line) {
                 trailers.append(contentsOf: Self.splitInline(trailer))
+                inTrailer = true
+            } else {
+                inTrailer = false
+            }
+        }
+        // `git merge --squash` writes each squashed commit as `commit <sha>`,
+        // `Author:`, then its message indented by four spaces: those messages'
+        // trailers are trailers too (elsewhere, an indented line is a quotation).
+        if lines.contains(where: Self.isSquashHeader) {
+            for line in lines where line.hasPrefix("    ") {
+                if let trailer = Self.trailer(in: line.dropFirst(4)) {
+                    trailers.append(contentsOf: Self.splitInline(trailer))
+                }
             }
         }
         self.lines = lines
@@ -67,9 +82,8 @@ public struct ParsedMessage: Sendable {
         self.subject = lines.first(where: { !$0.isEmpty }).map(String.init) ?? ""
     }
 
-    private static func isTrailerStart(_ line: Substring?) -> Bool {
-        guard let line else { return false }
-        return trailer(in: line) != nil || (line.first == " " || line.first == "\t")
+    static func isSquashHeader(_ line: Substring) -> Bool {
+        line.utf8.count == 47 && line.hasPrefix("commit ") && line.dropFirst(7).allSatisfy(\.isHexDigit)
     }
 
     /// `Key: value` where the key is a letter followed by letters, digits and

@@ -80,7 +80,7 @@ public final class HistoryScanner {
             outcome.status = .empty
             outcome.notices.append("empty repository: no commits to scan")
             try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil,
-                                   catalogueVersion: classifier.catalogue.version, reachable: [])
+                                   catalogueVersion: classifier.fingerprint, reachable: [])
             return
         }
         let branch = repository.headBranch
@@ -88,7 +88,7 @@ public final class HistoryScanner {
             outcome.notices.append("detached HEAD at \(head.hex.prefix(12)): scanning the history of that commit")
         }
 
-        let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != classifier.catalogue.version
+        let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != classifier.fingerprint
         // Notes (git-ai) can arrive after the commits they annotate: when a
         // notes ref moved, every annotated commit is evaluated again.
         let notesRefs = classifier.catalogue.notesRefs
@@ -191,7 +191,7 @@ public final class HistoryScanner {
                 outcome.reclassified += updated.count
             }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
-                                   catalogueVersion: classifier.catalogue.version, notesTip: notesTip, reachable: reachable)
+                                   catalogueVersion: classifier.fingerprint, notesTip: notesTip, reachable: reachable)
         }
         if lines {
             outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)

@@ -140,11 +140,57 @@ struct MessageParserTests {
         #expect(parsed.trailers.map(\.key) == [])
     }
 
+    /// A small deterministic generator, so a failure names a seed that reproduces it.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("property: arbitrary bytes never crash the parser or the classifier", arguments: 0..<8)
+    func arbitraryBytes(seed: Int) throws {
+        var random = SplitMix64(state: UInt64(seed))
+        let pieces: [[UInt8]] = [
+            Array("Co-authored-by: ".utf8), Array("Assisted-by: ".utf8), Array("Claude <noreply@anthropic.com>".utf8),
+            Array("\r\n".utf8), Array("\n".utf8), Array("    ".utf8), Array("<".utf8), Array(">".utf8), Array("@".utf8),
+            Array(":".utf8), Array("commit 0123456789abcdef0123456789abcdef01234567\n".utf8), Array("🤖 Generated with ".utf8),
+            [0x00], [0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0xA4], [0x1B, 0x5B], Array("Merge pull request #1 from a/claude/".utf8),
+            Array("\n---\n{\"schema_version\": \"authorship/3.0.0\"".utf8), Array("  s_x::t_y 1-".utf8),
+        ]
+        let classifier = AttributionTests.classifier
+        for _ in 0..<250 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...80, using: &random) {
+                if Bool.random(using: &random) {
+                    bytes += pieces[Int.random(in: 0..<pieces.count, using: &random)]
+                } else {
+                    bytes.append(UInt8.random(in: 0...255, using: &random))
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let parsed = ParsedMessage(text)
+            #expect(parsed.lines.count <= ParsedMessage.maxLines)
+            let verdict = classifier.classify(CommitFacts(
+                authorName: text, authorEmail: text, committerName: text, committerEmail: text,
+                message: text, parentCount: 1, notes: ["refs/notes/ai": text]))
+            // Whatever the input, a verdict is consistent with its own evidence.
+            #expect((verdict.commitClass == .ai) == verdict.evidence.contains { $0.counts && $0.indicates == .ai })
+            _ = classifier.branchEvidence(forMergeSubject: text)
+            _ = GitAINote(text)
+        }
+    }
+
     @Test("hostile messages: invalid UTF-8, NUL, 5 MB bodies and 10,000 trailer lines parse in linear time")
     func hostileMessages() {
         let invalid = String(decoding: [0x53, 0xFF, 0xFE, 0x0A, 0x0A, 0x43, 0x6F, 0x2D, 0x61, 0x3A, 0x20, 0xC3], as: UTF8.self)
         _ = ParsedMessage(invalid)
         _ = ParsedMessage("S\0ubject\n\nCo-authored-by: \0 <\0@x>")
+        // 5 MB of body.
         let big = String(repeating: "word ", count: 1_000_000)
         let trailers = (0..<10_000).map { "Co-authored-by: P\($0) <p\($0)@example.com>" }.joined(separator: "\n")
         let clock = ContinuousClock()

@@ -26,7 +26,8 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let store = try common.open()
-        let ids = try repo.map { try store.repositoryIDs(matching: [$0]) ?? [] }
+        // A repository not scanned yet is fine: the commit is classified live below.
+        let ids = repo.map { (try? store.repositoryIDs(matching: [$0])) ?? [] }
         var matches = try store.commits(shaPrefix: sha).filter { ids == nil || ids!.contains($0.commit.repositoryId) }
         if matches.isEmpty {
             // Not scanned yet: classify it straight from the repository.

@@ -95,6 +95,12 @@ AI("two tools","Fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nCo-author
 AI("two trailers on one line","Fix (#8)\n\nCo-authored-by: Bob <bob@example.com> Co-authored-by: Copilot <198982749+Copilot@users.noreply.github.com>\n",["copilot"])
 AI("folded trailer value","Fix\n\nCo-authored-by: Claude\n <noreply@anthropic.com>\n",["claude-code"])
 AI("entire checkpoint","Fix\n\nEntire-Checkpoint: 01HZX3K4M5N6P7Q8R9S0T1V2W3\n",["entire"],conf="inferred")
+# Regressions found on real history (docs/accuracy.md)
+AI("trailer followed by an indented html badge","Harden shell scripts (#1026)\n\n- Use mktemp\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n<!-- devin-review-badge-begin -->\n\n---\n\n<a href=\"https://app.devin.ai/review/o/r/pull/1026\" target=\"_blank\">\n  <picture>\n    <source media=\"(prefers-color-scheme: dark)\" srcset=\"https://static.devin.ai/x.svg\">\n  </picture>\n</a>\n",["claude-code"])
+AI("git merge --squash with an indented agent trailer","Squashed commit of the following:\n\ncommit 0123456789abcdef0123456789abcdef01234567\nAuthor: Matt <m@example.com>\nDate:   Mon Jan 6 10:00:00 2025 +0000\n\n    Fix escaping (#75)\n\n    Co-authored-by: Copilot Autofix powered by AI <62310815+github-advanced-security[bot]@users.noreply.github.com>\n",["copilot"])
+AI("copilot autofix via code quality app","Potential fix for code quality finding\n\nCo-authored-by: Copilot Autofix powered by AI <223894421+github-code-quality[bot]@users.noreply.github.com>\n",["copilot"])
+AI("old opendevin bot co-author","Fix\n\nCo-authored-by: OpenDevinBot <bot@opendevin.com>\n",["openhands"])
+HU("indented trailer outside a squash stays a quotation","Docs\n\nAdd this to your commits:\n\n    Co-authored-by: Codex <noreply@openai.com>\n")
 # Weak markers -> inferred
 AI("copilot initial plan subject only","Initial plan",["copilot"],conf="inferred")
 AI("cursor checkpoint subject","Checkpoint before follow-up message",["cursor"],conf="inferred")
@@ -135,6 +141,58 @@ HU("human with noreply","Fix",author=("Bob","1234+bob@users.noreply.github.com")
 HU("copilot as word in subject","Remove Copilot config")
 HU("signed-off only","Fix\n\nSigned-off-by: Alice Martin <alice@example.com>\n")
 HU("claude-session key but wrong value","Fix\n\nClaude-Session: none\n")
+
+# --- Variants, generated from the catalogue's identity forms -------------------
+squash_tail = "\n\n* first change\n* second change\n\n---------\n\n"
+for name, email, tool in [
+    ("Claude", "noreply@anthropic.com", "claude-code"), ("Claude Haiku 4.5", "noreply@anthropic.com", "claude-code"),
+    ("Claude Code", "noreply@anthropic.com", "claude-code"), ("Codex", "noreply@openai.com", "codex"),
+    ("Cursor Agent", "cursoragent@cursor.com", "cursor"), ("aider (unknown-model)", "aider@aider.chat", "aider"),
+    ("openhands", "openhands@all-hands.dev", "openhands"), ("Amp", "amp@ampcode.com", "amp"),
+    ("Roo Code", "roomote@roocode.com", "roo-code"), ("Warp", "agent@warp.dev", "warp"),
+    ("Firebender", "help@firebender.com", "firebender"), ("Continue", "noreply@continue.dev", "continue"),
+]:
+    AI(f"squash trailer {name} <{email}>", f"Feature (#42){squash_tail}Co-authored-by: {name} <{email}>\nCo-authored-by: Bob Chen <bob@example.com>\n", [tool])
+    AI(f"upper-case email {email}", f"Fix\n\nCo-Authored-By: {name} <{email.upper()}>\n", [tool])
+for gid, login, tool in [
+    (198982749, "Copilot", "copilot"), (175728472, "Copilot", "copilot"), (223556219, "Copilot", "copilot"),
+    (242468646, "Claude", "claude-code"), (242516109, "Codex", "codex"), (209825114, "claude[bot]", "claude-code"),
+    (158243242, "devin-ai-integration[bot]", "devin"), (161369871, "google-labs-jules[bot]", "jules"),
+    (176961590, "gemini-code-assist[bot]", "gemini"), (218312386, "gemini-cli[bot]", "gemini"),
+    (206951365, "cursor[bot]", "cursor"), (219738659, "roomote[bot]", "roo-code"), (138933559, "factory-droid[bot]", "factory"),
+    (208079219, "amazon-q-developer[bot]", "amazon-q"), (199175422, "chatgpt-codex-connector[bot]", "codex"),
+]:
+    AI(f"agent author id {gid}", "Implement the requested change", [tool], mode="agent", author=(login, f"{gid}+{login}@users.noreply.github.com"))
+    AI(f"agent co-author id {gid}", f"Apply suggestion\n\nCo-authored-by: {login} <{gid}+{login}@users.noreply.github.com>\n", [tool])
+    HU(f"agent id {gid} only as committer", "Rebase old work", committer=(login, f"{gid}+{login}@users.noreply.github.com"))
+AI("renamed account keeps its id", "Fix", ["copilot"], mode="agent", author=("some-new-name", "198982749+some-new-name@users.noreply.github.com"))
+for gid, login in [(49699333, "dependabot[bot]"), (29139614, "renovate[bot]"), (41898282, "github-actions[bot]"),
+                   (66853113, "pre-commit-ci[bot]"), (114827586, "autofix-ci[bot]")]:
+    BOT(f"automation author id {gid}", "chore: automated update", author=(login, f"{gid}+{login}@users.noreply.github.com"))
+    HU(f"automation only as committer {gid}", "Edit in the web UI", committer=(login, f"{gid}+{login}@users.noreply.github.com"))
+for name in ["k8s-ci-robot", "release-bot", "mergify[bot]", "imgbot[bot]", "allcontributors[bot]", "snyk-bot"]:
+    BOT(f"automation name {name}", "Automated change", author=(name, f"{name.replace('[bot]','')}@example.com"))
+for person in [("Claude Shannon", "claude.shannon@example.edu"), ("Devin Booker", "devin@nba.example"),
+               ("Jules Winnfield", "jules@example.com"), ("Aider Smith", "aider.smith@example.com"),
+               ("Cursor Jones", "cjones@example.com"), ("Copilot Pilot", "pilot@airline.example"),
+               ("Gemini Twin", "gemini@example.org"), ("Sam Altman Fan", "fan@openai.com.example")]:
+    HU(f"person {person[0]}", "Fix a bug", author=person)
+    HU(f"co-author person {person[0]}", f"Pair\n\nCo-authored-by: {person[0]} <{person[1]}>\n")
+for text in ["Assisted-by: Jane Doe <jane@example.com>", "Assisted-by: the whole team", "Generated-by: make docs",
+             "Generated-by: protoc 3.21", "Assisted-by: Stack Overflow", "Reviewed-by: Claude Dupont <claude@acme.fr>"]:
+    HU(f"disclosure without a tool: {text}", f"Fix\n\n{text}\n")
+for text, tool in [("Assisted-by: Claude:claude-3-7-sonnet [checkpatch]", "claude-code"), ("Assisted-by: GitHub Copilot:gpt-4.1", "copilot"),
+                   ("Assisted-by: Cursor:claude-4-sonnet", "cursor"), ("Assisted-by: Gemini:gemini-2.5-pro", "gemini"),
+                   ("Generated-by: Claude Code", "claude-code"), ("Generated-by: OpenAI Codex", "codex"),
+                   ("Co-authored-by-AI: GitHub Copilot (gpt-4o)", "copilot"), ("Assisted-by: Qwen Code:qwen3-coder", "qwen"),
+                   ("Assisted-by: Aider:deepseek-v3", "aider"), ("assisted-by: claude opus 4", "claude-code")]:
+    AI(f"disclosure {text}", f"Fix\n\n{text}\nSigned-off-by: Dev <dev@example.org>\n", [tool])
+for line, tool in [("🤖 Generated with [Claude Code](https://claude.ai/code)", "claude-code"),
+                   ("Generated with [Claude Code](https://claude.com/claude-code)", "claude-code"),
+                   ("_Generated by [Claude Code](https://claude.ai/code/session_01ABC)_", "claude-code"),
+                   ("💖 Generated with Crush", "crush"), ("🤖 Generated with [opencode](https://opencode.ai)", "opencode")]:
+    AI(f"marker alone: {line[:30]}", f"Change\n\n{line}\n", [tool])
+    HU(f"marker quoted mid-line: {line[:30]}", f"Docs: strip the '{line}' footer\n")
 
 json.dump({"cases":cases}, open("/work/main/Tests/CensusTests/Fixtures/attribution-cases.json","w"), indent=1, ensure_ascii=False)
 print(len(cases))
