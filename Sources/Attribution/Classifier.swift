@@ -18,6 +18,12 @@ public struct Classifier: Sendable {
     private let trailerRules: [String: [Catalogue.Rule]]
     private let disclosureRules: [String: Catalogue.Rule]
     private let markerRules: [Catalogue.Rule]
+    /// Each marker rule's line prefixes, lower-cased once.
+    private let markerPrefixes: [(rule: Catalogue.Rule, prefixes: [String])]
+    /// The first byte (lower-cased) of every marker prefix: a line that starts
+    /// with none of them needs no closer look.
+    private let markerFirstBytes: Set<UInt8>
+    private let longestMarkerPrefix: Int
     private let branchRules: [Catalogue.Rule]
     private let notesRules: [Catalogue.Rule]
 
@@ -55,6 +61,11 @@ public struct Classifier: Sendable {
         self.trailerRules = trailerRules
         self.disclosureRules = disclosureRules
         markerRules = catalogue.rules.filter { $0.kind == .marker }
+        markerPrefixes = markerRules.compactMap { rule in
+            rule.lineStartsWith.map { (rule, $0.map { $0.lowercased() }) }
+        }
+        markerFirstBytes = Set(markerPrefixes.flatMap { $0.prefixes.compactMap(\.utf8.first) })
+        longestMarkerPrefix = markerPrefixes.flatMap(\.prefixes).map(\.count).max() ?? 0
         branchRules = catalogue.rules.filter { $0.kind == .branch }
         notesRules = catalogue.rules.filter { $0.kind == .notes && $0.notesRef != nil }
     }
@@ -185,37 +196,48 @@ public struct Classifier: Sendable {
 
     private func markers(in parsed: ParsedMessage) -> [Evidence] {
         var found: [Evidence] = []
+        var matchedRules = Set<String>()
         let subject = parsed.subject.lowercased()
         for rule in markerRules {
-            var matched: String?
             if let equals = rule.subjectEquals, equals.contains(where: { $0.lowercased() == subject }) {
-                matched = parsed.subject
+                matchedRules.insert(rule.id)
+                found.append(marker(rule, parsed.subject))
+            } else if let prefixes = rule.subjectPrefix, prefixes.contains(where: { subject.hasPrefix($0.lowercased()) }) {
+                matchedRules.insert(rule.id)
+                found.append(marker(rule, parsed.subject))
             }
-            if matched == nil, let prefixes = rule.subjectPrefix,
-               prefixes.contains(where: { subject.hasPrefix($0.lowercased()) }) {
-                matched = parsed.subject
-            }
-            if matched == nil, let starts = rule.lineStartsWith {
-                let lowered = starts.map { $0.lowercased() }
-                for line in parsed.lines where !line.isEmpty {
-                    let stripped = Self.droppingDecoration(line).lowercased()
-                    if lowered.contains(where: { stripped.hasPrefix($0) }) {
-                        matched = String(line.prefix(200))
-                        break
-                    }
+        }
+        guard !markerPrefixes.isEmpty else { return found }
+        for line in parsed.lines {
+            let stripped = Self.droppingDecoration(line)
+            guard let first = stripped.utf8.first, markerFirstBytes.contains(Self.asciiLower(first)) else { continue }
+            let head = stripped.prefix(longestMarkerPrefix).lowercased()
+            for (rule, prefixes) in markerPrefixes where !matchedRules.contains(rule.id) {
+                if prefixes.contains(where: { head.hasPrefix($0) }) {
+                    matchedRules.insert(rule.id)
+                    found.append(marker(rule, String(line.prefix(200))))
                 }
-            }
-            if let matched {
-                found.append(Evidence(rule: rule.id, kind: .marker, tool: rule.tool, indicates: .ai,
-                                      confidence: rule.confidence, matched: matched, counts: true))
             }
         }
         return found
     }
 
+    private func marker(_ rule: Catalogue.Rule, _ matched: String) -> Evidence {
+        Evidence(rule: rule.id, kind: .marker, tool: rule.tool, indicates: .ai, confidence: rule.confidence,
+                 matched: matched, counts: true)
+    }
+
+    @inline(__always) static func asciiLower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
+
     /// Drops what tools put before a marker phrase: blanks, emoji, bullets, `_`.
     static func droppingDecoration(_ line: Substring) -> Substring {
-        line.drop { character in
+        // Most lines start with a letter: no grapheme work for them.
+        if let first = line.utf8.first, (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) {
+            return line
+        }
+        return line.drop { character in
             if character.isWhitespace { return true }
             if "_*->#".contains(character) { return true }
             // Emoji and other pictographs; letters of any script stay.

@@ -43,20 +43,33 @@ public struct ParsedMessage: Sendable {
         var index = 0
         // True while the previous line was a trailer or one of its folded continuations.
         var inTrailer = false
-        // "\r\n" is one Character in Swift, so both are separators here.
-        for rawLine in message.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // Lines are cut on UTF-8 bytes: splitting on Characters would run
+        // grapheme breaking over every message, the scan's hottest loop.
+        let utf8 = message.utf8
+        var lineStart = utf8.startIndex
+        while lineStart != utf8.endIndex || (index == 0 && !message.isEmpty) {
             if index >= Self.maxLines { break }
             index += 1
-            var line = rawLine
-            while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
+            let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+            var end = lineEnd
+            while end > lineStart {
+                let previous = utf8.index(before: end)
+                let byte = utf8[previous]
+                guard byte == 0x0D || byte == 0x20 || byte == 0x09 else { break }
+                end = previous
+            }
+            let line = Substring(utf8[lineStart..<end])
+            lineStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
+            let atEnd = lineEnd == utf8.endIndex
             // A folded value: a line that starts with a blank right after a trailer.
-            if let first = line.first, first == " " || first == "\t", inTrailer {
+            if let first = line.utf8.first, first == 0x20 || first == 0x09, inTrailer {
                 var continued = trailers[trailers.count - 1]
-                if continued.value.count < Self.maxValueLength {
+                if continued.value.utf8.count < Self.maxValueLength {
                     continued.value += " " + line.drop(while: { $0 == " " || $0 == "\t" })
                     trailers[trailers.count - 1] = continued
                 }
                 lines.append(line)
+                if atEnd { break }
                 continue
             }
             lines.append(line)
@@ -66,6 +79,7 @@ public struct ParsedMessage: Sendable {
             } else {
                 inTrailer = false
             }
+            if atEnd { break }
         }
         // `git merge --squash` writes each squashed commit as `commit <sha>`,
         // `Author:`, then its message indented by four spaces: those messages'
@@ -111,12 +125,14 @@ public struct ParsedMessage: Sendable {
         }
         var value = Substring(line.utf8[afterColon..<utf8.endIndex])
         value = value.drop(while: { $0 == " " || $0 == "\t" })
-        if value.count > maxValueLength { value = value.prefix(maxValueLength) }
+        if value.utf8.count > maxValueLength { value = Substring(value.utf8.prefix(maxValueLength)) }
         return Trailer(key: key.lowercased(), value: String(value), writtenKey: String(key))
     }
 
     /// Splits `Co-authored-by: A <a@x> Co-authored-by: B <b@y>` into two trailers.
     static func splitInline(_ trailer: Trailer) -> [Trailer] {
+        // Most values (`Name <email>`) hold no colon, so no second key.
+        guard trailer.value.utf8.contains(0x3A) else { return [trailer] }
         let lowered = trailer.value.lowercased()
         guard inlineKeys.contains(where: { lowered.contains($0) }) else { return [trailer] }
         var result: [Trailer] = []

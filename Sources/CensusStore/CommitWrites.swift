@@ -16,13 +16,31 @@ extension CensusStore {
 
     /// Inserts commits not stored yet, in one transaction: a batch is all
     /// there or not at all, so an interrupted scan never leaves half a batch.
+    ///
+    /// A cached statement with positional arguments: the Codable record path
+    /// (key encoding, snake-case conversion per column) cost more than the
+    /// whole rest of a scan.
     public func insert(_ commits: [CommitRecord]) throws(StoreError) {
         guard !commits.isEmpty else { return }
         try write { db in
+            let insertCommit = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO commit_record (repository_id, sha, class, confidence, mode, tools, evidence,
+                    author_name, author_email, authored_at, author_offset, committer_name, committer_email,
+                    committed_at, committer_offset, subject, parent_count, lines_added, lines_deleted, ai_lines, reachable)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
-            for var commit in commits {
-                try commit.insert(db, onConflict: .ignore)
-                guard let id = commit.id, db.changesCount > 0 else { continue }
+            for commit in commits {
+                let arguments: [(any DatabaseValueConvertible)?] = [
+                    commit.repositoryId, commit.sha, commit.class, commit.confidence, commit.mode, commit.tools,
+                    commit.evidence, commit.authorName, commit.authorEmail, commit.authoredAt, commit.authorOffset,
+                    commit.committerName, commit.committerEmail, commit.committedAt, commit.committerOffset,
+                    commit.subject, commit.parentCount, commit.linesAdded, commit.linesDeleted, commit.aiLines,
+                    commit.reachable,
+                ]
+                try insertCommit.execute(arguments: StatementArguments(arguments))
+                guard db.changesCount > 0, !commit.tools.isEmpty else { continue }
+                let id = db.lastInsertedRowID
                 for tool in commit.toolList { try insertTool.execute(arguments: [id, tool]) }
             }
         }
