@@ -7,16 +7,24 @@ CONFIG       ?= debug
 BIN          := .build/$(CONFIG)
 # Build and test needs: libgit2 and SQLite headers, pkg-config to find them, git for the tests' repositories.
 APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config git
+# The tests also render the HTML report in a real browser.
+TEST_APT_PACKAGES := chromium
 SAMPLE_REPO  := .build/sample-repo
 
-.PHONY: all deps build release run sample test clean
+.PHONY: all deps test-deps install-packages build release run sample test clean
 
 all: build
 
 # Installs the Debian packages that are missing (as root, or through sudo).
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+install-packages:
 	@missing=""; \
-	for package in $(APT_PACKAGES); do \
+	for package in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -41,7 +49,7 @@ run: sample
 	@echo
 	$(BIN)/census report --repo $(SAMPLE_REPO)
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -147,7 +147,28 @@ public struct Classifier: Sendable {
 
         var verdict = Self.decide(evidence, authorIsAI: authorIsAI)
         verdict.aiLines = aiLines
+        verdict.person = person(facts, parsed: parsed, author: author)
         return verdict
+    }
+
+    /// Who a commit counts for in adoption: people, not agents.
+    private func person(_ facts: CommitFacts, parsed: ParsedMessage, author: IdentityIndex.Match?) -> Person? {
+        guard let author else { return Person(name: facts.authorName, email: facts.authorEmail) }
+        if let suffix = author.nameSuffix, author.identity.class == .ai {
+            // `Jane Doe (aider)` with Jane's own address.
+            let name = String(facts.authorName.dropLast(suffix.count)).trimmingBlanks()
+            return Person(name: name, email: facts.authorEmail)
+        }
+        // An agent or a bot as author: the person its co-author trailer names.
+        for trailer in parsed.trailers where trailer.key == "co-authored-by" {
+            guard let address = NamedAddress(trailer.value), !address.email.isEmpty,
+                  identities.match(name: address.name, email: address.email) == nil else { continue }
+            return Person(name: address.name, email: address.email)
+        }
+        if author.identity.class == .ai, identities.match(name: facts.committerName, email: facts.committerEmail) == nil {
+            return Person(name: facts.committerName, email: facts.committerEmail)
+        }
+        return nil
     }
 
     /// Adds a branch trace (the commit came in through a merge of an AI tool's
@@ -156,6 +177,7 @@ public struct Classifier: Sendable {
         if verdict.evidence.contains(branch) { return verdict }
         var updated = Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
         updated.aiLines = verdict.aiLines
+        updated.person = verdict.person
         return updated
     }
 

@@ -4,6 +4,9 @@ struct IdentityIndex: Sendable {
         var identity: Catalogue.Identity
         /// 4 exact address, 3 GitHub id or name suffix, 2 login, 1 login pattern.
         var strength: Int
+        /// The name suffix that matched (`" (aider)"`): the rest of the name and
+        /// the address are the person's own.
+        var nameSuffix: String?
     }
 
     private var byEmail: [String: Catalogue.Identity] = [:]
@@ -38,9 +41,9 @@ struct IdentityIndex: Sendable {
     func match(name: String, email: String) -> Match? {
         let email = email.lowercased()
         var best: Match?
-        func consider(_ identity: Catalogue.Identity?, _ strength: Int) {
+        func consider(_ identity: Catalogue.Identity?, _ strength: Int, suffix: String? = nil) {
             guard let identity else { return }
-            if best == nil || strength > best!.strength { best = Match(identity: identity, strength: strength) }
+            if best == nil || strength > best!.strength { best = Match(identity: identity, strength: strength, nameSuffix: suffix) }
         }
         consider(byEmail[email], 4)
         if email.hasSuffix(Self.noreplyDomain) {
@@ -56,7 +59,7 @@ struct IdentityIndex: Sendable {
         }
         let lowerName = name.lowercased()
         for (suffix, identity) in nameSuffixes where lowerName.hasSuffix(suffix) {
-            consider(identity, 3)
+            consider(identity, 3, suffix: suffix)
         }
         // A display name counts only when it is an account name (`renovate[bot]`):
         // people are called Claude, Devin and Jules too.

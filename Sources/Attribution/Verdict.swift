@@ -85,9 +85,14 @@ public struct Verdict: Codable, Sendable, Equatable {
     public var evidence: [Evidence]
     /// Lines an agent attested in git-ai notes; nil without notes.
     public var aiLines: Int?
+    /// The person the commit counts for in adoption figures: its author, or
+    /// for an agent's commit the person it names (`Co-authored-by`, aider's
+    /// user); nil for automation and for agents that name nobody.
+    public var person: Person?
 
     public init(commitClass: CommitClass, confidence: Confidence?, mode: Mode?, tools: [String], evidence: [Evidence],
-                aiLines: Int? = nil) {
+                aiLines: Int? = nil, person: Person? = nil) {
+        self.person = person
         self.commitClass = commitClass
         self.confidence = confidence
         self.mode = mode
@@ -97,7 +102,18 @@ public struct Verdict: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case commitClass = "class", confidence, mode, tools, evidence, aiLines = "ai_lines"
+        case commitClass = "class", confidence, mode, tools, evidence, aiLines = "ai_lines", person
+    }
+}
+
+/// A person's name and address, as written in the commit.
+public struct Person: Codable, Sendable, Equatable, Hashable {
+    public var name: String
+    public var email: String
+
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
     }
 }
 

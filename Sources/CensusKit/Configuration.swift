@@ -23,10 +23,13 @@ public struct CensusConfiguration: Sendable, Equatable {
     public struct Market: Sendable, Equatable {
         public var lowUSD: Double
         public var highUSD: Double
+        /// One engineer's loaded annual cost, for the team-scale projection.
+        public var loadedAnnualCostUSD: Double
 
-        public init(lowUSD: Double, highUSD: Double) {
+        public init(lowUSD: Double, highUSD: Double, loadedAnnualCostUSD: Double = 200_000) {
             self.lowUSD = lowUSD
             self.highUSD = highUSD
+            self.loadedAnnualCostUSD = loadedAnnualCostUSD
         }
     }
 
@@ -43,6 +46,10 @@ public struct CensusConfiguration: Sendable, Equatable {
     public var reportsAt: String?
     public var reportsDirectory: String?
     public var reportsFormats: [String] = []
+    /// The reporting time zone (`UTC`, `+02:00`, `Europe/Berlin`).
+    public var reportsTimezone: String?
+    /// Per-team and per-person figures need at least this many people.
+    public var reportsMinGroup: Int?
     /// Team name → email globs or names.
     public var teams: [String: [String]] = [:]
     public var market = Market(lowUSD: 1.0e12, highUSD: 2.0e12)
@@ -240,7 +247,7 @@ private struct Reader {
                     }
                 }
             case "reports":
-                for (field, fieldValue) in try mapping(value, "reports", keys: ["at", "directory", "formats"]) {
+                for (field, fieldValue) in try mapping(value, "reports", keys: ["at", "directory", "formats", "timezone", "min_group"]) {
                     switch field {
                     case "at":
                         let at = try string(fieldValue, "reports.at")
@@ -250,6 +257,15 @@ private struct Reader {
                         }
                         configuration.reportsAt = at
                     case "directory": configuration.reportsDirectory = try path(fieldValue, "reports.directory")
+                    case "timezone":
+                        let zone = try string(fieldValue, "reports.timezone")
+                        guard TimeZone(identifier: zone) != nil || zone.uppercased() == "UTC" || zone.first == "+" || zone.first == "-" else {
+                            throw fail(fieldValue, "reports.timezone '\(zone)' is not a time zone (UTC, +02:00, Europe/Berlin)")
+                        }
+                        configuration.reportsTimezone = zone
+                    case "min_group":
+                        guard let size = fieldValue.int, size >= 1 else { throw fail(fieldValue, "reports.min_group must be a whole number of at least 1") }
+                        configuration.reportsMinGroup = size
                     default:
                         let formats = try strings(fieldValue, "reports.formats")
                         let known = ["text", "json", "csv", "markdown", "html"]
@@ -266,10 +282,14 @@ private struct Reader {
                     configuration.teams[name] = try strings(members, "teams.\(name)")
                 }
             case "market":
-                for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd"]) {
+                for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd", "loaded_annual_cost_usd"]) {
                     let amount = try number(fieldValue, "market.\(field)")
                     guard amount > 0 else { throw fail(fieldValue, "market.\(field) must be positive") }
-                    if field == "low_usd" { configuration.market.lowUSD = amount } else { configuration.market.highUSD = amount }
+                    switch field {
+                    case "low_usd": configuration.market.lowUSD = amount
+                    case "high_usd": configuration.market.highUSD = amount
+                    default: configuration.market.loadedAnnualCostUSD = amount
+                    }
                 }
                 if configuration.market.lowUSD > configuration.market.highUSD {
                     throw fail(value, "market.low_usd is above market.high_usd")

@@ -49,6 +49,21 @@ public final class HistoryScanner {
         self.classifier = classifier
     }
 
+    /// What stored verdicts were derived with: the catalogue's fingerprint and
+    /// the version of what the scanner derives from a commit. Any change makes
+    /// the next scan derive every stored commit again.
+    public var stateVersion: String { classifier.fingerprint + "/scan-3" }
+
+    /// The verdict for a commit, its person folded by .mailmap.
+    func derive(_ commit: Commit, parsed: ParsedMessage, notes: [String: String], mailmap: Mailmap) -> Verdict {
+        var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed)
+        if let person = verdict.person {
+            let resolved = mailmap.resolve(name: person.name, email: person.email)
+            verdict.person = Person(name: resolved.name, email: resolved.email)
+        }
+        return verdict
+    }
+
     /// Scans the repository at `path` (a work tree or a git directory).
     public func scan(repositoryAt path: String, searchParents: Bool = false, lines: Bool = false) throws -> ScanOutcome {
         let repository = try Repository(at: path, searchParents: searchParents)
@@ -80,7 +95,7 @@ public final class HistoryScanner {
             outcome.status = .empty
             outcome.notices.append("empty repository: no commits to scan")
             try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil,
-                                   catalogueVersion: classifier.fingerprint, reachable: [])
+                                   catalogueVersion: stateVersion, reachable: [])
             return
         }
         let branch = repository.headBranch
@@ -88,7 +103,7 @@ public final class HistoryScanner {
             outcome.notices.append("detached HEAD at \(head.hex.prefix(12)): scanning the history of that commit")
         }
 
-        let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != classifier.fingerprint
+        let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != stateVersion
         // Notes (git-ai) can arrive after the commits they annotate: when a
         // notes ref moved, every annotated commit is evaluated again.
         let notesRefs = classifier.catalogue.notesRefs
@@ -142,7 +157,7 @@ public final class HistoryScanner {
                 if stored.contains(sha) {
                     let commitNotes = catalogueChanged || notesChanged ? try notesOf(commit.id) : [:]
                     if catalogueChanged || !commitNotes.isEmpty {
-                        reclassified.append((sha, classifier.classify(Self.facts(commit, notes: commitNotes), parsed: parsed)))
+                        reclassified.append((sha, derive(commit, parsed: parsed, notes: commitNotes, mailmap: mailmap)))
                         if reclassified.count >= batchSize {
                             try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
                             outcome.reclassified += reclassified.count
@@ -151,7 +166,7 @@ public final class HistoryScanner {
                     }
                     return true
                 }
-                let verdict = classifier.classify(Self.facts(commit, notes: try notesOf(commit.id)), parsed: parsed)
+                let verdict = derive(commit, parsed: parsed, notes: try notesOf(commit.id), mailmap: mailmap)
                 let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
                 batch.append(CommitRecord(
                     repositoryId: repositoryID, sha: sha, verdict: verdict,
@@ -184,14 +199,14 @@ public final class HistoryScanner {
                 var updated: [(sha: String, verdict: Verdict)] = []
                 for record in storedAnnotated {
                     guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }
-                    let verdict = classifier.classify(Self.facts(commit, notes: try notesOf(id)))
+                    let verdict = derive(commit, parsed: ParsedMessage(commit.message), notes: try notesOf(id), mailmap: mailmap)
                     if verdict != record.verdict { updated.append((record.sha, verdict)) }
                 }
                 try store.replaceVerdicts(repositoryID: repositoryID, updated)
                 outcome.reclassified += updated.count
             }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
-                                   catalogueVersion: classifier.fingerprint, notesTip: notesTip, reachable: reachable)
+                                   catalogueVersion: stateVersion, notesTip: notesTip, reachable: reachable)
         }
         if lines {
             outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)

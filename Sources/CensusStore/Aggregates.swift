@@ -15,14 +15,18 @@ public struct CommitFilter: Sendable, Equatable {
     public var until: Int64?
     public var dateField: DateField
     public var classes: [CommitClass]?
+    /// Only commits counted for these people: email globs (`*@platform.example.com`,
+    /// case-insensitive) or exact names. Nil: everyone.
+    public var people: [String]?
 
     public init(repositoryIDs: [Int64]? = nil, since: Int64? = nil, until: Int64? = nil,
-                dateField: DateField = .author, classes: [CommitClass]? = nil) {
+                dateField: DateField = .author, classes: [CommitClass]? = nil, people: [String]? = nil) {
         self.repositoryIDs = repositoryIDs
         self.since = since
         self.until = until
         self.dateField = dateField
         self.classes = classes
+        self.people = people
     }
 
     var dateColumn: String { dateField == .author ? "authored_at" : "committed_at" }
@@ -35,6 +39,15 @@ public struct CommitFilter: Sendable, Equatable {
         if let since { parts.append("\(column) >= \(since)") }
         if let until { parts.append("\(column) < \(until)") }
         if let classes { parts.append("c.class IN \(classes.map(\.rawValue))") }
+        if let people {
+            var alternatives: [SQL] = people.map { pattern in
+                pattern.contains("@") || pattern.contains("*")
+                    ? "c.person_email GLOB \(pattern.lowercased())"
+                    : "c.person_name = \(pattern)"
+            }
+            if alternatives.isEmpty { alternatives = ["0"] }
+            parts.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
         return parts.joined(separator: " AND ")
     }
 }
@@ -60,6 +73,10 @@ public struct Tally: Sendable, Equatable, Codable {
     public var linesAI = 0
     public var linesHuman = 0
     public var linesBot = 0
+    /// Distinct people with at least one non-bot, non-merge commit.
+    public var activeAuthors = 0
+    /// Distinct people with at least one AI commit.
+    public var aiAuthors = 0
 
     public init() {}
 
@@ -79,7 +96,9 @@ public struct Tally: Sendable, Equatable, Codable {
         TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'human' THEN c.lines_added + c.lines_deleted
                    WHEN c.parent_count < 2 AND c.class = 'ai' AND c.ai_lines IS NOT NULL
                    THEN c.lines_added + c.lines_deleted - MIN(c.ai_lines, c.lines_added) END),
-        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'bot' THEN c.lines_added + c.lines_deleted END)
+        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'bot' THEN c.lines_added + c.lines_deleted END),
+        COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class != 'bot' THEN c.person_email END),
+        COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN c.person_email END)
         """
 
     init(row: Row, offset: Int) {
@@ -96,6 +115,8 @@ public struct Tally: Sendable, Equatable, Codable {
         linesAI = Int(row[offset + 10] as Double)
         linesHuman = Int(row[offset + 11] as Double)
         linesBot = Int(row[offset + 12] as Double)
+        activeAuthors = row[offset + 13]
+        aiAuthors = row[offset + 14]
     }
 }
 
@@ -146,21 +167,74 @@ extension CensusStore {
         }
     }
 
-    /// A tally per period, keyed by the period's first day (`2026-03-01`, or the
-    /// Monday of a week), in UTC shifted by `utcOffsetSeconds`.
-    public func periodTallies(_ filter: CommitFilter, interval: Interval, utcOffsetSeconds: Int = 0) throws(StoreError) -> [(period: String, tally: Tally)] {
+    /// The first and last commit time in scope, by the filter's date.
+    public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
         try read { db in
             let column = SQL(sql: "c." + filter.dateColumn)
-            let start: SQL = switch interval {
-            case .month: "strftime('%Y-%m-01', \(column) + \(utcOffsetSeconds), 'unixepoch')"
-            // 'weekday 0' moves to the next Sunday (or stays); six days back is that week's Monday.
-            case .week: "date(\(column) + \(utcOffsetSeconds), 'unixepoch', 'weekday 0', '-6 days')"
+            let request: SQLRequest<Row> = "SELECT MIN(\(column)), MAX(\(column)) FROM commit_record c WHERE \(filter.condition)"
+            guard let row = try request.fetchOne(db), let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
+            return (first, last)
+        }
+    }
+
+    /// A tally per period. Periods are given as instants (`start` inclusive,
+    /// `end` exclusive), so the caller decides calendars and time zones.
+    public func periodTallies(_ filter: CommitFilter, periods: [(label: String, start: Int64, end: Int64)]) throws(StoreError) -> [String: Tally] {
+        guard !periods.isEmpty else { return [:] }
+        return try read { db in
+            var result: [String: Tally] = [:]
+            let column = SQL(sql: "c." + filter.dateColumn)
+            // Chunks keep the bound parameters well under SQLite's limit.
+            for start in stride(from: 0, to: periods.count, by: 300) {
+                let chunk = periods[start..<min(start + 300, periods.count)]
+                let values = chunk.map { period -> SQL in "(\(period.label), \(period.start), \(period.end))" }
+                    .joined(separator: ", ")
+                let request: SQLRequest<Row> = """
+                    WITH periods(label, start, finish) AS (VALUES \(values))
+                    SELECT p.label, \(Tally.selection)
+                    FROM periods p JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    WHERE \(filter.condition) GROUP BY p.label
+                    """
+                for row in try request.fetchAll(db) { result[row[0]] = Tally(row: row, offset: 1) }
             }
+            return result
+        }
+    }
+
+    /// AI commits per period and tool (non-merge; a commit with two tools counts for both).
+    public func periodToolCounts(_ filter: CommitFilter, periods: [(label: String, start: Int64, end: Int64)]) throws(StoreError) -> [String: [String: Int]] {
+        guard !periods.isEmpty else { return [:] }
+        return try read { db in
+            var result: [String: [String: Int]] = [:]
+            let column = SQL(sql: "c." + filter.dateColumn)
+            for start in stride(from: 0, to: periods.count, by: 300) {
+                let chunk = periods[start..<min(start + 300, periods.count)]
+                let values = chunk.map { period -> SQL in "(\(period.label), \(period.start), \(period.end))" }
+                    .joined(separator: ", ")
+                let request: SQLRequest<Row> = """
+                    WITH periods(label, start, finish) AS (VALUES \(values))
+                    SELECT p.label, t.tool, COUNT(*)
+                    FROM periods p JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    JOIN commit_tool t ON t.commit_id = c.id
+                    WHERE \(filter.condition) AND c.parent_count < 2 AND c.class = 'ai'
+                    GROUP BY p.label, t.tool
+                    """
+                for row in try request.fetchAll(db) { result[row[0], default: [:]][row[1]] = row[2] }
+            }
+            return result
+        }
+    }
+
+    /// Per person: commits and AI commits (non-merge, non-bot), most active first.
+    public func personTallies(_ filter: CommitFilter) throws(StoreError) -> [(email: String, name: String, commits: Int, ai: Int)] {
+        try read { db in
             let request: SQLRequest<Row> = """
-                SELECT \(start) AS period, \(Tally.selection)
-                FROM commit_record c WHERE \(filter.condition) GROUP BY period ORDER BY period
+                SELECT c.person_email, MAX(c.person_name), COUNT(*), COUNT(CASE WHEN c.class = 'ai' THEN 1 END)
+                FROM commit_record c
+                WHERE \(filter.condition) AND c.parent_count < 2 AND c.class != 'bot' AND c.person_email IS NOT NULL
+                GROUP BY c.person_email ORDER BY COUNT(*) DESC, c.person_email
                 """
-            return try request.fetchAll(db).map { row in (period: row[0], tally: Tally(row: row, offset: 1)) }
+            return try request.fetchAll(db).map { (email: $0[0], name: $0[1] ?? "", commits: $0[2], ai: $0[3]) }
         }
     }
 

@@ -26,8 +26,9 @@ extension CensusStore {
             let insertCommit = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO commit_record (repository_id, sha, class, confidence, mode, tools, evidence,
                     author_name, author_email, authored_at, author_offset, committer_name, committer_email,
-                    committed_at, committer_offset, subject, parent_count, lines_added, lines_deleted, ai_lines, reachable)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    committed_at, committer_offset, subject, parent_count, lines_added, lines_deleted, ai_lines, reachable,
+                    person_name, person_email)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
             for commit in commits {
@@ -36,7 +37,7 @@ extension CensusStore {
                     commit.evidence, commit.authorName, commit.authorEmail, commit.authoredAt, commit.authorOffset,
                     commit.committerName, commit.committerEmail, commit.committedAt, commit.committerOffset,
                     commit.subject, commit.parentCount, commit.linesAdded, commit.linesDeleted, commit.aiLines,
-                    commit.reachable,
+                    commit.reachable, commit.personName, commit.personEmail,
                 ]
                 try insertCommit.execute(arguments: StatementArguments(arguments))
                 guard db.changesCount > 0, !commit.tools.isEmpty else { continue }

@@ -65,6 +65,9 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var linesDeleted: Int?
     /// Lines an agent attested in git-ai notes.
     public var aiLines: Int?
+    /// The person the commit counts for in adoption (after .mailmap).
+    public var personName: String?
+    public var personEmail: String?
     /// False once a history rewrite left the commit unreachable from HEAD:
     /// kept apart, never counted.
     public var reachable: Bool
@@ -93,6 +96,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.linesAdded = linesAdded
         self.linesDeleted = linesDeleted
         self.aiLines = verdict.aiLines
+        self.personName = verdict.person?.name
+        self.personEmail = verdict.person?.email.lowercased()
         self.reachable = reachable
     }
 
@@ -109,7 +114,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
             mode: mode.flatMap(Mode.init(rawValue:)),
             tools: toolList,
             evidence: (try? JSONDecoder().decode([Evidence].self, from: Data(evidence.utf8))) ?? [],
-            aiLines: aiLines)
+            aiLines: aiLines,
+            person: personEmail.map { Person(name: personName ?? "", email: $0) })
     }
 
     public mutating func apply(_ verdict: Verdict) {
@@ -119,6 +125,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         tools = verdict.tools.joined(separator: ",")
         evidence = Self.encode(verdict.evidence)
         aiLines = verdict.aiLines
+        personName = verdict.person?.name
+        personEmail = verdict.person?.email.lowercased()
     }
 
     static func encode(_ evidence: [Evidence]) -> String {

@@ -60,6 +60,19 @@ enum Schema {
             // The notes refs' tips at the last complete scan: new notes re-evaluate commits.
             try db.alter(table: "repository") { t in t.add(column: "notes_tip", .text) }
         }
+        migrator.registerMigration("v3: the person each commit counts for") { db in
+            // Adoption counts people, not agents: an agent's commit counts for
+            // the person it names. Filled by the next scan (the scan state
+            // version changes with this release).
+            try db.alter(table: "commit_record") { t in
+                t.add(column: "person_name", .text)
+                t.add(column: "person_email", .text)
+            }
+            try db.create(index: "commit_record_by_person", on: "commit_record", columns: ["person_email"])
+            // Trends over every repository cut time ranges without a repository.
+            try db.create(index: "commit_record_by_authored_at", on: "commit_record", columns: ["authored_at"])
+            try db.create(index: "commit_record_by_committed_at", on: "commit_record", columns: ["committed_at"])
+        }
         return migrator
     }
 }

@@ -5,6 +5,8 @@ import CLibGit2
 /// identities into one.
 public final class Mailmap {
     private let handle: OpaquePointer?
+    /// Histories repeat the same few thousand identities: resolve each once.
+    private var cache: [String: (name: String, email: String)] = [:]
 
     /// Loads the mailmap git would use for `repository`; an absent mailmap maps nothing.
     public init(for repository: Repository) {
@@ -28,6 +30,14 @@ public final class Mailmap {
     /// The canonical name and email for an identity.
     public func resolve(name: String, email: String) -> (name: String, email: String) {
         guard let handle else { return (name, email) }
+        let key = name + "\u{0}" + email
+        if let known = cache[key] { return known }
+        let resolved = resolveUncached(handle, name: name, email: email)
+        if cache.count < 100_000 { cache[key] = resolved }
+        return resolved
+    }
+
+    private func resolveUncached(_ handle: OpaquePointer, name: String, email: String) -> (name: String, email: String) {
         // libgit2 may hand back the very pointers it was given, so the inputs'
         // C strings must outlive the copies made here.
         return name.withCString { cName in

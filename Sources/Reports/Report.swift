@@ -18,6 +18,9 @@ public struct Report: Codable, Sendable {
         public var interval: Interval
         public var date: String
         public var timezone: String
+        /// Per-team and per-person figures need at least this many people.
+        public var minGroup: Int
+        public var anonymized: Bool
     }
 
     public struct Totals: Codable, Sendable {
@@ -84,6 +87,145 @@ public struct Report: Codable, Sendable {
         }
     }
 
+    public struct ModeFigure: Codable, Sendable {
+        /// `agent` (an AI tool is the author) or `assisted` (a person credits one).
+        public var mode: String
+        public var commits: Int
+        public var share: Double?
+    }
+
+    /// People, not agents: an agent's commit counts for the person it names.
+    public struct Adoption: Codable, Sendable {
+        public var activeAuthors: Int
+        public var aiAuthors: Int
+        public var rate: Double?
+        public var rateCi95: [Double]?
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(activeAuthors, forKey: .activeAuthors)
+            try c.encode(aiAuthors, forKey: .aiAuthors)
+            try c.encode(rate, forKey: .rate)
+            try c.encode(rateCi95, forKey: .rateCi95)
+        }
+    }
+
+    public struct TeamFigure: Codable, Sendable {
+        public var team: String
+        /// True when the team has fewer active people than `scope.min_group`:
+        /// its figures are withheld.
+        public var suppressed: Bool
+        public var commits: Int?
+        public var ai: Int?
+        public var human: Int?
+        public var bot: Int?
+        public var aiShare: Double?
+        public var activeAuthors: Int?
+        public var aiAuthors: Int?
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(team, forKey: .team)
+            try c.encode(suppressed, forKey: .suppressed)
+            try c.encode(commits, forKey: .commits)
+            try c.encode(ai, forKey: .ai)
+            try c.encode(human, forKey: .human)
+            try c.encode(bot, forKey: .bot)
+            try c.encode(aiShare, forKey: .aiShare)
+            try c.encode(activeAuthors, forKey: .activeAuthors)
+            try c.encode(aiAuthors, forKey: .aiAuthors)
+        }
+    }
+
+    public struct AuthorFigure: Codable, Sendable {
+        /// A name, or a stable hash with `--anonymize`.
+        public var author: String
+        public var commits: Int
+        public var ai: Int
+        public var aiShare: Double?
+    }
+
+    public struct Range: Codable, Sendable, Equatable {
+        public var low: Double
+        public var high: Double
+    }
+
+    public struct Projection: Codable, Sendable {
+        public struct Team: Codable, Sendable {
+            public var headcount: Int
+            public var loadedAnnualCostUsd: Double
+            public var payrollUsd: Double
+            /// The share range times the payroll: what the AI-written part is worth at this team's cost.
+            public var aiValueUsd: Range
+        }
+
+        public struct Benchmark: Codable, Sendable {
+            public var figure: String
+            public var value: Double
+            public var unit: String
+            public var source: String
+            public var date: String
+        }
+
+        public struct Horizon: Codable, Sendable {
+            public var months: Int
+            public var month: String
+            public var share: Double
+            public var low: Double
+            public var high: Double
+        }
+
+        public struct Forecast: Codable, Sendable {
+            /// `logistic`, `exponential`, or `none` when the history cannot support one.
+            public var method: String
+            public var monthsOfData: Int
+            public var lastMonth: String?
+            public var horizons: [Horizon]
+            /// Months after the last month until the fitted share reaches 10%, 25%, 50%;
+            /// 0 when already there, null when the trend never gets there.
+            public var monthsUntil: [String: Int?]
+            public var history: [HistoryPoint]
+
+            public func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(method, forKey: .method)
+                try c.encode(monthsOfData, forKey: .monthsOfData)
+                try c.encode(lastMonth, forKey: .lastMonth)
+                try c.encode(horizons, forKey: .horizons)
+                try c.encode(monthsUntil, forKey: .monthsUntil)
+                try c.encode(history, forKey: .history)
+            }
+        }
+
+        public struct HistoryPoint: Codable, Sendable {
+            public var month: String
+            public var share: Double?
+            public var fitted: Double?
+        }
+
+        public var marketUsd: Range
+        /// The share range used below: from the attested-only share's lower 95%
+        /// bound to the full share's upper 95% bound.
+        public var shareRange: Range?
+        /// share × market: what the world's software labour would be worth at this scope's AI share.
+        public var wageImpactUsd: Range?
+        public var team: Team?
+        public var benchmarks: [Benchmark]
+        public var forecast: Forecast
+        public var assumptions: [String]
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(marketUsd, forKey: .marketUsd)
+            try c.encode(shareRange, forKey: .shareRange)
+            try c.encode(wageImpactUsd, forKey: .wageImpactUsd)
+            try c.encode(team, forKey: .team)
+            try c.encode(benchmarks, forKey: .benchmarks)
+            try c.encode(forecast, forKey: .forecast)
+            try c.encode(assumptions, forKey: .assumptions)
+        }
+    }
+
     public struct Period: Codable, Sendable {
         /// `2026-03` for a month; the Monday `2026-03-02` for a week.
         public var period: String
@@ -95,9 +237,18 @@ public struct Report: Codable, Sendable {
         public var bot: Int
         public var aiAttested: Int
         public var aiShare: Double?
+        public var activeAuthors: Int
+        public var aiAuthors: Int
+        public var adoptionRate: Double?
+        /// AI commits per tool in the period (overlapping).
+        public var byTool: [String: Int]
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(activeAuthors, forKey: .activeAuthors)
+            try container.encode(aiAuthors, forKey: .aiAuthors)
+            try container.encode(adoptionRate, forKey: .adoptionRate)
+            try container.encode(byTool, forKey: .byTool)
             try container.encode(period, forKey: .period)
             try container.encode(start, forKey: .start)
             try container.encode(commits, forKey: .commits)
@@ -115,8 +266,14 @@ public struct Report: Codable, Sendable {
     public var totals: Totals
     public var aiShare: Share
     public var byTool: [ToolFigure]
+    public var byMode: [ModeFigure]
     public var byRepository: [RepositoryFigure]
+    public var byTeam: [TeamFigure]
+    /// Per person; empty when the scope has fewer people than `scope.min_group`.
+    public var byAuthor: [AuthorFigure]
+    public var adoption: Adoption
     public var trend: [Period]
+    public var projection: Projection
     public var invariants: [String]
 
     /// The report as JSON, keys in snake_case and sorted, so diffs stay readable.

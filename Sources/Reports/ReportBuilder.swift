@@ -1,22 +1,59 @@
 import CensusStore
 import Foundation
 
+/// What a report covers and how it is cut, beyond the commit filter.
+public struct ReportOptions: Sendable {
+    public var interval: Interval = .month
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// How the time zone was written (`UTC`, `+02:00`, `Europe/Berlin`), for display.
+    public var timeZoneLabel = "UTC"
+    /// Team name → email globs or names.
+    public var teams: [String: [String]] = [:]
+    /// Per-team and per-person figures need at least this many people.
+    public var minGroup = 5
+    /// Replace people's names with stable hashes everywhere.
+    public var anonymize = false
+    public var marketLowUSD = 1.0e12
+    public var marketHighUSD = 2.0e12
+    /// Loaded annual cost of one engineer (salary, taxes, benefits, tools).
+    public var loadedAnnualCostUSD = 200_000.0
+    /// The paths the report was asked for; empty means every repository.
+    public var repositoryPaths: [String] = []
+    public var now = Date()
+
+    public init() {}
+}
+
 /// Builds a `Report` from the store's aggregate queries.
 public struct ReportBuilder: Sendable {
     public var store: CensusStore
     public var filter: CommitFilter
-    public var interval: Interval
-    /// The paths the report was asked for; empty means every repository.
-    public var repositoryPaths: [String]
-    public var now: Date
+    public var options: ReportOptions
 
-    public init(store: CensusStore, filter: CommitFilter, interval: Interval, repositoryPaths: [String], now: Date = Date()) {
+    public init(store: CensusStore, filter: CommitFilter, options: ReportOptions) {
         self.store = store
         self.filter = filter
-        self.interval = interval
-        self.repositoryPaths = repositoryPaths
-        self.now = now
+        self.options = options
     }
+
+    /// The figures behind the public benchmarks shown beside a team's share
+    /// (shared/reference/market-figures.md).
+    public static let benchmarks: [Report.Projection.Benchmark] = [
+        .init(figure: "AI-generated share of GitHub code commits", value: 0.02, unit: "share",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+        .init(figure: "AI-generated share of code commits worldwide", value: 0.05, unit: "share",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+        .init(figure: "Public GitHub commits carrying Claude Code's co-author trailer", value: 0.04, unit: "share",
+              source: "SemiAnalysis, \"Claude Code is the Inflection Point\"", date: "2026-02"),
+        .init(figure: "Claude Code share of public commits, independent replication", value: 0.045, unit: "share",
+              source: "newsletter.aifoc.us (0.7% in 2025-09)", date: "2026-03"),
+        .init(figure: "Identifiable AI signatures in public commits", value: 0.04, unit: "share",
+              source: "handmadecode.dev (own estimate of the true share: about 25%)", date: "2026"),
+        .init(figure: "Global software-engineer salaries", value: 2.0e12, unit: "usd_per_year",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+        .init(figure: "Global software work and wage market", value: 1.0e12, unit: "usd_per_year",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+    ]
 
     public func build() throws -> Report {
         let tally = try store.tally(filter)
@@ -36,69 +73,201 @@ public struct ReportBuilder: Sendable {
             Report.ToolFigure(tool: $0.tool, commits: $0.commits, attested: $0.attested,
                               share: Statistics.share($0.commits, denominator))
         }
+        let modes = [
+            Report.ModeFigure(mode: "agent", commits: tally.aiAgent, share: Statistics.share(tally.aiAgent, denominator)),
+            Report.ModeFigure(mode: "assisted", commits: tally.aiAssisted, share: Statistics.share(tally.aiAssisted, denominator)),
+        ]
         let repositories = try store.repositoryTallies(filter).map { entry in
             Report.RepositoryFigure(
                 repository: entry.repository.path, name: entry.repository.name, commits: entry.tally.commits,
                 ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
                 aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human))
         }
-        let periods = try store.periodTallies(filter, interval: interval)
-        let trend = Self.filledPeriods(periods, interval: interval).map { period, tally in
-            Report.Period(period: interval == .month ? String(period.prefix(7)) : period, start: period, commits: tally.commits, ai: tally.ai, human: tally.human, bot: tally.bot,
-                          aiAttested: tally.aiAttested, aiShare: Statistics.share(tally.ai, tally.ai + tally.human))
+
+        let adoptionCI = Statistics.wilson(tally.aiAuthors, tally.activeAuthors)
+        let adoption = Report.Adoption(
+            activeAuthors: tally.activeAuthors, aiAuthors: tally.aiAuthors,
+            rate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
+            rateCi95: adoptionCI.map { [Self.round($0.low), Self.round($0.high)] })
+
+        let teams = try options.teams.keys.sorted().map { team -> Report.TeamFigure in
+            var teamFilter = filter
+            teamFilter.people = options.teams[team] ?? []
+            let teamTally = try store.tally(teamFilter)
+            guard teamTally.activeAuthors >= options.minGroup else {
+                return Report.TeamFigure(team: team, suppressed: true)
+            }
+            return Report.TeamFigure(
+                team: team, suppressed: false, commits: teamTally.commits, ai: teamTally.ai, human: teamTally.human,
+                bot: teamTally.bot, aiShare: Statistics.share(teamTally.ai, teamTally.ai + teamTally.human),
+                activeAuthors: teamTally.activeAuthors, aiAuthors: teamTally.aiAuthors)
         }
+
+        var authors: [Report.AuthorFigure] = []
+        if tally.activeAuthors >= options.minGroup {
+            authors = try store.personTallies(filter).map { person in
+                Report.AuthorFigure(
+                    author: options.anonymize ? Self.anonymous(person.email) : "\(person.name) <\(person.email)>",
+                    commits: person.commits, ai: person.ai, aiShare: Statistics.share(person.ai, person.commits))
+            }
+        }
+
+        let trend = try buildTrend()
+        let projection = try buildProjection(share: share, tally: tally)
 
         return Report(
             schemaVersion: Report.schemaVersion,
-            generatedAt: TimeFormat.utc(Int64(now.timeIntervalSince1970)),
+            generatedAt: TimeFormat.utc(Int64(options.now.timeIntervalSince1970)),
             scope: Report.Scope(
-                repositories: repositoryPaths,
+                repositories: options.repositoryPaths,
                 since: filter.since.map(TimeFormat.utc), until: filter.until.map(TimeFormat.utc),
-                interval: interval, date: filter.dateField.rawValue, timezone: "UTC"),
+                interval: options.interval, date: filter.dateField.rawValue, timezone: options.timeZoneLabel,
+                minGroup: options.minGroup, anonymized: options.anonymize),
             totals: Report.Totals(
                 commits: tally.commits, merges: tally.merges, ai: tally.ai, human: tally.human, bot: tally.bot,
                 aiAttested: tally.aiAttested, aiInferred: tally.aiInferred, aiAgent: tally.aiAgent,
                 aiAssisted: tally.aiAssisted),
             aiShare: share,
             byTool: tools,
+            byMode: modes,
             byRepository: repositories,
+            byTeam: teams,
+            byAuthor: authors,
+            adoption: adoption,
             trend: trend,
+            projection: projection,
             invariants: [
                 "totals.commits = totals.ai + totals.human + totals.bot (merges excluded)",
                 "ai_share.commits = totals.ai / (totals.ai + totals.human): bots and merges are outside the denominator",
                 "by_tool counts overlap (a commit made with two tools counts for both): do not sum them",
+                "by_mode: agent + assisted = totals.ai",
+                "adoption counts people, not agents: an agent's commit counts for the person it names",
                 "only commits reachable from each repository's scanned HEAD are counted",
+                "team and per-person figures are withheld for groups smaller than scope.min_group",
             ])
+    }
+
+    private func buildTrend() throws -> [Report.Period] {
+        guard let range = try store.timeRange(filter) else { return [] }
+        let periods = Periods.covering(first: range.first, last: range.last, interval: options.interval, zone: options.timeZone)
+        let tallies = try store.periodTallies(filter, periods: periods)
+        let tools = try store.periodToolCounts(filter, periods: periods)
+        return periods.map { period in
+            let tally = tallies[period.label] ?? Tally()
+            return Report.Period(
+                period: period.label, start: TimeFormat.utc(period.start), commits: tally.commits, ai: tally.ai,
+                human: tally.human, bot: tally.bot, aiAttested: tally.aiAttested,
+                aiShare: Statistics.share(tally.ai, tally.ai + tally.human),
+                activeAuthors: tally.activeAuthors, aiAuthors: tally.aiAuthors,
+                adoptionRate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
+                byTool: tools[period.label] ?? [:])
+        }
+    }
+
+    private func buildProjection(share: Report.Share, tally: Tally) throws -> Report.Projection {
+        let market = Report.Range(low: options.marketLowUSD, high: options.marketHighUSD)
+        var shareRange: Report.Range?
+        if let high = share.commitsCi95?[1], let low = share.commitsAttestedCi95?[0] {
+            shareRange = Report.Range(low: low, high: high)
+        }
+        let wage = shareRange.map { Report.Range(low: $0.low * market.low, high: $0.high * market.high) }
+        var team: Report.Projection.Team?
+        if let shareRange, tally.activeAuthors > 0 {
+            let payroll = Double(tally.activeAuthors) * options.loadedAnnualCostUSD
+            team = .init(headcount: tally.activeAuthors, loadedAnnualCostUsd: options.loadedAnnualCostUSD,
+                         payrollUsd: payroll,
+                         aiValueUsd: Report.Range(low: shareRange.low * payroll, high: shareRange.high * payroll))
+        }
+
+        // The forecast always works on months, whatever the trend's interval.
+        var forecast = Report.Projection.Forecast(method: "none", monthsOfData: 0, lastMonth: nil, horizons: [],
+                                                  monthsUntil: ["0.1": nil, "0.25": nil, "0.5": nil], history: [])
+        if let range = try store.timeRange(filter) {
+            let months = Periods.covering(first: range.first, last: range.last, interval: .month, zone: options.timeZone)
+            let tallies = try store.periodTallies(filter, periods: months)
+            let points = months.enumerated().map { index, month in
+                let t = tallies[month.label] ?? Tally()
+                return Projection.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)
+            }
+            forecast.monthsOfData = points.filter { $0.trials > 0 }.count
+            forecast.lastMonth = months.last?.label
+            let fit = Projection.fit(points)
+            forecast.history = months.enumerated().map { index, month in
+                let point = points[index]
+                return .init(month: month.label,
+                             share: point.trials > 0 ? Double(point.successes) / Double(point.trials) : nil,
+                             fitted: fit.map { Self.round($0.share(at: Double(index)).value) })
+            }
+            if let fit, let lastMonth = months.last {
+                forecast.method = fit.method.rawValue
+                let last = Double(months.count - 1)
+                forecast.horizons = [6, 12, 24].map { ahead in
+                    let value = fit.share(at: last + Double(ahead))
+                    return .init(months: ahead, month: Self.month(lastMonth.label, plus: ahead),
+                                 share: Self.round(value.value), low: Self.round(value.low), high: Self.round(value.high))
+                }
+                for threshold in [0.1, 0.25, 0.5] {
+                    let key = threshold == 0.1 ? "0.1" : threshold == 0.25 ? "0.25" : "0.5"
+                    if fit.share(at: last).value >= threshold {
+                        forecast.monthsUntil[key] = 0
+                    } else if let month = fit.month(reaching: threshold), month - last < 1200 {
+                        forecast.monthsUntil[key] = Int((month - last).rounded(.up))
+                    } else {
+                        forecast.monthsUntil[key] = .some(nil)
+                    }
+                }
+            }
+        }
+
+        let dollars = { (value: Double) in Formatting.usd(value) }
+        var assumptions = [
+            "Market: the world's software labour is worth \(dollars(market.low)) to \(dollars(market.high)) a year (Dylan Patel, SemiAnalysis, February 2026); override with market.low_usd / market.high_usd.",
+            "Share range: from the lower 95% bound of the attested-only AI share (a lower bound: traces can be switched off) to the upper 95% bound of the attested + inferred share.",
+            "Wage impact = share × market: what the world's software labour would be worth at this scope's AI share of commits. Commits are a proxy for work; they are not weighted by size.",
+            "Team payroll = active people (distinct people with a non-bot commit in scope, after .mailmap) × \(dollars(options.loadedAnnualCostUSD)) loaded annual cost; override with market.loaded_annual_cost_usd.",
+            "Forecast: a logistic curve fitted by maximum likelihood to the monthly AI share (months weighted by their commits); an exponential trend when fewer than four months or fewer than two months with AI commits; bands are 95% from the fit's own uncertainty and do not cover changes in how tools leave traces.",
+        ]
+        if forecast.method == "none" { assumptions.append("No forecast: the history has too few months with commits to fit a trend.") }
+        return Report.Projection(marketUsd: market, shareRange: shareRange, wageImpactUsd: wage, team: team,
+                                 benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
+    }
+
+    static func month(_ label: String, plus months: Int) -> String {
+        let parts = label.split(separator: "-").compactMap { Int($0) }
+        guard parts.count >= 2 else { return label }
+        let total = parts[0] * 12 + (parts[1] - 1) + months
+        let month = total % 12 + 1
+        return "\(total / 12)-\(month < 10 ? "0" : "")\(month)"
     }
 
     static func round(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 
-    /// Inserts empty periods between the first and the last, so that a chart's
-    /// x axis is time, not a list of active periods.
-    static func filledPeriods(_ periods: [(period: String, tally: Tally)], interval: Interval) -> [(String, Tally)] {
-        guard let first = periods.first?.period, let last = periods.last?.period,
-              var day = Self.epochDays(first), let end = Self.epochDays(last) else {
-            return periods.map { ($0.period, $0.tally) }
+    /// A stable pseudonym for a person: the same address always gives the same
+    /// name, across runs and machines, and the address cannot be read back.
+    public static func anonymous(_ email: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ("census:" + email.lowercased()).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
         }
-        let byPeriod = Dictionary(periods.map { ($0.period, $0.tally) }, uniquingKeysWith: { a, _ in a })
-        var result: [(String, Tally)] = []
-        while day <= end && result.count < 10_000 {
-            let key = TimeFormat.day(day * 86_400)
-            result.append((key, byPeriod[key] ?? Tally()))
-            switch interval {
-            case .week: day += 7
-            case .month:
-                let parts = key.split(separator: "-").compactMap { Int($0) }
-                let (year, month) = parts[1] == 12 ? (parts[0] + 1, 1) : (parts[0], parts[1] + 1)
-                day = TimeFormat.epochDays(year: year, month: month, day: 1)
-            }
-        }
-        return result
+        let hex = String(hash, radix: 16)
+        return "person-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Number formats shared by the renderings.
+public enum Formatting {
+    /// `$1.2T`, `$340B`, `$12.5M`, `$180k`.
+    public static func usd(_ value: Double) -> String {
+        let magnitude = abs(value)
+        let (scaled, suffix): (Double, String) = magnitude >= 1e12 ? (value / 1e12, "T") : magnitude >= 1e9 ? (value / 1e9, "B")
+            : magnitude >= 1e6 ? (value / 1e6, "M") : magnitude >= 1e3 ? (value / 1e3, "k") : (value, "")
+        let digits = abs(scaled) >= 100 ? 0 : abs(scaled) >= 10 ? 1 : 2
+        return "$" + String(format: "%.\(digits)f", scaled) + suffix
     }
 
-    static func epochDays(_ isoDay: String) -> Int64? {
-        let parts = isoDay.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return TimeFormat.epochDays(year: parts[0], month: parts[1], day: parts[2])
+    public static func percent(_ value: Double?, digits: Int = 1) -> String {
+        guard let value else { return "n/a" }
+        return String(format: "%.\(digits)f%%", value * 100)
     }
 }

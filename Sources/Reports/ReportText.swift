@@ -2,12 +2,14 @@ import Foundation
 
 /// The report as aligned plain-text tables, for a terminal or a mail body.
 public enum ReportText {
-    public static func render(_ report: Report) -> String {
+    /// `colour`: bold headings (only when writing to a terminal).
+    public static func render(_ report: Report, colour: Bool = false) -> String {
+        func heading(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m\n" : "\(text)\n" }
         var out = ""
         let scope = report.scope.repositories.isEmpty
             ? "all scanned repositories"
             : report.scope.repositories.map(Sanitize.terminal).joined(separator: ", ")
-        out += "CommitCensus report — \(scope)\n"
+        out += heading("CommitCensus report — \(scope)")
         var period = "all time"
         if report.scope.since != nil || report.scope.until != nil {
             period = "\(report.scope.since.map { String($0.prefix(10)) } ?? "start") … \(report.scope.until.map { String($0.prefix(10)) } ?? "now")"
@@ -25,7 +27,8 @@ public enum ReportText {
         } else {
             out += "AI share of changed lines: n/a (scan with --lines)\n"
         }
-        out += "\n"
+        let adoption = report.adoption
+        out += "People using AI: \(adoption.aiAuthors) of \(adoption.activeAuthors) active (\(percent(adoption.rate)))\n\n"
         out += table(
             ["", "commits"],
             [
@@ -42,34 +45,77 @@ public enum ReportText {
             rightAligned: [1])
 
         if !report.byTool.isEmpty {
-            out += "\nBy tool (a commit can name several tools; do not sum)\n"
+            out += "\n" + heading("By tool (a commit can name several tools; do not sum)")
             out += table(["tool", "commits", "attested", "share"],
                          report.byTool.map { [Sanitize.terminal($0.tool), "\($0.commits)", "\($0.attested)", percent($0.share)] },
                          rightAligned: [1, 2, 3])
         }
         if report.byRepository.count > 1 {
-            out += "\nBy repository\n"
+            out += "\n" + heading("By repository")
             out += table(["repository", "commits", "ai", "human", "bot", "ai share"],
                          report.byRepository.map {
                              [Sanitize.terminal($0.repository), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare)]
                          },
                          rightAligned: [1, 2, 3, 4, 5])
         }
+        if !report.byTeam.isEmpty {
+            out += "\n" + heading("By team")
+            out += table(["team", "people", "ai people", "commits", "ai", "ai share"],
+                         report.byTeam.map { team in
+                             team.suppressed
+                                 ? [Sanitize.terminal(team.team), "< \(report.scope.minGroup)", "—", "—", "—", "withheld"]
+                                 : [Sanitize.terminal(team.team), "\(team.activeAuthors ?? 0)", "\(team.aiAuthors ?? 0)",
+                                    "\(team.commits ?? 0)", "\(team.ai ?? 0)", percent(team.aiShare)]
+                         },
+                         rightAligned: [1, 2, 3, 4, 5])
+        }
         if !report.trend.isEmpty {
-            out += "\nTrend by \(report.scope.interval.rawValue)\n"
+            out += "\n" + heading("Trend by \(report.scope.interval.rawValue)")
             let rows = report.trend.suffix(24).map {
-                [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare)]
+                [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
+                 "\($0.aiAuthors)/\($0.activeAuthors)"]
             }
             if report.trend.count > 24 { out += "(last 24 of \(report.trend.count) periods; --format json has all)\n" }
-            out += table(["period", "commits", "ai", "human", "bot", "ai share"], Array(rows), rightAligned: [1, 2, 3, 4, 5])
+            out += table(["period", "commits", "ai", "human", "bot", "ai share", "ai people"], Array(rows),
+                         rightAligned: [1, 2, 3, 4, 5, 6])
+        }
+        out += "\n" + heading("Projection")
+        out += projection(report.projection)
+        return out
+    }
+
+    static func projection(_ projection: Report.Projection) -> String {
+        var out = ""
+        let market = projection.marketUsd
+        if let range = projection.shareRange, let wage = projection.wageImpactUsd {
+            out += "At this AI share (\(percent(range.low))–\(percent(range.high))) of a \(Formatting.usd(market.low))–\(Formatting.usd(market.high)) software labour market:\n"
+            out += "  wage-equivalent \(Formatting.usd(wage.low)) – \(Formatting.usd(wage.high)) a year\n"
+        }
+        if let team = projection.team {
+            out += "This team: \(team.headcount) people × \(Formatting.usd(team.loadedAnnualCostUsd)) = \(Formatting.usd(team.payrollUsd)) payroll; AI-written share worth \(Formatting.usd(team.aiValueUsd.low)) – \(Formatting.usd(team.aiValueUsd.high)) a year\n"
+        }
+        let forecast = projection.forecast
+        if forecast.method == "none" {
+            out += "Forecast: not enough months of history to fit a trend.\n"
+        } else {
+            out += "Forecast (\(forecast.method) fit over \(forecast.monthsOfData) months to \(forecast.lastMonth ?? "")):\n"
+            out += table(["in", "month", "AI share", "95% band"],
+                         forecast.horizons.map { ["\($0.months) months", $0.month, percent($0.share), "\(percent($0.low)) – \(percent($0.high))"] },
+                         rightAligned: [2])
+            let until = [("0.1", "10%"), ("0.25", "25%"), ("0.5", "50%")]
+            out += "Months until the AI share reaches " + until.map { key, label in
+                let value = forecast.monthsUntil[key] ?? nil
+                return "\(label): \(value.map(String.init) ?? "not on this trend")"
+            }.joined(separator: ", ") + "\n"
+        }
+        out += "Public benchmarks:\n"
+        for benchmark in projection.benchmarks where benchmark.unit == "share" {
+            out += "  \(percent(benchmark.value)) — \(benchmark.figure) (\(benchmark.source), \(benchmark.date))\n"
         }
         return out
     }
 
-    public static func percent(_ value: Double?) -> String {
-        guard let value else { return "n/a" }
-        return String(format: "%.1f%%", value * 100)
-    }
+    public static func percent(_ value: Double?) -> String { Formatting.percent(value) }
 
     /// Columns padded to their widest cell; width counts characters, not bytes.
     public static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {

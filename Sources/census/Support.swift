@@ -10,6 +10,8 @@ enum CensusExitCode: Int32 {
     case partial = 1
     /// Usage error, or nothing could be done.
     case usage = 2
+    /// `report --fail-under/--fail-over`: the AI share is outside the bound.
+    case threshold = 3
 }
 
 /// A failure that ends the command with one line on stderr.
@@ -103,10 +105,23 @@ struct PeriodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only commits before this date (same forms as --since).", valueName: "date"))
     var until: String?
 
+    @Option(help: ArgumentHelp("Report as of this date instead of now: spans such as 7d count back from it (same forms as --since).", valueName: "date"))
+    var asOf: String?
+
+    /// The moment the report is made for.
+    func now() throws -> Date {
+        guard let asOf else { return Date() }
+        guard let seconds = DateArgument.parse(asOf) else {
+            throw CensusFailure(message: "--as-of '\(asOf)': not a date (use 2026-01-31 or an ISO-8601 time)")
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
     func bounds() throws -> (since: Int64?, until: Int64?) {
+        let now = try now()
         func parse(_ text: String?, _ flag: String) throws -> Int64? {
             guard let text else { return nil }
-            guard let value = DateArgument.parse(text) else {
+            guard let value = DateArgument.parse(text, now: now) else {
                 throw CensusFailure(message: "\(flag) '\(text)': not a date (use 2026-01-31, an ISO-8601 time, or 7d, 2w, 3m, 1y)")
             }
             return value

@@ -1,3 +1,4 @@
+import CensusKit
 import Foundation
 import Testing
 
@@ -205,5 +206,75 @@ struct CLITests {
         #expect(resumed.count == expected)
         #expect(Set(resumed).count == expected)
         #expect(resumed == (try verdicts(reference)))
+    }
+}
+
+@Suite("census report and scan for cron: gates, locks, time zones, files")
+struct CronTests {
+    let folder: URL
+    var db: String { folder.appendingPathComponent("census.sqlite").path }
+
+    init() throws { folder = try TemporaryFolder.make(prefix: "census-cron") }
+
+    @Test("--fail-under and --fail-over exit 3 outside the bound, 0 inside")
+    func gates() throws {
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        #expect(try CensusCLI.run(["scan", "--db", db, sample]).status == 0)
+        let under = try CensusCLI.run(["report", "--db", db, "--fail-under", "0.9", "--format", "json"])
+        #expect(under.status == 3)
+        #expect(under.stderr.contains("below --fail-under 90.0%"))
+        #expect(try CensusCLI.run(["report", "--db", db, "--fail-over", "0.9"]).status == 0)
+        #expect(try CensusCLI.run(["report", "--db", db, "--fail-over", "1.5"]).status == 2)
+    }
+
+    @Test("a second scan waits for the lock, then gives up with exit 2 and a clear line")
+    func lock() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        _ = try CensusCLI.run(["scan", "--db", db, repo.path])
+        do {
+            let held = try ScanLock(storePath: db, wait: 0)
+            let blocked = try CensusCLI.run(["scan", "--db", db, "--wait", "0.5", repo.path])
+            #expect(blocked.status == 2)
+            #expect(blocked.stderr.contains("another census scan is still running"))
+            withExtendedLifetime(held) {}
+        }
+        #expect(try CensusCLI.run(["scan", "--db", db, "--wait", "0.5", repo.path]).status == 0)
+    }
+
+    @Test("periods are cut in the reporting time zone")
+    func timeZones() throws {
+        let repo = try TemporaryGitRepository()
+        // 23:30 on 31 January at UTC-1 is 00:30 on 1 February in UTC.
+        try repo.commit("late", date: "2025-01-31T23:30:00-0100")
+        _ = try CensusCLI.run(["scan", "--db", db, repo.path])
+        func periods(_ zone: String) throws -> [String] {
+            let result = try CensusCLI.run(["report", "--db", db, "--format", "json", "--timezone", zone])
+            let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return ((report?["trend"] as? [[String: Any]]) ?? []).compactMap { $0["period"] as? String }
+        }
+        #expect(try periods("UTC") == ["2025-02"])
+        #expect(try periods("-01:00") == ["2025-01"])
+        #expect(try periods("Atlantic/Azores") == ["2025-01"])
+        #expect(try CensusCLI.run(["report", "--db", db, "--timezone", "Mars/Olympus"]).status == 2)
+    }
+
+    @Test("csv with --output writes one tidy file per figure; html and markdown write one file")
+    func files() throws {
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        _ = try CensusCLI.run(["scan", "--db", db, sample])
+        let base = folder.appendingPathComponent("out/report.csv").path
+        try FileManager.default.createDirectory(atPath: folder.appendingPathComponent("out").path, withIntermediateDirectories: true)
+        #expect(try CensusCLI.run(["report", "--db", db, "--format", "csv", "--output", base]).status == 0)
+        let totals = try String(contentsOfFile: folder.appendingPathComponent("out/report-totals.csv").path, encoding: .utf8)
+        #expect(totals.hasPrefix("metric,commits\ncommits,30\n"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/report-trend.csv").path))
+        for format in ["html", "markdown"] {
+            let file = folder.appendingPathComponent("out/report.\(format)").path
+            #expect(try CensusCLI.run(["report", "--db", db, "--format", format, "--output", file]).status == 0)
+            #expect(((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) > 1000)
+        }
     }
 }

@@ -24,6 +24,9 @@ struct Commits: ParsableCommand {
     @Option(help: "At most this many commits, newest first.")
     var limit: Int?
 
+    @Flag(help: "Replace author names and addresses with stable pseudonyms.")
+    var anonymize = false
+
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -52,7 +55,14 @@ struct Commits: ParsableCommand {
             let page = try store.commits(filter, limit: min(remaining, 5000), after: after)
             if page.isEmpty { break }
             for entry in page {
-                emit(format.line(CommitLine(entry.commit, repositoryPath: entry.repositoryPath), first: first))
+                var line = CommitLine(entry.commit, repositoryPath: entry.repositoryPath)
+                if anonymize {
+                    let pseudonym = ReportBuilder.anonymous(line.authorEmail)
+                    line.authorName = pseudonym
+                    line.authorEmail = pseudonym
+                    line.evidence = line.evidence.map { _ in "(withheld: --anonymize)" }
+                }
+                emit(format.line(line, first: first))
                 first = false
             }
             remaining -= page.count

@@ -21,6 +21,9 @@ struct Scan: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("When another scan holds this store, wait this many seconds for it before giving up (exit 2).", valueName: "seconds"))
+    var wait: Double = 600
+
     func run() throws {
         let configuration = try common.configuration()
         var targets: ScanTargets.Resolved
@@ -41,7 +44,17 @@ struct Scan: ParsableCommand {
         var failures = targets.failures.map { "\($0.path): \($0.message)" }
         var succeeded = 0
         if !targets.repositories.isEmpty {
-            let scanner = HistoryScanner(store: try common.open(), classifier: try common.classifier())
+            let store = try common.open()
+            let lock: ScanLock
+            do {
+                lock = try ScanLock(storePath: store.path, wait: wait) {
+                    if Terminal.stderrIsTerminal { Terminal.notice("waiting for another census scan on \(store.path) …") }
+                }
+            } catch {
+                throw CensusFailure(message: String(describing: error))
+            }
+            defer { withExtendedLifetime(lock) {} }
+            let scanner = HistoryScanner(store: store, classifier: try common.classifier())
             scanner.progress = { progress in
                 let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
                 Terminal.progress("\(progress.path): \(progress.phase) \(progress.done) (\(rate)/s)")

@@ -1,0 +1,85 @@
+import Attribution
+import CensusKit
+import CensusStore
+import Foundation
+import Reports
+import Testing
+
+@Suite("Projection: the fits and the arithmetic, against hand-computed values")
+struct ProjectionTests {
+    @Test("two months fit exactly: 10% then 50% gives logit(p) = -2.1972 + 2.1972·t")
+    func twoPointLogistic() throws {
+        let fit = try #require(Projection.fitLogistic([
+            .init(t: 0, successes: 10, trials: 100), .init(t: 1, successes: 50, trials: 100),
+        ]))
+        #expect(abs(fit.a - log(0.1 / 0.9)) < 1e-6)
+        #expect(abs(fit.b - log(9.0)) < 1e-6)
+        #expect(abs(fit.share(at: 2).value - 0.9) < 1e-6, "logit 2.1972 is 90%")
+        // 90% is reached at t = 2, one month after the last point.
+        #expect(abs((fit.month(reaching: 0.9) ?? 0) - 2) < 1e-6)
+        // Fisher information by hand: weights n·p(1-p) are 9 (t = 0) and 25 (t = 1), so
+        // X'WX = [[34, 25], [25, 25]], det 225, and its inverse is [[25, -25], [-25, 34]] / 225.
+        #expect(abs(fit.covariance[0][0] - 25.0 / 225) < 1e-6)
+        #expect(abs(fit.covariance[1][1] - 34.0 / 225) < 1e-6)
+        #expect(abs(fit.covariance[0][1] + 25.0 / 225) < 1e-6)
+        let band = fit.share(at: 1)
+        #expect(band.low < 0.5 && band.high > 0.5)
+    }
+
+    @Test("a logistic fit recovers the curve that made the data")
+    func recoversParameters() throws {
+        let a = -4.0, b = 0.35
+        let points = (0..<18).map { month -> Projection.Point in
+            let p = 1 / (1 + exp(-(a + b * Double(month))))
+            return .init(t: Double(month), successes: Int((p * 10_000).rounded()), trials: 10_000)
+        }
+        let fit = try #require(Projection.fit(points))
+        #expect(fit.method == .logistic)
+        #expect(abs(fit.a - a) < 0.01)
+        #expect(abs(fit.b - b) < 0.002)
+        // 50% where a + b·t = 0: t = 4 / 0.35 = 11.43.
+        #expect(abs((fit.month(reaching: 0.5) ?? 0) - 4 / 0.35) < 0.05)
+    }
+
+    @Test("too few months fall back to an exponential trend; none at all to no forecast")
+    func fallbacks() throws {
+        let exponential = try #require(Projection.fit([
+            .init(t: 0, successes: 1, trials: 100), .init(t: 1, successes: 2, trials: 100), .init(t: 2, successes: 4, trials: 100),
+        ]))
+        #expect(exponential.method == .exponential)
+        #expect(abs(exponential.b - log(2)) < 1e-9, "doubling every month")
+        #expect(abs(exponential.share(at: 3).value - 0.08) < 1e-9)
+        #expect(Projection.fit([.init(t: 0, successes: 0, trials: 50)]) == nil)
+        #expect(Projection.fitLogistic([.init(t: 0, successes: 0, trials: 10), .init(t: 1, successes: 0, trials: 10)]) == nil)
+    }
+
+    @Test("the sample repository's projection: share range × market, team payroll, benchmarks")
+    func sampleProjection() throws {
+        let folder = try TemporaryFolder.make(prefix: "projection")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: sample)
+        var options = ReportOptions()
+        options.loadedAnnualCostUSD = 150_000
+        let report = try ReportBuilder(store: store, filter: CommitFilter(), options: options).build()
+        // 16 AI of 27; attested 14 of 27. Wilson bounds by hand: attested low 0.3401, all high 0.7548.
+        let range = try #require(report.projection.shareRange)
+        #expect(abs(range.low - 0.3401) < 0.0005)
+        #expect(abs(range.high - 0.7548) < 0.0005)
+        let wage = try #require(report.projection.wageImpactUsd)
+        #expect(abs(wage.low - range.low * 1e12) < 1)
+        #expect(abs(wage.high - range.high * 2e12) < 1)
+        // Five people commit by hand (Alice, Bob, Carol, Claude Dupont, Jane Roe); agents count for the people they name.
+        #expect(report.adoption.activeAuthors == 5)
+        #expect(report.adoption.aiAuthors == 3)
+        let team = try #require(report.projection.team)
+        #expect(team.payrollUsd == 5 * 150_000)
+        #expect(abs(team.aiValueUsd.low - range.low * 750_000) < 1)
+        #expect(report.projection.benchmarks.contains { $0.value == 0.02 && $0.date == "2026-02-05" })
+        #expect(report.projection.forecast.method == "logistic")
+        #expect(report.projection.forecast.horizons.map(\.months) == [6, 12, 24])
+        for horizon in report.projection.forecast.horizons { #expect(horizon.low <= horizon.share && horizon.share <= horizon.high) }
+    }
+}
