@@ -43,6 +43,14 @@ public final class HistoryScanner {
     public let classifier: Classifier
     public var batchSize = 2000
     public var progress: (@Sendable (ScanProgress) -> Void)?
+    /// Asked after every stored batch; true stops the scan there, with what is
+    /// stored kept and the rest left for the next scan (a daemon shutting down).
+    public var shouldStop: (@Sendable () -> Bool)?
+
+    /// Thrown when `shouldStop` ended a scan early.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var description: String { "scan stopped before it finished; the next scan completes it" }
+    }
 
     public init(store: CensusStore, classifier: Classifier) {
         self.store = store
@@ -78,6 +86,8 @@ public final class HistoryScanner {
         guard let repositoryID = record.id else { return outcome }
         do {
             try scan(repository, record: record, repositoryID: repositoryID, lines: lines, outcome: &outcome)
+        } catch let stopped as Stopped {
+            throw stopped
         } catch {
             // Remember the failure for `census repos`; what was stored stays.
             try? store.recordFailure(repositoryID: repositoryID, message: String(describing: error))
@@ -179,6 +189,7 @@ public final class HistoryScanner {
                     try store.insert(batch)
                     outcome.newCommits += batch.count
                     batch.removeAll(keepingCapacity: true)
+                    if shouldStop?() == true { throw Stopped() }
                     progress?(ScanProgress(path: outcome.path, phase: "commits", done: seen,
                                            elapsed: Date().timeIntervalSince(started)))
                 }
@@ -250,6 +261,7 @@ public final class HistoryScanner {
                 try store.saveLineStats(repositoryID: repositoryID, stats)
                 computed += stats.count
                 stats.removeAll(keepingCapacity: true)
+                if shouldStop?() == true { throw Stopped() }
                 progress?(ScanProgress(path: path, phase: "lines", done: computed, elapsed: Date().timeIntervalSince(started)))
             }
         }

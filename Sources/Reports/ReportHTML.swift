@@ -7,16 +7,19 @@ public enum ReportHTML {
     static let palette = ["#6d28d9", "#0ea5e9", "#f59e0b", "#10b981", "#ef4444", "#ec4899", "#84cc16", "#14b8a6",
                           "#f97316", "#8b5cf6", "#64748b", "#a16207"]
 
-    public static func render(_ report: Report) -> String {
+    /// `controls` (after the title) and `appendix` (before the footer) are
+    /// trusted HTML that the caller has escaped: the dashboard's filters and
+    /// its repositories table.
+    public static func render(_ report: Report, title: String = "AI share of commits", controls: String = "", appendix: String = "") -> String {
         let h = Sanitize.html
         let p = { (value: Double?) in Formatting.percent(value) }
         let share = report.aiShare
         let scope = report.scope.repositories.isEmpty ? "All scanned repositories" : report.scope.repositories.map { h($0) }.joined(separator: ", ")
         var body = ""
-        body += "<header><h1>AI share of commits</h1><p class=\"scope\">\(scope) · by \(h(report.scope.date)) date · \(h(report.scope.timezone))"
+        body += "<header><h1>\(h(title))</h1><p class=\"scope\">\(scope) · by \(h(report.scope.date)) date · \(h(report.scope.timezone))"
         if let since = report.scope.since { body += " · since \(h(String(since.prefix(10))))" }
         if let until = report.scope.until { body += " · until \(h(String(until.prefix(10))))" }
-        body += " · generated \(h(report.generatedAt))</p></header>\n"
+        body += " · generated \(h(report.generatedAt))</p></header>\n" + controls
 
         var cards = ""
         let ci = share.commitsCi95.map { "95% CI \(p($0[0]))–\(p($0[1]))" } ?? "no commits"
@@ -55,6 +58,7 @@ public enum ReportHTML {
                     : [h(team.team), "\(team.activeAuthors ?? 0)", "\(team.aiAuthors ?? 0)", "\(team.commits ?? 0)", p(team.aiShare)]
             }) + "</section>\n"
         }
+        body += appendix
         body += "<footer>CommitCensus · schema \(report.schemaVersion) · shares count non-merge commits reachable from each repository's HEAD; AI share = AI / (AI + human). Every trace-based share is a lower bound.</footer>"
 
         return """
@@ -77,6 +81,10 @@ public enum ReportHTML {
             .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
             svg text{font-size:11px;fill:#6b7280}footer{font-size:12px;color:#9ca3af;margin-top:8px}
             ul.assumptions{font-size:12px;color:#4b5563;padding-left:18px}
+            form.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;font-size:13px}
+            form.filters label{display:flex;flex-direction:column;gap:3px;color:#6b7280}
+            form.filters select,form.filters button{font-size:13px;padding:4px 8px}
+            .error{color:#b91c1c}
             </style></head><body>
             \(body)
             </body></html>

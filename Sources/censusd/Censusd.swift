@@ -1,21 +1,35 @@
 import ArgumentParser
 import CensusKit
+import CensusServer
 import CensusStore
+import Dispatch
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// `censusd`: the long-running collector. For now it opens the store, says
-/// so, and stops cleanly on SIGTERM or SIGINT; scanning on a schedule, the
-/// dashboard, the API and /metrics arrive with the daemon's own issue.
+/// `censusd`: keeps every configured repository current in the store and
+/// serves the dashboard, the JSON API and Prometheus metrics.
 @main
 struct Censusd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "censusd",
-        abstract: "The CommitCensus collector daemon (preview: opens the store and waits for a signal).")
+        abstract: "The CommitCensus collector: scans on an interval, serves the dashboard, /api/v1 and /metrics.",
+        discussion: """
+            Environment variables override the configuration file: CENSUS_DB, CENSUS_HTTP_LISTEN, \
+            CENSUS_SCAN_INTERVAL, CENSUS_TOKEN_FILE. SIGHUP reloads the repositories, roots, teams, \
+            market and scan settings; SIGTERM or SIGINT finish the batch in flight and exit 0.
+            Exit codes: 0 stopped cleanly; 2 the configuration, store or address was refused.
+            """)
 
-    @Option(help: ArgumentHelp("The SQLite store (default as for census: $CENSUS_DB, $XDG_DATA_HOME, ~/.local/share).", valueName: "path"))
+    @Option(help: ArgumentHelp("The census.yml configuration.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The SQLite store (overrides the configuration's database and CENSUS_DB).", valueName: "path"))
     var db: String?
+
+    @Option(help: ArgumentHelp("HOST:PORT to serve on (overrides http.listen and CENSUS_HTTP_LISTEN); port 0 picks a free one.", valueName: "host:port"))
+    var httpListen: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
@@ -28,33 +42,62 @@ struct Censusd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "censusd")
-        let path = db ?? CensusStore.defaultPath()
+        var environment = ProcessInfo.processInfo.environment
+        if let db { environment["CENSUS_DB"] = db }
+        if let httpListen { environment["CENSUS_HTTP_LISTEN"] = httpListen }
+
+        let settings: DaemonSettings
         let store: CensusStore
         do {
-            store = try CensusStore(path: path)
+            settings = try DaemonSettings.load(configFile: config, environment: environment)
+            store = try CensusStore(path: settings.databasePath)
         } catch {
-            logger.critical("cannot open the store", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("censusd: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let idle = IdleService(store: store, logger: logger)
+
+        let metrics = CensusMetrics(version: "0.1.0")
+        let collector = Collector(store: store, configuration: settings.configuration, interval: settings.scanInterval,
+                                  logger: logger, metrics: metrics)
+        let http = CensusHTTP(store: store, collector: collector, metrics: metrics, token: settings.token)
+        let host = settings.listenHost
+        let application = Application(
+            router: http.router(),
+            configuration: .init(address: .hostname(host, port: settings.listenPort), serverName: "censusd"),
+            onServerRunning: { channel in
+                logger.notice("listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? settings.listenPort)",
+                                                      "db": "\(settings.databasePath)"])
+            },
+            logger: logger)
+
+        // SIGHUP: read the configuration again; a bad file keeps the running one.
+        signal(SIGHUP, SIG_IGN)
+        let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        let configFile = config
+        reload.setEventHandler {
+            do {
+                let fresh = try DaemonSettings.load(configFile: configFile, environment: environment)
+                Task { await collector.reload(fresh.configuration, interval: fresh.scanInterval) }
+            } catch {
+                logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
+            }
+        }
+        reload.resume()
+
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: idle, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [
+                .init(service: collector, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: application, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
-        logger.info("stopped")
-    }
-}
-
-/// Holds the store open until the group shuts down.
-struct IdleService: Service {
-    let store: CensusStore
-    let logger: Logger
-
-    func run() async throws {
-        logger.info("started", metadata: ["db": "\(store.path)"])
-        // Wait for the graceful-shutdown signal; cancellation ends the wait too.
-        try? await gracefulShutdown()
-        logger.info("shutting down")
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("stopped on an error", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+        reload.cancel()
+        logger.notice("stopped")
     }
 }

@@ -163,6 +163,11 @@ enum PackagePaths {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    static var censusd: String {
+        let candidates = [".build/debug/censusd", ".build/release/censusd"].map { root.appendingPathComponent($0).path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
     static var sampleScript: String { root.appendingPathComponent("samples/make-sample-repo.sh").path }
 }
 

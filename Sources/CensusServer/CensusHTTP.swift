@@ -1,0 +1,241 @@
+import Attribution
+import CensusKit
+import CensusStore
+import Foundation
+import Hummingbird
+import Reports
+
+/// The routes censusd serves: the dashboard, the JSON API, /metrics and the
+/// health checks. Every request parameter is validated; repositories are named
+/// only by their store id, so nothing from a request reaches the filesystem;
+/// SQL is bound by the store; error bodies carry a message, never a trace.
+public struct CensusHTTP: Sendable {
+    public let store: CensusStore
+    public let collector: Collector
+    public let metrics: CensusMetrics
+    public let token: String?
+
+    public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?) {
+        self.store = store
+        self.collector = collector
+        self.metrics = metrics
+        self.token = token
+    }
+
+    struct BadRequest: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in Self.text("ok\n") }
+        router.get("/readyz") { _, _ in
+            guard (try? store.repositories()) != nil else { return Self.text("store unavailable\n", status: .serviceUnavailable) }
+            return await collector.firstRoundDone ? Self.text("ready\n") : Self.text("first scan in progress\n", status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            metrics.refresh(from: store)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        router.get("/") { request, _ in await respond { try await dashboard(request) } }
+        router.get("/api/v1/summary") { request, _ in await respond { Self.json(try await report(request).json()) } }
+        router.get("/api/v1/trend") { request, _ in
+            await respond {
+                let report = try await report(request)
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                struct Trend: Encodable { var interval: String; var timezone: String; var trend: [Report.Period] }
+                let body = try encoder.encode(Trend(interval: report.scope.interval.rawValue, timezone: report.scope.timezone, trend: report.trend))
+                return Self.json(String(decoding: body, as: UTF8.self))
+            }
+        }
+        router.get("/api/v1/repos") { _, _ in await respond { Self.json(try RepositoryEntry.json(try RepositoryEntry.all(in: store))) } }
+        router.get("/api/v1/commits") { request, _ in await respond { try commits(request) } }
+        router.post("/api/v1/scan") { request, _ in
+            guard authorized(request) else {
+                return Self.json("{\"error\":\"a valid Authorization: Bearer token is required\"}", status: .unauthorized)
+            }
+            await collector.trigger()
+            return Self.json("{\"scan\":\"started\"}", status: .accepted)
+        }
+        return router
+    }
+
+    // MARK: - Auth
+
+    func authorized(_ request: Request) -> Bool {
+        guard let token, let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return Self.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+    }
+
+    /// Compares every byte whatever differs first, so the time taken says
+    /// nothing about how much of a guess was right.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+
+    // MARK: - Parameters
+
+    func respond(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let bad as BadRequest {
+            let message = String(decoding: (try? JSONEncoder().encode(["error": bad.message])) ?? Data(), as: UTF8.self)
+            return Self.json(message, status: bad.status)
+        } catch {
+            // Store failures are reported by kind, without paths or traces.
+            let kind = (error as? StoreError).map { "\($0.kind)" } ?? "internal"
+            return Self.json("{\"error\":\"the request could not be answered (\(kind))\"}", status: .internalServerError)
+        }
+    }
+
+    func parameter(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func filter(_ request: Request) async throws -> (CommitFilter, [String: [String]]) {
+        var filter = CommitFilter()
+        if let repo = parameter(request, "repo") {
+            guard let id = Int64(repo), id > 0, try store.repositories().contains(where: { $0.id == id }) else {
+                throw BadRequest(status: .badRequest, message: "repo: no scanned repository with id '\(repo.prefix(40))' (see /api/v1/repos)")
+            }
+            filter.repositoryIDs = [id]
+        }
+        for (name, keyPath) in [("since", \CommitFilter.since), ("until", \CommitFilter.until)] {
+            if let text = parameter(request, name) {
+                guard text.count <= 40, let value = DateArgument.parse(text) else {
+                    throw BadRequest(status: .badRequest, message: "\(name): not a date (2026-01-31, an ISO-8601 time, or 7d, 2w, 3m, 1y)")
+                }
+                filter[keyPath: keyPath] = value
+            }
+        }
+        if let date = parameter(request, "date") {
+            guard let field = CommitFilter.DateField(rawValue: date) else { throw BadRequest(status: .badRequest, message: "date: author or committer") }
+            filter.dateField = field
+        }
+        let teams = await collector.teams
+        if let team = parameter(request, "team") {
+            guard let patterns = teams[team] else { throw BadRequest(status: .badRequest, message: "team: no such team") }
+            filter.people = patterns
+        }
+        return (filter, teams)
+    }
+
+    func options(_ request: Request, teams: [String: [String]], scoped: Bool) async throws -> ReportOptions {
+        var options = ReportOptions()
+        if let interval = parameter(request, "interval") {
+            guard let value = Interval(rawValue: interval) else { throw BadRequest(status: .badRequest, message: "interval: week or month") }
+            options.interval = value
+        }
+        if let zone = parameter(request, "timezone") {
+            guard zone.count <= 64, let timeZone = Periods.timeZone(zone) else { throw BadRequest(status: .badRequest, message: "timezone: UTC, +02:00 or a zone name") }
+            options.timeZone = timeZone
+            options.timeZoneLabel = zone
+        }
+        options.teams = scoped ? [:] : teams
+        let market = await collector.market
+        options.marketLowUSD = market.lowUSD
+        options.marketHighUSD = market.highUSD
+        options.loadedAnnualCostUSD = market.loadedAnnualCostUSD
+        // The dashboard and API are shared: per-person figures stay anonymous.
+        options.anonymize = true
+        return options
+    }
+
+    func report(_ request: Request) async throws -> Report {
+        let (filter, teams) = try await filter(request)
+        let options = try await options(request, teams: teams, scoped: parameter(request, "team") != nil)
+        return try ReportBuilder(store: store, filter: filter, options: options).build()
+    }
+
+    func commits(_ request: Request) throws -> Response {
+        var filter = CommitFilter()
+        if let repo = parameter(request, "repo") {
+            guard let id = Int64(repo), id > 0 else { throw BadRequest(status: .badRequest, message: "repo: a repository id from /api/v1/repos") }
+            filter.repositoryIDs = [id]
+        }
+        if let commitClass = parameter(request, "class") {
+            guard let value = CommitClass(rawValue: commitClass) else { throw BadRequest(status: .badRequest, message: "class: ai, human or bot") }
+            filter.classes = [value]
+        }
+        var limit = 100
+        if let text = parameter(request, "limit") {
+            guard let value = Int(text), (1...1000).contains(value) else { throw BadRequest(status: .badRequest, message: "limit: 1 to 1000") }
+            limit = value
+        }
+        var cursor: CensusStore.PageCursor?
+        if let text = parameter(request, "cursor") {
+            let parts = text.split(separator: ".")
+            guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {
+                throw BadRequest(status: .badRequest, message: "cursor: the next_cursor of the previous page")
+            }
+            cursor = .init(time: time, id: id)
+        }
+        let page = try store.commits(filter, limit: limit + 1, after: cursor)
+        let shown = page.prefix(limit)
+        struct Page: Encodable {
+            var commits: [CommitLine]
+            var nextCursor: String?
+            enum CodingKeys: String, CodingKey { case commits, nextCursor = "next_cursor" }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(commits, forKey: .commits)
+                try c.encode(nextCursor, forKey: .nextCursor)
+            }
+        }
+        let next = page.count > limit ? shown.last.map { "\($0.commit.authoredAt).\($0.commit.id ?? 0)" } : nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(Page(commits: shown.map { CommitLine($0.commit, repositoryPath: $0.repositoryPath) }, nextCursor: next))
+        return Self.json(String(decoding: body, as: UTF8.self))
+    }
+
+    // MARK: - Dashboard
+
+    func dashboard(_ request: Request) async throws -> Response {
+        let (filter, teams) = try await filter(request)
+        let options = try await options(request, teams: teams, scoped: parameter(request, "team") != nil)
+        let report = try ReportBuilder(store: store, filter: filter, options: options).build()
+        let repositories = try RepositoryEntry.all(in: store)
+        let h = Sanitize.html
+        func select(_ name: String, _ choices: [(String, String)]) -> String {
+            let current = parameter(request, name) ?? ""
+            return "<select name=\"\(name)\">" + choices.map { value, label in
+                "<option value=\"\(h(value))\"\(value == current ? " selected" : "")>\(h(label))</option>"
+            }.joined() + "</select>"
+        }
+        var controls = "<section><form class=\"filters\" method=\"get\" action=\"/\">"
+        controls += "<label>Repository" + select("repo", [("", "All repositories")] + repositories.map { ("\($0.id)", $0.name) }) + "</label>"
+        if !teams.isEmpty {
+            controls += "<label>Team" + select("team", [("", "Everyone")] + teams.keys.sorted().map { ($0, $0) }) + "</label>"
+        }
+        controls += "<label>Period" + select("since", [("", "All time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year")]) + "</label>"
+        controls += "<label>Trend by" + select("interval", [("month", "Month"), ("week", "Week")]) + "</label>"
+        controls += "<button type=\"submit\">Show</button></form></section>\n"
+        var appendix = "<section><h2>Repositories</h2><table><tr><th>repository</th><th class=\"n\">commits</th><th>last scan</th><th>last error</th></tr>"
+        for repository in repositories {
+            appendix += "<tr><td title=\"\(h(repository.path))\">\(h(repository.name))</td><td class=\"n\">\(repository.commits)</td>"
+            appendix += "<td>\(h(repository.lastScanAt ?? "never"))</td><td class=\"error\">\(h(repository.lastError ?? ""))</td></tr>"
+        }
+        appendix += "</table></section>\n"
+        let html = ReportHTML.render(report, title: "CommitCensus", controls: controls, appendix: appendix)
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func json(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,67 @@
+import CensusStore
+import Foundation
+import Prometheus
+
+/// The Prometheus metrics censusd exposes on /metrics.
+///
+/// Labels are repository names, classes and tools, never a person's name, an
+/// email address or a commit id: a metrics system keeps labels for a long time
+/// and shows them to everyone with access.
+public final class CensusMetrics: @unchecked Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let scanDuration: DurationHistogram
+    let scanErrors: Counter
+    private let lock = NSLock()
+    private var gauges: [Gauge] = []
+
+    public init(version: String) {
+        scanDuration = registry.makeDurationHistogram(
+            name: "census_scan_duration_seconds",
+            buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60), .seconds(600)],
+            help: "Time taken to scan one repository")
+        scanErrors = registry.makeCounter(name: "census_scan_errors_total", help: "Repository scans that failed")
+        registry.makeGauge(name: "census_build_info", labels: [("version", version)], help: "CommitCensus build").set(to: 1.0)
+    }
+
+    /// Re-reads the figures from the store.
+    public func refresh(from store: CensusStore) {
+        guard let repositories = try? store.repositories() else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for gauge in gauges { registry.unregisterGauge(gauge) }
+        gauges.removeAll()
+        // Two repositories with one name get their store id appended.
+        var seen: [String: Int] = [:]
+        for repository in repositories { seen[repository.name, default: 0] += 1 }
+        for repository in repositories {
+            guard let id = repository.id else { continue }
+            let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(id)" : repository.name
+            let filter = CommitFilter(repositoryIDs: [id])
+            guard let tally = try? store.tally(filter), let tools = try? store.toolTallies(filter) else { continue }
+            func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
+                let metric = registry.makeGauge(name: name, labels: labels, help: help)
+                metric.set(to: value)
+                gauges.append(metric)
+            }
+            let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool"
+            gauge("census_commits_total", [("repo", label), ("class", "human"), ("tool", "")], Double(tally.human), commitsHelp)
+            gauge("census_commits_total", [("repo", label), ("class", "bot"), ("tool", "")], Double(tally.bot), commitsHelp)
+            if tools.isEmpty {
+                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", "")], Double(tally.ai), commitsHelp)
+            }
+            for tool in tools {
+                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", tool.tool)], Double(tool.commits), commitsHelp)
+            }
+            let denominator = tally.ai + tally.human
+            gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(tally.ai) / Double(denominator) : 0,
+                  "AI share of commits: ai / (ai + human)")
+            gauge("census_ai_authors", [("repo", label)], Double(tally.aiAuthors), "People with at least one AI commit")
+        }
+    }
+
+    public func exposition() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return registry.emitToString()
+    }
+}

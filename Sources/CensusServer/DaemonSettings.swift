@@ -1,0 +1,89 @@
+import CensusKit
+import CensusStore
+import Foundation
+
+/// What censusd runs with: the configuration file, then environment
+/// variables over it, checked before anything starts.
+public struct DaemonSettings: Sendable {
+    public var configuration: CensusConfiguration
+    public var databasePath: String
+    public var listenHost: String
+    public var listenPort: Int
+    public var scanInterval: TimeInterval
+    public var token: String?
+
+    public struct Refusal: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Reads `configFile` (if any) and the environment: `CENSUS_DB`,
+    /// `CENSUS_HTTP_LISTEN`, `CENSUS_SCAN_INTERVAL`, `CENSUS_TOKEN_FILE`.
+    public static func load(configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonSettings {
+        var configuration = CensusConfiguration()
+        if let configFile {
+            do {
+                configuration = try CensusConfiguration.load(path: configFile)
+            } catch {
+                throw Refusal(message: error.description)
+            }
+        }
+        func env(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let database = env("CENSUS_DB") ?? configuration.database ?? CensusStore.defaultPath(environment: environment)
+        let listen = env("CENSUS_HTTP_LISTEN") ?? configuration.httpListen ?? "127.0.0.1:8787"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw Refusal(message: "http.listen '\(listen)': must be HOST:PORT (127.0.0.1:8787)")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        var interval = configuration.scanInterval
+        if let text = env("CENSUS_SCAN_INTERVAL") {
+            guard let seconds = Self.duration(text), seconds >= 1 else {
+                throw Refusal(message: "CENSUS_SCAN_INTERVAL '\(text)': not a duration (2s, 15m, 1h)")
+            }
+            interval = seconds
+        }
+        var token: String?
+        if let tokenFile = env("CENSUS_TOKEN_FILE") ?? configuration.httpTokenFile {
+            token = try readToken(tokenFile)
+        }
+        if !isLoopback(host) && token == nil {
+            throw Refusal(message: "http.listen \(listen) is not a loopback address and no http.token_file is set: refusing to serve the network without a token")
+        }
+        return DaemonSettings(configuration: configuration, databasePath: database, listenHost: host, listenPort: port,
+                              scanInterval: interval, token: token)
+    }
+
+    /// The token, refused when the file can be read by other users.
+    static func readToken(_ path: String) throws -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw Refusal(message: "\(path): cannot read the token file")
+        }
+        let permissions = (attributes[.posixPermissions] as? Int) ?? 0
+        if permissions & 0o007 != 0 {
+            throw Refusal(message: "\(path): the token file can be read by other users (mode \(String(permissions, radix: 8))); chmod 600 it")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Refusal(message: "\(path): cannot read the token file")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= 16 else { throw Refusal(message: "\(path): the token must be at least 16 characters") }
+        return token
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    static func duration(_ text: String) -> Double? {
+        if let seconds = Double(text) { return seconds }
+        guard let unit = text.last, let amount = Double(text.dropLast()) else { return nil }
+        switch unit {
+        case "s": return amount
+        case "m": return amount * 60
+        case "h": return amount * 3600
+        case "d": return amount * 86_400
+        default: return nil
+        }
+    }
+}

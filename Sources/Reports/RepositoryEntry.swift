@@ -1,0 +1,40 @@
+import CensusStore
+import Foundation
+
+/// One scanned repository as `census repos --format json` and `/api/v1/repos` show it.
+public struct RepositoryEntry: Codable, Sendable {
+    public var id: Int64
+    public var path: String
+    public var name: String
+    public var commits: Int
+    public var unreachableCommits: Int
+    public var head: String?
+    public var branch: String?
+    public var lastScanAt: String?
+    public var lastError: String?
+    public var lastErrorAt: String?
+    public var shallow: Bool
+    public var bare: Bool
+
+    public static func all(in store: CensusStore) throws -> [RepositoryEntry] {
+        let counts = try store.commitCounts()
+        return try store.repositories().compactMap { repository in
+            guard let id = repository.id else { return nil }
+            return RepositoryEntry(
+                id: id, path: repository.path, name: repository.name,
+                commits: counts[id]?.reachable ?? 0, unreachableCommits: counts[id]?.unreachable ?? 0,
+                head: repository.scannedHead, branch: repository.headBranch,
+                lastScanAt: repository.scannedAt.map { TimeFormat.utc(Int64($0)) },
+                lastError: repository.lastError,
+                lastErrorAt: repository.lastErrorAt.map { TimeFormat.utc(Int64($0)) },
+                shallow: repository.isShallow, bare: repository.isBare)
+        }
+    }
+
+    public static func json(_ entries: [RepositoryEntry]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(entries), as: UTF8.self)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A running censusd on an ephemeral loopback port.
+final class RunningDaemon: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var output = ""
+    private(set) var port = 0
+
+    init(arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: PackagePaths.censusd)
+        process.arguments = arguments + ["--http-listen", "127.0.0.1:0"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let range = log.range(of: "address=127.0.0.1:") {
+                let digits = log[range.upperBound...].prefix(while: \.isNumber)
+                if let value = Int(digits), value > 0 { port = value; return }
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw ShellError(command: "censusd", status: process.isRunning ? -1 : process.terminationStatus, stderr: log)
+    }
+
+    var log: String { lock.withLock { output } }
+
+    /// SIGTERM, then the exit status (nil if it did not stop in time).
+    func stop(within seconds: Double = 10) -> Int32? {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL); return nil }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+    func request(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    func json(_ path: String) async throws -> [String: Any] {
+        let (_, body) = try await request(path)
+        return (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// Polls until `condition` holds, up to `seconds`.
+    func eventually(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+}
+
+@Suite("censusd: a real daemon on loopback", .serialized)
+struct DaemonTests {
+    let folder: URL
+    let token = "s3cret-token-0123456789abcdef"
+
+    init() throws { folder = try TemporaryFolder.make(prefix: "censusd") }
+
+    func configuration(repositories: [String], extra: String = "") throws -> String {
+        let tokenFile = folder.appendingPathComponent("token").path
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
+        let file = folder.appendingPathComponent("census.yml").path
+        try """
+            database: \(folder.appendingPathComponent("census.sqlite").path)
+            repositories: [\(repositories.joined(separator: ", "))]
+            scan: {interval: 1s}
+            http: {token_file: \(tokenFile)}
+            teams: {core: ["*@example.com"]}
+            \(extra)
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test("new commits reach the API, the metrics and the dashboard; scans need the token; SIGTERM exits 0")
+    func endToEnd() async throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...3 { try repo.commit("commit \(index)", author: ("Dev \(index)", "dev\(index)@example.com")) }
+        let daemon = try RunningDaemon(arguments: ["--config", try configuration(repositories: [repo.path])])
+        #expect(try await daemon.request("/healthz").status == 200)
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+        var totals = try await daemon.json("/api/v1/summary")["totals"] as? [String: Any]
+        #expect(totals?["commits"] as? Int == 3)
+
+        try repo.commit("agent work\n\nCo-Authored-By: Claude <noreply@anthropic.com>", author: ("Dev 1", "dev1@example.com"))
+        let seen = try await daemon.eventually {
+            totals = try await daemon.json("/api/v1/summary")["totals"] as? [String: Any]
+            return totals?["ai"] as? Int == 1
+        }
+        #expect(seen, "the new commit reached the store within the interval")
+
+        let metrics = try await daemon.request("/metrics").body
+        let name = URL(fileURLWithPath: repo.path).lastPathComponent
+        #expect(metrics.contains("census_commits_total{repo=\"\(name)\",class=\"ai\",tool=\"claude-code\"} 1"))
+        #expect(metrics.contains("census_ai_share_ratio{repo=\"\(name)\"} 0.25"))
+        #expect(metrics.contains("census_build_info"))
+        #expect(metrics.contains("census_scan_duration_seconds"))
+        #expect(!metrics.contains("@"), "no email address in any label")
+        #expect(!metrics.contains(try repo.head().prefix(12)), "no commit id in any label")
+
+        #expect(try await daemon.request("/api/v1/scan", method: "POST").status == 401)
+        #expect(try await daemon.request("/api/v1/scan", method: "POST", headers: ["Authorization": "Bearer wrong"]).status == 401)
+        #expect(try await daemon.request("/api/v1/scan", method: "POST", headers: ["Authorization": "Bearer \(token)"]).status == 202)
+
+        let repos = try await daemon.request("/api/v1/repos")
+        let entries = try JSONSerialization.jsonObject(with: Data(repos.body.utf8)) as? [[String: Any]]
+        #expect(entries?.count == 1)
+        let id = try #require(entries?.first?["id"] as? Int)
+        let page = try await daemon.json("/api/v1/commits?repo=\(id)&class=ai&limit=1")
+        #expect((page["commits"] as? [[String: Any]])?.first?["tools"] as? [String] == ["claude-code"])
+        #expect(page["next_cursor"] is NSNull)
+        let twoPages = try await daemon.json("/api/v1/commits?limit=2")
+        let cursor = try #require(twoPages["next_cursor"] as? String)
+        let rest = try await daemon.json("/api/v1/commits?limit=10&cursor=\(cursor)")
+        #expect((rest["commits"] as? [Any])?.count == 2)
+        let trend = try await daemon.json("/api/v1/trend?interval=week&repo=\(id)")
+        #expect(trend["interval"] as? String == "week")
+        for bad in ["/api/v1/commits?repo=../../etc/passwd", "/api/v1/commits?class=robot", "/api/v1/commits?limit=0",
+                    "/api/v1/summary?repo=999", "/api/v1/summary?since=someday", "/api/v1/trend?interval=year"] {
+            let response = try await daemon.request(bad)
+            #expect(response.status == 400, "\(bad)")
+            #expect(!response.body.contains(folder.path) && !response.body.contains("/work/"), "no internal path in \(bad)")
+        }
+
+        // The dashboard, in a real browser.
+        let chromium = try #require(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let dom = try Shell.capture(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "http://127.0.0.1:\(daemon.port)/?interval=week"])
+        #expect(dom.stdout.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(dom.stdout.contains("<form class=\"filters\""))
+        #expect(dom.stdout.contains(">\(name)</td>"))
+        #expect(dom.stdout.contains("25.0%"))
+        let shot = folder.appendingPathComponent("dashboard.png").path
+        _ = try Shell.capture(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,1400",
+                                         "--screenshot=\(shot)", "http://127.0.0.1:\(daemon.port)/"])
+        #expect(((try? FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int) ?? 0) > 20_000)
+
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("SIGTERM during a scan exits 0 within seconds and loses nothing")
+    func shutdownDuringScan() async throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 60_000, aiEvery: 9)
+        let daemon = try RunningDaemon(arguments: ["--config", try configuration(repositories: [repo.path])])
+        try await Task.sleep(for: .milliseconds(1500))
+        let started = Date()
+        #expect(daemon.stop(within: 15) == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+        let db = folder.appendingPathComponent("census.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", db, repo.path]).status == 0)
+        let result = try CensusCLI.run(["report", "--db", db, "--format", "json"])
+        let totals = (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["totals"] as? [String: Any]
+        #expect(totals?["commits"] as? Int == 60_000)
+    }
+
+    @Test("refusals at start: world-readable token, a public address without a token, an unknown key")
+    func refusals() throws {
+        let repo = try TemporaryGitRepository()
+        let config = try configuration(repositories: [repo.path])
+        let tokenFile = folder.appendingPathComponent("token").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokenFile)
+        let readable = try Shell.capture(PackagePaths.censusd, ["--config", config])
+        #expect(readable.status == 2)
+        #expect(readable.stderr.contains("can be read by other users"))
+
+        let open = folder.appendingPathComponent("open.yml").path
+        try "database: \(folder.path)/o.sqlite\nhttp: {listen: 0.0.0.0:8787}\n".write(toFile: open, atomically: true, encoding: .utf8)
+        let publicBind = try Shell.capture(PackagePaths.censusd, ["--config", open])
+        #expect(publicBind.status == 2)
+        #expect(publicBind.stderr.contains("not a loopback address and no http.token_file"))
+
+        let typo = folder.appendingPathComponent("typo.yml").path
+        try "databse: x\n".write(toFile: typo, atomically: true, encoding: .utf8)
+        let unknown = try Shell.capture(PackagePaths.censusd, ["--config", typo])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("typo.yml:1: unknown key 'databse'"))
+    }
+}
