@@ -149,6 +149,9 @@ public final class HistoryScanner {
             } == true
             let stored = fastForward ? [] : try store.storedSHAs(repositoryID: repositoryID)
             var reachable: Set<String>? = fastForward ? nil : Set(minimumCapacity: stored.count)
+            // New commits are stored hidden and shown together when the scan
+            // completes: a report never sees half a scan.
+            var walked: [String] = []
             let mailmap = Mailmap(for: repository)
             var batch: [CommitRecord] = []
             var reclassified: [(sha: String, verdict: Verdict)] = []
@@ -160,6 +163,7 @@ public final class HistoryScanner {
                 seen += 1
                 let sha = commit.id.hex
                 reachable?.insert(sha)
+                if fastForward { walked.append(sha) }
                 let parsed = ParsedMessage(commit.message)
                 if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
                     aiMerges.append((commit.parents, evidence))
@@ -184,7 +188,7 @@ public final class HistoryScanner {
                     authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
                     committerName: commit.committer.name, committerEmail: commit.committer.email,
                     committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
-                    subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count))
+                    subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count, reachable: false))
                 if batch.count >= batchSize {
                     try store.insert(batch)
                     outcome.newCommits += batch.count
@@ -217,7 +221,8 @@ public final class HistoryScanner {
                 outcome.reclassified += updated.count
             }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
-                                   catalogueVersion: stateVersion, notesTip: notesTip, reachable: reachable)
+                                   catalogueVersion: stateVersion, notesTip: notesTip, reachable: reachable,
+                                   newlyReachable: walked)
         }
         if lines {
             outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)

@@ -52,11 +52,18 @@ extension CensusStore {
     }
 
     /// Marks a scan complete: HEAD's whole history is stored, classified with
-    /// `catalogueVersion`. Unreachable commits are flagged in the same
-    /// transaction, so a report never sees half of a rewrite.
+    /// `catalogueVersion`, and becomes visible in one transaction. `reachable`
+    /// is the whole history (commits outside it are flagged unreachable, so a
+    /// rewrite is never counted twice); after an incremental walk it is nil and
+    /// `newlyReachable` holds the commits walked. Either way a report sees the
+    /// store before the scan or after it, never half of it.
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             notesTip: String? = nil, reachable: Set<String>?) throws(StoreError) {
+                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = []) throws(StoreError) {
         try write { db in
+            if reachable == nil && !newlyReachable.isEmpty {
+                let show = try db.cachedStatement(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND sha = ?")
+                for sha in newlyReachable { try show.execute(arguments: [repositoryID, sha]) }
+            }
             if let reachable {
                 // Flag everything, then clear the flag of what is reachable now.
                 try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS reachable_now (sha TEXT PRIMARY KEY) WITHOUT ROWID")

@@ -278,3 +278,61 @@ struct CronTests {
         }
     }
 }
+
+@Suite("One store, several processes")
+struct SharedStoreTests {
+    @Test("reports during a scan never error and see the store before the scan or after it, never half")
+    func reportsDuringScan() throws {
+        let folder = try TemporaryFolder.make(prefix: "shared")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("census.sqlite").path
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 30_000)
+        let scan = Process()
+        scan.executableURL = URL(fileURLWithPath: PackagePaths.census)
+        scan.arguments = ["scan", "--db", db, repo.path]
+        scan.standardError = FileHandle.nullDevice
+        try scan.run()
+        var seen = Set<Int>()
+        var reports = 0
+        while scan.isRunning || reports < 2 {
+            let result = try CensusCLI.run(["report", "--db", db, "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            if let report = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+               let totals = report["totals"] as? [String: Any], let commits = totals["commits"] as? Int {
+                seen.insert(commits)
+            }
+            reports += 1
+            if !scan.isRunning && reports >= 2 { break }
+        }
+        scan.waitUntilExit()
+        #expect(scan.terminationStatus == 0)
+        #expect(seen.isSubset(of: [0, 30_000]), "a report saw a partial scan: \(seen.sorted())")
+        #expect(reports >= 2)
+    }
+
+    @Test("two scans at once on one store: both succeed, every commit stored once")
+    func twoScans() throws {
+        let folder = try TemporaryFolder.make(prefix: "two-scans")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("census.sqlite").path
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 8_000)
+        let processes = (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: PackagePaths.census)
+            process.arguments = ["scan", "--db", db, repo.path]
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.map(\.terminationStatus) == [0, 0])
+        let ndjson = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"]).stdout
+        let shas = ndjson.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["sha"] as? String
+        }
+        #expect(shas.count == 8_000)
+        #expect(Set(shas).count == 8_000)
+    }
+}

@@ -160,6 +160,31 @@ struct DaemonTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("SIGHUP adds a repository; a missing one is reported and never stops the others")
+    func reloadAndFailures() async throws {
+        let first = try TemporaryGitRepository()
+        try first.commit("one")
+        let second = try TemporaryGitRepository()
+        try second.commit("two")
+        try second.commit("three")
+        let missing = folder.appendingPathComponent("gone").path
+        let config = try configuration(repositories: [first.path, missing])
+        let daemon = try RunningDaemon(arguments: ["--config", config])
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+        #expect(daemon.log.contains("repository unavailable"))
+        func repositoryCount() async throws -> Int {
+            let body = try await daemon.request("/api/v1/repos").body
+            return ((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [Any]) ?? []).count
+        }
+        #expect(try await repositoryCount() == 1)
+        _ = try configuration(repositories: [first.path, missing, second.path])
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try await daemon.eventually { try await repositoryCount() == 2 })
+        let totals = try await daemon.json("/api/v1/summary")["totals"] as? [String: Any]
+        #expect(totals?["commits"] as? Int == 3)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("SIGTERM during a scan exits 0 within seconds and loses nothing")
     func shutdownDuringScan() async throws {
         let repo = try TemporaryGitRepository()

@@ -65,7 +65,7 @@ struct Explain: ParsableCommand {
             print("committer \(Sanitize.terminal(record.committerName)) <\(Sanitize.terminal(record.committerEmail))>")
             print("subject \(Sanitize.terminal(record.subject))")
             if record.isMerge { print("merge commit: shown, but not counted in shares") }
-            if !record.reachable { print("no longer reachable from HEAD (history rewritten): not counted") }
+            if !record.reachable { print("not counted: no longer reachable from HEAD (history rewritten), or its scan has not completed") }
             printVerdict(record.verdict)
         }
     }
