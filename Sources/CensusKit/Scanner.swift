@@ -153,56 +153,127 @@ public final class HistoryScanner {
             // completes: a report never sees half a scan.
             var walked: [String] = []
             let mailmap = Mailmap(for: repository)
-            var batch: [CommitRecord] = []
-            var reclassified: [(sha: String, verdict: Verdict)] = []
+            var reclassifiedCount = 0
             var aiMerges: [(parents: [ObjectID], evidence: Evidence)] = []
             let started = Date()
-            var seen = 0
 
-            try repository.walk(from: [head], hiding: fastForward ? [previousHead!] : []) { commit in
-                seen += 1
-                let sha = commit.id.hex
-                reachable?.insert(sha)
-                if fastForward { walked.append(sha) }
-                let parsed = ParsedMessage(commit.message)
-                if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
-                    aiMerges.append((commit.parents, evidence))
+            // Three stages on two cores: this thread reads history through
+            // libgit2 (the repository handle stays on it), a second classifies,
+            // a third stores. Each hands over batches through a bounded pipe.
+            let chunkSize = 512
+            let commitsPipe = BoundedPipe<[(Commit, [String: String])]>(capacity: 8)
+            let writesPipe = BoundedPipe<() throws -> Int>(capacity: 4)
+            let failure = FirstError()
+            let store = self.store
+            let stop = shouldStop
+            let progress = self.progress
+            let path = outcome.path
+            let batchSize = self.batchSize
+            nonisolated(unsafe) var classified: (newCommits: Int, reclassified: Int, merges: [(parents: [ObjectID], evidence: Evidence)]) = (0, 0, [])
+            nonisolated(unsafe) var storedCount = 0
+            let writer = Stage("census-store") {
+                while let write = writesPipe.pop() {
+                    guard failure.value == nil else { continue }
+                    do {
+                        storedCount += try write()
+                        if stop?() == true { throw Stopped() }
+                        progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started)))
+                    } catch {
+                        failure.record(error)
+                        commitsPipe.close()
+                    }
                 }
-                if stored.contains(sha) {
-                    let commitNotes = catalogueChanged || notesChanged ? try notesOf(commit.id) : [:]
-                    if catalogueChanged || !commitNotes.isEmpty {
-                        reclassified.append((sha, derive(commit, parsed: parsed, notes: commitNotes, mailmap: mailmap)))
-                        if reclassified.count >= batchSize {
-                            try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
-                            outcome.reclassified += reclassified.count
-                            reclassified.removeAll(keepingCapacity: true)
+            }
+            let classifier = self.classifier
+            // The classifying stage has a mailmap of its own (each keeps a cache).
+            nonisolated(unsafe) let stageMailmap = Mailmap(for: repository)
+            let stateDerive = { @Sendable (commit: Commit, parsed: ParsedMessage, notes: [String: String]) -> Verdict in
+                var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed)
+                if let person = verdict.person {
+                    let resolved = stageMailmap.resolve(name: person.name, email: person.email)
+                    verdict.person = Person(name: resolved.name, email: resolved.email)
+                }
+                return verdict
+            }
+            let classifierStage = Stage("census-classify") {
+                var batch: [CommitRecord] = []
+                var reclassified: [(sha: String, verdict: Verdict)] = []
+                var merges: [(parents: [ObjectID], evidence: Evidence)] = []
+                var newCommits = 0
+                var reclassifiedCount = 0
+                func flush(force: Bool) {
+                    if !batch.isEmpty && (force || batch.count >= batchSize) {
+                        let records = batch
+                        newCommits += records.count
+                        writesPipe.push { try store.insert(records); return records.count }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                    if !reclassified.isEmpty && (force || reclassified.count >= batchSize) {
+                        let verdicts = reclassified
+                        reclassifiedCount += verdicts.count
+                        writesPipe.push { try store.replaceVerdicts(repositoryID: repositoryID, verdicts); return 0 }
+                        reclassified.removeAll(keepingCapacity: true)
+                    }
+                }
+                while let chunk = commitsPipe.pop() {
+                    for (commit, notes) in chunk {
+                        let sha = commit.id.hex
+                        let parsed = ParsedMessage(commit.message)
+                        if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
+                            merges.append((commit.parents, evidence))
                         }
+                        if stored.contains(sha) {
+                            if catalogueChanged || !notes.isEmpty {
+                                reclassified.append((sha, stateDerive(commit, parsed, notes)))
+                            }
+                            continue
+                        }
+                        let verdict = stateDerive(commit, parsed, notes)
+                        let identity = stageMailmap.resolve(name: commit.author.name, email: commit.author.email)
+                        batch.append(CommitRecord(
+                            repositoryId: repositoryID, sha: sha, verdict: verdict,
+                            authorName: identity.name, authorEmail: identity.email,
+                            authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
+                            committerName: commit.committer.name, committerEmail: commit.committer.email,
+                            committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
+                            subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count, reachable: false))
+                    }
+                    flush(force: false)
+                }
+                flush(force: true)
+                writesPipe.close()
+                classified = (newCommits, reclassifiedCount, merges)
+            }
+
+            var chunk: [(Commit, [String: String])] = []
+            chunk.reserveCapacity(chunkSize)
+            do {
+                try repository.walk(from: [head], hiding: fastForward ? [previousHead!] : []) { commit in
+                    if failure.value != nil { return false }
+                    let sha = commit.id.hex
+                    reachable?.insert(sha)
+                    if fastForward { walked.append(sha) }
+                    // Notes need the repository handle: read on this thread.
+                    let needsNotes = !stored.contains(sha) || catalogueChanged || notesChanged
+                    chunk.append((commit, needsNotes ? try notesOf(commit.id) : [:]))
+                    if chunk.count >= chunkSize {
+                        guard commitsPipe.push(chunk) else { return false }
+                        chunk.removeAll(keepingCapacity: true)
                     }
                     return true
                 }
-                let verdict = derive(commit, parsed: parsed, notes: try notesOf(commit.id), mailmap: mailmap)
-                let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
-                batch.append(CommitRecord(
-                    repositoryId: repositoryID, sha: sha, verdict: verdict,
-                    authorName: identity.name, authorEmail: identity.email,
-                    authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
-                    committerName: commit.committer.name, committerEmail: commit.committer.email,
-                    committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
-                    subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count, reachable: false))
-                if batch.count >= batchSize {
-                    try store.insert(batch)
-                    outcome.newCommits += batch.count
-                    batch.removeAll(keepingCapacity: true)
-                    if shouldStop?() == true { throw Stopped() }
-                    progress?(ScanProgress(path: outcome.path, phase: "commits", done: seen,
-                                           elapsed: Date().timeIntervalSince(started)))
-                }
-                return true
+                if !chunk.isEmpty { commitsPipe.push(chunk) }
+            } catch {
+                failure.record(error)
             }
-            try store.insert(batch)
-            outcome.newCommits += batch.count
-            try store.replaceVerdicts(repositoryID: repositoryID, reclassified)
-            outcome.reclassified += reclassified.count
+            commitsPipe.close()
+            classifierStage.join()
+            writer.join()
+            if let error = failure.value { throw error }
+            outcome.newCommits += classified.newCommits
+            reclassifiedCount = classified.reclassified
+            outcome.reclassified += reclassifiedCount
+            aiMerges = classified.merges
 
             try applyBranchEvidence(aiMerges, repository: repository, repositoryID: repositoryID)
             if fastForward && notesChanged {

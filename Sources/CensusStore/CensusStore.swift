@@ -68,9 +68,28 @@ public final class CensusStore: Sendable {
                 try queue.close()
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Applies the migrations. Two processes that open a new store at the same
+    /// moment both see it unmigrated; the one that loses the race finds the
+    /// schema there when it looks again, which is all it needed.
+    private static func migrate(_ pool: DatabasePool) throws {
+        let migrator = Schema.migrator
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempt += 1
+                if (try? pool.read({ try migrator.hasCompletedMigrations($0) })) == true { return }
+                guard attempt < 5 else { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
         }
     }
 
