@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 // Modules follow the data's path: git history → attribution → store → reports,
@@ -10,6 +11,9 @@ let package = Package(
         .executable(name: "census", targets: ["census"]),
         .executable(name: "censusd", targets: ["censusd"]),
         .library(name: "CensusKit", targets: ["CensusKit"]),
+        .library(name: "Attribution", targets: ["Attribution"]),
+        .library(name: "CensusStore", targets: ["CensusStore"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .plugin(name: "CensusPlugin", targets: ["CensusPlugin"]),
     ],
     dependencies: [
@@ -98,3 +102,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Benchmarks of the hot functions (package-benchmark), only when asked for, so
+// that the ordinary build and the tests do not compile the benchmark tooling:
+//   CENSUS_BENCHMARKS=1 swift package benchmark
+if ProcessInfo.processInfo.environment["CENSUS_BENCHMARKS"] == "1" {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(.executableTarget(
+        name: "CensusBenchmarks",
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            "Attribution", "CensusStore", "Reports",
+        ],
+        path: "Benchmarks/CensusBenchmarks",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ))
+}

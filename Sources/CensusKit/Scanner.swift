@@ -81,6 +81,7 @@ public final class HistoryScanner {
     public func scan(_ repository: Repository, lines: Bool) throws -> ScanOutcome {
         let canonical = Self.canonicalPath(repository.workDirectory ?? repository.gitDirectory)
         var outcome = ScanOutcome(path: canonical, status: .scanned)
+        try adoptMovedRepository(repository, newPath: canonical)
         let record = try store.repository(
             at: canonical, name: Self.displayName(canonical), isBare: repository.isBare, isShallow: repository.isShallow)
         guard let repositoryID = record.id else { return outcome }
@@ -296,7 +297,11 @@ public final class HistoryScanner {
                                    newlyReachable: walked)
         }
         if lines {
+            lineStatsSkipped = 0
             outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)
+            if lineStatsSkipped > 0 {
+                outcome.notices.append("line counts skipped for \(lineStatsSkipped) commits whose files are not in this clone (partial clone?)")
+            }
         }
     }
 
@@ -325,13 +330,37 @@ public final class HistoryScanner {
 
     /// Counts lines for every stored non-merge commit that has no counts yet;
     /// a separate pass, so `--lines` added later fills in old history too.
+    /// A repository moved or renamed since its last scan is the same
+    /// repository: when nothing is stored at the new path, a stored repository
+    /// whose folder is gone and whose scanned HEAD this one holds takes the new
+    /// path, so its commits are not counted twice.
+    private func adoptMovedRepository(_ repository: Repository, newPath: String) throws {
+        let known = try store.repositories()
+        guard !known.contains(where: { $0.path == newPath }) else { return }
+        for candidate in known where !FileManager.default.fileExists(atPath: candidate.path) {
+            guard let head = candidate.scannedHead.flatMap(ObjectID.init(hex:)), repository.containsCommit(head),
+                  let id = candidate.id else { continue }
+            try store.move(repositoryID: id, to: newPath, name: Self.displayName(newPath))
+            return
+        }
+    }
+
     private func computeLineStats(_ repository: Repository, repositoryID: Int64, path: String) throws -> Int {
         let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
         var stats: [(sha: String, added: Int, deleted: Int)] = []
         var computed = 0
+        var skipped = 0
         let started = Date()
         for sha in missing {
-            guard let id = ObjectID(hex: sha), let counted = try repository.lineStats(for: id) else { continue }
+            guard let id = ObjectID(hex: sha) else { continue }
+            let result = Self.countLines(repository, id)
+            if result.missing {
+                // A partial clone (--filter=blob:none) lacks the blobs: no count, said below.
+                skipped += 1
+                continue
+            }
+            if let error = result.error { throw error }
+            guard let counted = result.stats else { continue }
             stats.append((sha, counted.added, counted.deleted))
             if stats.count >= batchSize {
                 try store.saveLineStats(repositoryID: repositoryID, stats)
@@ -342,8 +371,22 @@ public final class HistoryScanner {
             }
         }
         try store.saveLineStats(repositoryID: repositoryID, stats)
+        if skipped > 0 {
+            lineStatsSkipped = skipped
+        }
         return computed + stats.count
     }
+
+    static func countLines(_ repository: Repository, _ id: ObjectID) -> (stats: LineStats?, missing: Bool, error: GitError?) {
+        do {
+            return (try repository.lineStats(for: id), false, nil)
+        } catch {
+            return (nil, error.kind == .missingObject, error)
+        }
+    }
+
+    /// Commits whose line counts the last scan could not compute (objects missing).
+    public private(set) var lineStatsSkipped = 0
 
     static func facts(_ commit: Commit, notes: [String: String] = [:]) -> CommitFacts {
         CommitFacts(authorName: commit.author.name, authorEmail: commit.author.email,

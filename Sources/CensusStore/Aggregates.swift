@@ -192,7 +192,7 @@ extension CensusStore {
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, \(Tally.selection)
-                    FROM periods p JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    FROM periods p CROSS JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
                     WHERE \(filter.condition) GROUP BY p.label
                     """
                 for row in try request.fetchAll(db) { result[row[0]] = Tally(row: row, offset: 1) }
@@ -214,7 +214,7 @@ extension CensusStore {
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, t.tool, COUNT(*)
-                    FROM periods p JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    FROM periods p CROSS JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
                     JOIN commit_tool t ON t.commit_id = c.id
                     WHERE \(filter.condition) AND c.parent_count < 2 AND c.class = 'ai'
                     GROUP BY p.label, t.tool

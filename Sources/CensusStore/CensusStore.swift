@@ -9,8 +9,11 @@ public final class CensusStore: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// How long a writer waits for another writer before giving up.
-    public static let defaultBusyTimeout: TimeInterval = 30
+    /// How long a writer waits for another writer before giving up:
+    /// `$CENSUS_BUSY_TIMEOUT` seconds, else 30.
+    public static var defaultBusyTimeout: TimeInterval {
+        ProcessInfo.processInfo.environment["CENSUS_BUSY_TIMEOUT"].flatMap(Double.init) ?? 30
+    }
 
     /// The first bytes of every SQLite 3 file.
     static let sqliteHeader = Array("SQLite format 3\0".utf8)

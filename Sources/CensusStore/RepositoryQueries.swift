@@ -43,6 +43,13 @@ extension CensusStore {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
+    /// Gives a stored repository a new path (it was moved or renamed).
+    public func move(repositoryID: Int64, to path: String, name: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE repository SET path = ?, name = ? WHERE id = ?", arguments: [path, name, repositoryID])
+        }
+    }
+
     /// Records that a scan of the repository failed; earlier results stay.
     public func recordFailure(repositoryID: Int64, message: String) throws(StoreError) {
         try write { db in

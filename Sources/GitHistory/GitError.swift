@@ -42,6 +42,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
             kind = .notARepository
         case GIT_ENOTFOUND.rawValue:
             kind = .missingObject
+        case _ where text.contains("object not found") || text.contains("failed to find") || text.contains("missing"):
+            kind = .missingObject
         default:
             kind = .other
         }
