@@ -131,7 +131,7 @@ public struct CensusHTTP: Sendable {
     }
 
     func options(_ request: Request, teams: [String: [String]], scoped: Bool) async throws -> ReportOptions {
-        var options = ReportOptions()
+        var options = ReportOptions(configuration: await collector.configurationSnapshot)
         if let interval = parameter(request, "interval") {
             guard let value = Interval(rawValue: interval) else { throw BadRequest(status: .badRequest, message: "interval: week or month") }
             options.interval = value
@@ -141,11 +141,7 @@ public struct CensusHTTP: Sendable {
             options.timeZone = timeZone
             options.timeZoneLabel = zone
         }
-        options.teams = scoped ? [:] : teams
-        let market = await collector.market
-        options.marketLowUSD = market.lowUSD
-        options.marketHighUSD = market.highUSD
-        options.loadedAnnualCostUSD = market.loadedAnnualCostUSD
+        if scoped { options.teams = [:] }
         // The dashboard and API are shared: per-person figures stay anonymous.
         options.anonymize = true
         return options

@@ -60,7 +60,8 @@ public actor Collector: Service {
     }
 
     public var teams: [String: [String]] { configuration.teams }
-    public var market: CensusConfiguration.Market { configuration.market }
+    /// The configuration in force (it changes on SIGHUP).
+    public var configurationSnapshot: CensusConfiguration { configuration }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -190,16 +191,7 @@ public actor Collector: Service {
         lastReportDay = day
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var options = ReportOptions()
-            options.teams = configuration.teams
-            options.marketLowUSD = configuration.market.lowUSD
-            options.marketHighUSD = configuration.market.highUSD
-            options.loadedAnnualCostUSD = configuration.market.loadedAnnualCostUSD
-            options.minGroup = configuration.reportsMinGroup ?? 5
-            if let zoneText = configuration.reportsTimezone, let zone = Periods.timeZone(zoneText) {
-                options.timeZone = zone
-                options.timeZoneLabel = zoneText
-            }
+            let options = ReportOptions(configuration: configuration)
             let report = try ReportBuilder(store: store, filter: CommitFilter(), options: options).build()
             for format in configuration.reportsFormats.isEmpty ? ["html"] : configuration.reportsFormats {
                 let (text, ext): (String, String) = switch format {

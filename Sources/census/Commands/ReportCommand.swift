@@ -86,20 +86,22 @@ struct Report: ParsableCommand {
             }
             filter.people = patterns
         }
-        var options = ReportOptions()
+        // The configuration's settings, then the flags over them.
+        var options = ReportOptions(configuration: configuration)
         options.interval = interval
-        let zoneText = timezone ?? configuration?.reportsTimezone ?? "UTC"
-        guard let zone = Periods.timeZone(zoneText) else {
-            throw CensusFailure(message: "--timezone '\(zoneText)': not a time zone (UTC, +02:00, Europe/Berlin)")
+        if let timezone {
+            guard let zone = Periods.timeZone(timezone) else {
+                throw CensusFailure(message: "--timezone '\(timezone)': not a time zone (UTC, +02:00, Europe/Berlin)")
+            }
+            options.timeZone = zone
+            options.timeZoneLabel = timezone
         }
-        options.timeZone = zone
-        options.timeZoneLabel = zoneText
-        options.teams = team == nil ? teams : [:]
-        options.minGroup = minGroup ?? configuration?.reportsMinGroup ?? 5
+        if team != nil { options.teams = [:] }
+        if let minGroup { options.minGroup = minGroup }
         options.anonymize = anonymize
-        options.marketLowUSD = marketLow ?? configuration?.market.lowUSD ?? 1e12
-        options.marketHighUSD = marketHigh ?? configuration?.market.highUSD ?? 2e12
-        options.loadedAnnualCostUSD = loadedCost ?? configuration?.market.loadedAnnualCostUSD ?? 200_000
+        if let marketLow { options.marketLowUSD = marketLow }
+        if let marketHigh { options.marketHighUSD = marketHigh }
+        if let loadedCost { options.loadedAnnualCostUSD = loadedCost }
         if options.marketLowUSD > options.marketHighUSD {
             throw CensusFailure(message: "--market-low is above --market-high")
         }
