@@ -36,11 +36,7 @@ public struct Classifier: Sendable {
         self.catalogue = catalogue
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (try? encoder.encode(catalogue)) ?? Data() {
-            digest ^= UInt64(byte)
-            digest = digest &* 0x100_0000_01b3
-        }
+        let digest = StableHash.fnv1a((try? encoder.encode(catalogue)) ?? Data())
         fingerprint = "\(catalogue.version)#\(String(digest, radix: 16))"
         identities = IdentityIndex(catalogue.identities)
         // Longer aliases first, so `claude code` is tried before `claude`.

@@ -322,7 +322,7 @@ private struct Reader {
         // The version names the content, so an edited rule set reclassifies stored commits.
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let digest = (try? encoder.encode(catalogue)).map { Self.fnv1a($0) } ?? 0
+        let digest = (try? encoder.encode(catalogue)).map { StableHash.fnv1a($0) } ?? 0
         catalogue.version = "config-" + String(digest, radix: 16)
         return catalogue
     }
@@ -336,15 +336,6 @@ private struct Reader {
             return path.isEmpty ? context.debugDescription : "'\(path)': \(context.debugDescription)"
         @unknown default: return String(describing: error)
         }
-    }
-
-    static func fnv1a(_ data: Data) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 
     /// `2s`, `15m`, `1h`, `1d`, or plain seconds.

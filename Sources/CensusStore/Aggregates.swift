@@ -177,6 +177,15 @@ extension CensusStore {
         }
     }
 
+    /// Runs `body` for each chunk of periods as an SQL `VALUES` list, so the
+    /// bound parameters stay well under SQLite's limit.
+    private func forEachPeriodChunk(_ periods: [(label: String, start: Int64, end: Int64)], _ body: (SQL) throws -> Void) rethrows {
+        for start in stride(from: 0, to: periods.count, by: 300) {
+            let chunk = periods[start..<min(start + 300, periods.count)]
+            try body(chunk.map { period -> SQL in "(\(period.label), \(period.start), \(period.end))" }.joined(separator: ", "))
+        }
+    }
+
     /// A tally per period. Periods are given as instants (`start` inclusive,
     /// `end` exclusive), so the caller decides calendars and time zones.
     public func periodTallies(_ filter: CommitFilter, periods: [(label: String, start: Int64, end: Int64)]) throws(StoreError) -> [String: Tally] {
@@ -184,11 +193,7 @@ extension CensusStore {
         return try read { db in
             var result: [String: Tally] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
-            // Chunks keep the bound parameters well under SQLite's limit.
-            for start in stride(from: 0, to: periods.count, by: 300) {
-                let chunk = periods[start..<min(start + 300, periods.count)]
-                let values = chunk.map { period -> SQL in "(\(period.label), \(period.start), \(period.end))" }
-                    .joined(separator: ", ")
+            try forEachPeriodChunk(periods) { values in
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, \(Tally.selection)
@@ -207,10 +212,7 @@ extension CensusStore {
         return try read { db in
             var result: [String: [String: Int]] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
-            for start in stride(from: 0, to: periods.count, by: 300) {
-                let chunk = periods[start..<min(start + 300, periods.count)]
-                let values = chunk.map { period -> SQL in "(\(period.label), \(period.start), \(period.end))" }
-                    .joined(separator: ", ")
+            try forEachPeriodChunk(periods) { values in
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, t.tool, COUNT(*)

@@ -1,3 +1,4 @@
+import Attribution
 import CensusStore
 import Foundation
 
@@ -245,11 +246,7 @@ public struct ReportBuilder: Sendable {
     /// A stable pseudonym for a person: the same address always gives the same
     /// name, across runs and machines, and the address cannot be read back.
     public static func anonymous(_ email: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in ("census:" + email.lowercased()).utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = StableHash.fnv1a(("census:" + email.lowercased()).utf8)
         let hex = String(hash, radix: 16)
         return "person-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
