@@ -45,6 +45,8 @@ let package = Package(
             dependencies: [
                 "Attribution",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The scan's bulk insert binds values straight to SQLite.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

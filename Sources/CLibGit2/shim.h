@@ -24,4 +24,10 @@ static inline int census_git_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
+// A scan reads each commit once: caching parsed commits (up to 4 KiB each by
+// default) would only hold the whole history in memory.
+static inline int census_git_set_commit_cache_limit(size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, bytes);
+}
+
 #endif

@@ -67,3 +67,23 @@ final class Stage: @unchecked Sendable {
 
     func join() { done.wait() }
 }
+
+/// Runs `done` once the last of `count` workers has finished.
+final class Countdown: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int
+    private let done: () -> Void
+
+    init(_ count: Int, done: @escaping () -> Void) {
+        self.count = count
+        self.done = done
+    }
+
+    func finish() {
+        let last = lock.withLock { () -> Bool in
+            count -= 1
+            return count == 0
+        }
+        if last { done() }
+    }
+}

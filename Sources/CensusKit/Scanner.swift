@@ -29,6 +29,25 @@ public struct ScanProgress: Sendable {
     public var phase: String
     public var done: Int
     public var elapsed: TimeInterval
+    /// How many there are in all, when known before the end (line counts).
+    public var total: Int?
+
+    public init(path: String, phase: String, done: Int, elapsed: TimeInterval, total: Int? = nil) {
+        self.path = path
+        self.phase = phase
+        self.done = done
+        self.elapsed = elapsed
+        self.total = total
+    }
+
+    /// Items a second so far.
+    public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+
+    /// Seconds left at the rate so far, when the total is known.
+    public var remaining: TimeInterval? {
+        guard let total, done > 0, rate > 0 else { return nil }
+        return Double(max(0, total - done)) / rate
+    }
 }
 
 /// Scans repositories into the store: walks what is new since the last
@@ -149,7 +168,9 @@ public final class HistoryScanner {
                 repository.containsCommit($0) && repository.isDescendant(head, of: $0)
             } == true
             let stored = fastForward ? [] : try store.storedSHAs(repositoryID: repositoryID)
-            var reachable: Set<String>? = fastForward ? nil : Set(minimumCapacity: stored.count)
+            // A first scan needs no list of what is reachable: all it stores is.
+            let firstScan = !fastForward && stored.isEmpty
+            var reachable: Set<String>? = fastForward || firstScan ? nil : Set(minimumCapacity: stored.count)
             // New commits are stored hidden and shown together when the scan
             // completes: a report never sees half a scan.
             var walked: [String] = []
@@ -251,11 +272,14 @@ public final class HistoryScanner {
             do {
                 try repository.walk(from: [head], hiding: fastForward ? [previousHead!] : []) { commit in
                     if failure.value != nil { return false }
-                    let sha = commit.id.hex
-                    reachable?.insert(sha)
-                    if fastForward { walked.append(sha) }
+                    if reachable != nil || fastForward {
+                        let sha = commit.id.hex
+                        reachable?.insert(sha)
+                        if fastForward { walked.append(sha) }
+                    }
                     // Notes need the repository handle: read on this thread.
-                    let needsNotes = !stored.contains(sha) || catalogueChanged || notesChanged
+                    let needsNotes = notesTip.isEmpty ? false
+                        : firstScan || catalogueChanged || notesChanged || !stored.contains(commit.id.hex)
                     chunk.append((commit, needsNotes ? try notesOf(commit.id) : [:]))
                     if chunk.count >= chunkSize {
                         guard commitsPipe.push(chunk) else { return false }
@@ -294,7 +318,7 @@ public final class HistoryScanner {
             }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
                                    catalogueVersion: stateVersion, notesTip: notesTip, reachable: reachable,
-                                   newlyReachable: walked)
+                                   newlyReachable: walked, showingAllHidden: firstScan)
         }
         if lines {
             lineStatsSkipped = 0
@@ -345,32 +369,73 @@ public final class HistoryScanner {
         }
     }
 
+    /// Line counts are the slowest part of a scan (a tree diff with rename
+    /// detection per commit), and commits are independent of one another: two
+    /// threads diff, each with its own repository handle, while this one stores.
     private func computeLineStats(_ repository: Repository, repositoryID: Int64, path: String) throws -> Int {
         let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
+        guard !missing.isEmpty else { return 0 }
+        let workerCount = missing.count < 64 ? 1 : max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+        let results = BoundedPipe<[(sha: String, stats: LineStats?, missing: Bool)]>(capacity: 8)
+        let failure = FirstError()
+        let gitDirectory = repository.gitDirectory
+        let remaining = Countdown(workerCount) { results.close() }
+        var workers: [Stage] = []
+        for worker in 0..<workerCount {
+            workers.append(Stage("census-lines-\(worker)") {
+                defer { remaining.finish() }
+                let handle: Repository
+                do { handle = try Repository(at: gitDirectory) } catch {
+                    failure.record(error)
+                    return
+                }
+                var chunk: [(sha: String, stats: LineStats?, missing: Bool)] = []
+                for index in stride(from: worker, to: missing.count, by: workerCount) {
+                    guard failure.value == nil, let id = ObjectID(hex: missing[index]) else { continue }
+                    let result = Self.countLines(handle, id)
+                    if let error = result.error, !result.missing {
+                        failure.record(error)
+                        return
+                    }
+                    chunk.append((missing[index], result.stats, result.missing))
+                    if chunk.count >= 256 {
+                        guard results.push(chunk) else { return }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !chunk.isEmpty { results.push(chunk) }
+            })
+        }
         var stats: [(sha: String, added: Int, deleted: Int)] = []
         var computed = 0
         var skipped = 0
         let started = Date()
-        for sha in missing {
-            guard let id = ObjectID(hex: sha) else { continue }
-            let result = Self.countLines(repository, id)
-            if result.missing {
-                // A partial clone (--filter=blob:none) lacks the blobs: no count, said below.
-                skipped += 1
-                continue
+        do {
+            while let chunk = results.pop() {
+                for result in chunk {
+                    // A partial clone (--filter=blob:none) lacks the blobs: no count, said below.
+                    if result.missing { skipped += 1; continue }
+                    guard let counted = result.stats else { continue }
+                    stats.append((result.sha, counted.added, counted.deleted))
+                }
+                if stats.count >= batchSize {
+                    try store.saveLineStats(repositoryID: repositoryID, stats)
+                    computed += stats.count
+                    stats.removeAll(keepingCapacity: true)
+                    if shouldStop?() == true { throw Stopped() }
+                    progress?(ScanProgress(path: path, phase: "lines", done: computed, elapsed: Date().timeIntervalSince(started),
+                                           total: missing.count))
+                }
             }
-            if let error = result.error { throw error }
-            guard let counted = result.stats else { continue }
-            stats.append((sha, counted.added, counted.deleted))
-            if stats.count >= batchSize {
-                try store.saveLineStats(repositoryID: repositoryID, stats)
-                computed += stats.count
-                stats.removeAll(keepingCapacity: true)
-                if shouldStop?() == true { throw Stopped() }
-                progress?(ScanProgress(path: path, phase: "lines", done: computed, elapsed: Date().timeIntervalSince(started)))
-            }
+            if let error = failure.value { throw error }
+            try store.saveLineStats(repositoryID: repositoryID, stats)
+        } catch {
+            failure.record(error)
+            results.close()
+            workers.forEach { $0.join() }
+            throw error
         }
-        try store.saveLineStats(repositoryID: repositoryID, stats)
+        workers.forEach { $0.join() }
         if skipped > 0 {
             lineStatsSkipped = skipped
         }

@@ -193,11 +193,14 @@ extension CensusStore {
         return try read { db in
             var result: [String: Tally] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
+            // Named: with the periods as bound values the planner preferred an
+            // automatic index over all reachable commits, scanned per period.
+            let index = SQL(sql: "commit_record_visible_by_" + filter.dateColumn)
             try forEachPeriodChunk(periods) { values in
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, \(Tally.selection)
-                    FROM periods p CROSS JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    FROM periods p CROSS JOIN commit_record c INDEXED BY \(index) ON \(column) >= p.start AND \(column) < p.finish
                     WHERE \(filter.condition) GROUP BY p.label
                     """
                 for row in try request.fetchAll(db) { result[row[0]] = Tally(row: row, offset: 1) }
@@ -212,11 +215,14 @@ extension CensusStore {
         return try read { db in
             var result: [String: [String: Int]] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
+            // Named: with the periods as bound values the planner preferred an
+            // automatic index over all reachable commits, scanned per period.
+            let index = SQL(sql: "commit_record_visible_by_" + filter.dateColumn)
             try forEachPeriodChunk(periods) { values in
                 let request: SQLRequest<Row> = """
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, t.tool, COUNT(*)
-                    FROM periods p CROSS JOIN commit_record c ON \(column) >= p.start AND \(column) < p.finish
+                    FROM periods p CROSS JOIN commit_record c INDEXED BY \(index) ON \(column) >= p.start AND \(column) < p.finish
                     JOIN commit_tool t ON t.commit_id = c.id
                     WHERE \(filter.condition) AND c.parent_count < 2 AND c.class = 'ai'
                     GROUP BY p.label, t.tool
@@ -277,7 +283,9 @@ extension CensusStore {
         let lowered = prefix.lowercased()
         return try read { db in
             var condition: SQL = "c.sha >= \(lowered) AND c.sha < \(lowered + "g")"
-            if let repositoryID { condition = [condition, "c.repository_id = \(repositoryID)"].joined(separator: " AND ") }
+            // Through the (repository_id, sha) index, one range per repository.
+            let repositories: SQL = repositoryID.map { "c.repository_id = \($0)" } ?? "c.repository_id IN (SELECT id FROM repository)"
+            condition = [repositories, condition].joined(separator: " AND ")
             let request: SQLRequest<Row> = """
                 SELECT c.*, r.path AS repository_path FROM commit_record c JOIN repository r ON r.id = c.repository_id
                 WHERE \(condition) ORDER BY r.path LIMIT 20

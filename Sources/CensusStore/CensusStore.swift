@@ -57,6 +57,10 @@ public final class CensusStore: Sendable {
             // NORMAL is durable in WAL mode up to the last checkpoint and much
             // faster than FULL for the many small transactions of a scan.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A scan inserts into indexes keyed by sha, in random order: with
+            // SQLite's default 2 MiB cache every insert read its pages back from
+            // the file. Pages are allocated as used, so small stores stay small.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         do {
             // Look before touching: opening a pool switches the file to WAL,

@@ -1,6 +1,7 @@
 import Attribution
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension CensusStore {
     /// Every sha stored for a repository, reachable or not.
@@ -31,15 +32,27 @@ extension CensusStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
+            // Values are bound straight to SQLite: building GRDB's
+            // StatementArguments (23 boxed values a commit) cost more than the
+            // insert itself.
+            let statement = insertCommit.sqliteStatement
+            defer { sqlite3_reset(statement) }
             for commit in commits {
-                let arguments: [(any DatabaseValueConvertible)?] = [
-                    commit.repositoryId, commit.sha, commit.class, commit.confidence, commit.mode, commit.tools,
-                    commit.evidence, commit.authorName, commit.authorEmail, commit.authoredAt, commit.authorOffset,
-                    commit.committerName, commit.committerEmail, commit.committedAt, commit.committerOffset,
-                    commit.subject, commit.parentCount, commit.linesAdded, commit.linesDeleted, commit.aiLines,
-                    commit.reachable, commit.personName, commit.personEmail,
-                ]
-                try insertCommit.execute(arguments: StatementArguments(arguments))
+                sqlite3_reset(statement)
+                var bind = Binder(statement)
+                bind.int(commit.repositoryId); bind.text(commit.sha); bind.text(commit.class); bind.text(commit.confidence)
+                bind.text(commit.mode); bind.text(commit.tools); bind.text(commit.evidence); bind.text(commit.authorName)
+                bind.text(commit.authorEmail); bind.int(commit.authoredAt); bind.int(Int64(commit.authorOffset))
+                bind.text(commit.committerName); bind.text(commit.committerEmail); bind.int(commit.committedAt)
+                bind.int(Int64(commit.committerOffset)); bind.text(commit.subject); bind.int(Int64(commit.parentCount))
+                bind.int(commit.linesAdded.map(Int64.init)); bind.int(commit.linesDeleted.map(Int64.init))
+                bind.int(commit.aiLines.map(Int64.init)); bind.int(commit.reachable ? 1 : 0)
+                bind.text(commit.personName); bind.text(commit.personEmail)
+                let code = sqlite3_step(statement)
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
                 guard db.changesCount > 0, !commit.tools.isEmpty else { continue }
                 let id = db.lastInsertedRowID
                 for tool in commit.toolList { try insertTool.execute(arguments: [id, tool]) }
@@ -101,5 +114,36 @@ extension CensusStore {
                 try update.execute(arguments: [stat.added, stat.deleted, repositoryID, stat.sha])
             }
         }
+    }
+}
+
+/// Binds values to a statement's parameters in order, copying text (SQLite's
+/// transient destructor) so that no Swift buffer has to outlive the call.
+private struct Binder {
+    let statement: OpaquePointer
+    var index: Int32 = 1
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: OpaquePointer) { self.statement = statement }
+
+    mutating func int(_ value: Int64?) {
+        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+        index += 1
+    }
+
+    mutating func text(_ value: String?) {
+        if var value {
+            value.withUTF8 { buffer in
+                if let base = buffer.baseAddress, buffer.count > 0 {
+                    let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                    sqlite3_bind_text(statement, index, characters, Int32(buffer.count), Self.transient)
+                } else {
+                    sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                }
+            }
+        } else {
+            sqlite3_bind_null(statement, index)
+        }
+        index += 1
     }
 }

@@ -62,11 +62,19 @@ extension CensusStore {
     /// `catalogueVersion`, and becomes visible in one transaction. `reachable`
     /// is the whole history (commits outside it are flagged unreachable, so a
     /// rewrite is never counted twice); after an incremental walk it is nil and
-    /// `newlyReachable` holds the commits walked. Either way a report sees the
+    /// `newlyReachable` holds the commits walked; after a first scan,
+    /// `showingAllHidden` shows every row the scan stored. Either way a report sees the
     /// store before the scan or after it, never half of it.
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = []) throws(StoreError) {
+                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = [],
+                             showingAllHidden: Bool = false) throws(StoreError) {
         try write { db in
+            if showingAllHidden {
+                // A first scan: every row of the repository is this scan's and
+                // reachable, so they are shown without comparing shas.
+                try db.execute(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND reachable = 0",
+                               arguments: [repositoryID])
+            }
             if reachable == nil && !newlyReachable.isEmpty {
                 let show = try db.cachedStatement(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND sha = ?")
                 for sha in newlyReachable { try show.execute(arguments: [repositoryID, sha]) }

@@ -80,6 +80,24 @@ enum Schema {
             try db.create(index: "commit_record_reachable_by_authored_at", on: "commit_record", columns: ["reachable", "authored_at"])
             try db.create(index: "commit_record_reachable_by_committed_at", on: "commit_record", columns: ["reachable", "committed_at"])
         }
+        migrator.registerMigration("v5: indexes of reachable commits only") { db in
+            // Every index costs each inserted commit a b-tree insert, and the
+            // ones holding `reachable` another pair when a scan shows its
+            // commits. Reports read reachable commits only, so partial indexes
+            // serve them, and a scan's hidden rows stay out of them until shown.
+            // The sha index alone served lookups across repositories, which
+            // now go through (repository_id, sha).
+            for name in ["commit_record_by_time", "commit_record_by_sha", "commit_record_by_authored_at",
+                         "commit_record_by_committed_at", "commit_record_reachable_by_authored_at",
+                         "commit_record_reachable_by_committed_at"] {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
+            }
+            try db.execute(sql: """
+                CREATE INDEX commit_record_visible_by_repository ON commit_record (repository_id, authored_at) WHERE reachable = 1;
+                CREATE INDEX commit_record_visible_by_authored_at ON commit_record (authored_at) WHERE reachable = 1;
+                CREATE INDEX commit_record_visible_by_committed_at ON commit_record (committed_at) WHERE reachable = 1;
+                """)
+        }
         return migrator
     }
 }

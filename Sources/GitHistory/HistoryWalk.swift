@@ -13,6 +13,12 @@ extension Repository {
         if !shallowBoundary.isEmpty {
             return try walkShallow(from: tips, hiding: hidden, body)
         }
+        // Nothing hidden (a first or full scan): follow parents by hand, each
+        // object read and parsed once. libgit2's revwalk would parse every
+        // commit for its parents and then again for its message.
+        if hidden.isEmpty {
+            return try traverse(from: tips, body)
+        }
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, handle), path: requestedPath)
         defer { git_revwalk_free(walker) }
@@ -94,6 +100,22 @@ extension Repository {
     }
 
     func readCommit(_ oid: git_oid) throws(GitError) -> Commit {
+        var oid = oid
+        if let objectDatabase {
+            var object: OpaquePointer?
+            if git_odb_read(&object, objectDatabase, &oid) == 0, let object {
+                defer { git_odb_object_free(object) }
+                if git_odb_object_type(object) == GIT_OBJECT_COMMIT, let data = git_odb_object_data(object),
+                   let commit = CommitObject.parse(id: ObjectID(oid), UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))) {
+                    return commit
+                }
+            }
+        }
+        // Not readable raw (or not a well-formed commit): libgit2 says why.
+        return try lookupCommit(oid)
+    }
+
+    func lookupCommit(_ oid: git_oid) throws(GitError) -> Commit {
         var oid = oid
         var pointer: OpaquePointer?
         try check(git_commit_lookup(&pointer, handle, &oid), path: requestedPath, context: "cannot read commit")

@@ -17,6 +17,10 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
+    init(words: (UInt64, UInt64, UInt32)) {
+        (a, b, c) = words
+    }
+
     /// Parses 40 hexadecimal digits; nil for anything else.
     public init?(hex: String) {
         guard hex.utf8.count == 40 else { return nil }

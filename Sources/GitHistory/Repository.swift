@@ -8,6 +8,7 @@ private let libgit2Ready: Bool = {
     // user); ownership checks would refuse them without protecting anything.
     _ = census_git_set_owner_validation(0)
     _ = census_git_enable_strict_hash_verification(0)
+    _ = census_git_set_commit_cache_limit(0)
     return true
 }()
 
@@ -45,7 +46,16 @@ public final class Repository {
         handle = pointer
     }
 
-    deinit { git_repository_free(handle) }
+    deinit {
+        if let objectDatabase { git_odb_free(objectDatabase) }
+        git_repository_free(handle)
+    }
+
+    /// The object database, opened on first use: commits are read from it raw.
+    private(set) lazy var objectDatabase: OpaquePointer? = {
+        var odb: OpaquePointer?
+        return git_repository_odb(&odb, handle) == 0 ? odb : nil
+    }()
 
     /// The commits a shallow clone cut off from their parents (`.git/shallow`).
     /// libgit2 1.5 does not read this file during a walk, so walks treat these

@@ -56,8 +56,11 @@ struct Scan: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let scanner = HistoryScanner(store: store, classifier: try common.classifier())
             scanner.progress = { progress in
-                let rate = progress.elapsed > 0 ? Int(Double(progress.done) / progress.elapsed) : 0
-                Terminal.progress("\(progress.path): \(progress.phase) \(progress.done) (\(rate)/s)")
+                var line = "\(progress.path): \(progress.phase) \(progress.done)"
+                if let total = progress.total { line += "/\(total)" }
+                line += " (\(Int(progress.rate))/s"
+                if let remaining = progress.remaining { line += ", about \(Self.duration(remaining)) left" }
+                Terminal.progress(line + ")")
             }
             for target in targets.repositories {
                 do {
@@ -90,6 +93,14 @@ struct Scan: ParsableCommand {
         for failure in failures { Terminal.error(failure) }
         if failures.isEmpty { return }
         throw ExitCode(succeeded > 0 ? CensusExitCode.partial.rawValue : CensusExitCode.usage.rawValue)
+    }
+
+    /// `45 s`, `3 min`, `1 h 20 min`: an estimate, so coarse.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\((whole + 30) / 60) min" }
+        return "\(whole / 3600) h \((whole % 3600) / 60) min"
     }
 }
 
