@@ -30,8 +30,9 @@ public struct ParsedMessage: Sendable {
     public var trailers: [Trailer]
 
     public static let maxValueLength = 4096
-    /// Lines beyond this many are not read: a 100,000-line message would
-    /// otherwise cost more than the rest of the history together.
+    /// At most this many lines are read: the first half and the last half of
+    /// a longer message (trailers live at the end). A 100,000-line message
+    /// would otherwise cost more than the rest of the history together.
     public static let maxLines = 20_000
 
     /// Keys that may follow another trailer on the same line (squash bodies).
@@ -47,8 +48,26 @@ public struct ParsedMessage: Sendable {
         // grapheme breaking over every message, the scan's hottest loop.
         let utf8 = message.utf8
         var lineStart = utf8.startIndex
+        // Where the last maxLines/2 lines start, when there are more lines than maxLines.
+        var tailStart: String.Index?
+        if utf8.count > Self.maxLines {
+            var newlines = 0
+            var position = utf8.endIndex
+            while position > utf8.startIndex {
+                let previous = utf8.index(before: position)
+                if utf8[previous] == 0x0A && previous != utf8.index(before: utf8.endIndex) {
+                    newlines += 1
+                    if newlines == Self.maxLines / 2 { tailStart = utf8.index(after: previous); break }
+                }
+                position = previous
+            }
+        }
         while lineStart != utf8.endIndex || (index == 0 && !message.isEmpty) {
             if index >= Self.maxLines { break }
+            if index == Self.maxLines / 2, let tail = tailStart, tail > lineStart {
+                lineStart = tail
+                inTrailer = false
+            }
             index += 1
             let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
             var end = lineEnd

@@ -30,4 +30,19 @@ static inline int census_git_set_commit_cache_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, bytes);
 }
 
+// Where libgit2 looks for global and XDG configuration: a collector running
+// under a service user whose HOME it cannot read clears them, or every
+// repository would fail to open ("failed to stat '/root/.gitconfig'").
+static inline int census_git_set_search_path(git_config_level_t level, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
+}
+
+// Pack files are read through mmap windows (1 GiB each, up to 8 GiB mapped by
+// default); every page a walk touches stays resident. Smaller windows under a
+// limit let libgit2 unmap the ones it is done with.
+static inline int census_git_set_mwindow(size_t window_size, size_t mapped_limit) {
+    int error = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window_size);
+    return error ? error : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped_limit);
+}
+
 #endif

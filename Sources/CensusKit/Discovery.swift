@@ -12,31 +12,66 @@ public struct RepositoryDiscovery: Sendable {
         self.excludedNames = excludedNames
     }
 
+    /// What a search found below a root.
+    public struct Found: Sendable {
+        /// Repositories, sorted by path.
+        public var repositories: [String] = []
+        /// Folders that could not be read (permissions).
+        public var unreadable: [String] = []
+        /// Entries whose names are not valid UTF-8: no path to them can be
+        /// written as text, so they are named with U+FFFD and skipped.
+        public var undecodable: [String] = []
+    }
+
+    /// The repositories below `root` (not `root` itself), and what was skipped.
+    public func search(under root: String) -> Found {
+        var found = Found()
+        search(root, depth: 0, found: &found)
+        found.repositories.sort()
+        return found
+    }
+
     /// The repositories below `root` (not `root` itself), sorted by path, and
     /// the folders that could not be read.
     public func repositories(under root: String) -> (repositories: [String], unreadable: [String]) {
-        var found: [String] = []
-        var unreadable: [String] = []
-        search(root, depth: 0, found: &found, unreadable: &unreadable)
-        return (found.sorted(), unreadable)
+        let found = search(under: root)
+        return (found.repositories, found.unreadable)
     }
 
-    private func search(_ folder: String, depth: Int, found: inout [String], unreadable: inout [String]) {
+    private func search(_ folder: String, depth: Int, found: inout Found) {
         guard depth <= maxDepth else { return }
-        let fileManager = FileManager.default
-        guard let entries = try? fileManager.contentsOfDirectory(atPath: folder) else {
-            unreadable.append(folder)
+        // readdir, not FileManager: FileManager drops names that are not valid
+        // UTF-8 without a word, and a repository there would go uncounted.
+        guard let directory = opendir(folder) else {
+            found.unreadable.append(folder)
             return
         }
+        var entries: [String] = []
+        while let entry = readdir(directory) {
+            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.prefix { $0 != 0 }
+                return String(validating: bytes, as: UTF8.self)
+            }
+            guard let name else {
+                // Only folders can hold a repository.
+                let type = entry.pointee.d_type
+                guard type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) else { continue }
+                let lossy = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                found.undecodable.append((folder as NSString).appendingPathComponent(lossy))
+                continue
+            }
+            if name != "." && name != ".." { entries.append(name) }
+        }
+        closedir(directory)
         for entry in entries.sorted() where !excludedNames.contains(entry) {
             let path = (folder as NSString).appendingPathComponent(entry)
             guard Self.isRealDirectory(path) else { continue }
             if Self.isRepository(path) {
-                found.append(path)
+                found.repositories.append(path)
                 continue
             }
             if entry.hasPrefix(".") { continue }
-            search(path, depth: depth + 1, found: &found, unreadable: &unreadable)
+            search(path, depth: depth + 1, found: &found)
         }
     }
 

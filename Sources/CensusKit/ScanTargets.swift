@@ -10,6 +10,8 @@ public enum ScanTargets {
         public var failures: [(path: String, message: String)] = []
         /// Folders below a discovery root that could not be read.
         public var unreadable: [String] = []
+        /// Entries below a discovery root whose names are not valid UTF-8.
+        public var undecodable: [String] = []
 
         /// Adds another resolution's repositories (once each) and problems.
         public mutating func merge(_ other: Resolved) {
@@ -17,6 +19,7 @@ public enum ScanTargets {
             repositories += other.repositories.filter { !known.contains(HistoryScanner.canonicalPath($0.path)) }
             failures += other.failures
             unreadable += other.unreadable
+            undecodable += other.undecodable
         }
     }
 
@@ -43,8 +46,9 @@ public enum ScanTargets {
                 add(path, searchParents: false)
                 continue
             }
-            let found = discovery.repositories(under: path)
+            let found = discovery.search(under: path)
             resolved.unreadable += found.unreadable
+            resolved.undecodable += found.undecodable
             if !found.repositories.isEmpty {
                 for repository in found.repositories { add(repository, searchParents: false) }
                 continue

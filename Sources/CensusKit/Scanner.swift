@@ -93,8 +93,18 @@ public final class HistoryScanner {
 
     /// Scans the repository at `path` (a work tree or a git directory).
     public func scan(repositoryAt path: String, searchParents: Bool = false, lines: Bool = false) throws -> ScanOutcome {
-        let repository = try Repository(at: path, searchParents: searchParents)
-        return try scan(repository, lines: lines)
+        var repository = try Repository(at: path, searchParents: searchParents)
+        var notice: String?
+        if repository.isLinkedWorktree {
+            // A linked worktree shares its repository's history: counted once,
+            // as that repository, whichever of the two a scan meets first.
+            let main = try Repository(at: repository.commonDirectory)
+            notice = "linked worktree of \(main.workDirectory ?? main.gitDirectory): its history is counted with that repository"
+            repository = main
+        }
+        var outcome = try scan(repository, lines: lines)
+        if let notice { outcome.notices.insert(notice, at: 0) }
+        return outcome
     }
 
     public func scan(_ repository: Repository, lines: Bool) throws -> ScanOutcome {

@@ -107,6 +107,8 @@ public actor Collector: Service {
             logger.warning("repository unavailable", metadata: ["path": "\(failure.path)", "error": "\(failure.message)"])
             metrics.scanErrors.increment()
         }
+        for folder in targets.unreadable { logger.warning("cannot read folder, skipped", metadata: ["path": "\(folder)"]) }
+        for entry in targets.undecodable { logger.warning("name is not valid UTF-8, skipped", metadata: ["path": "\(entry)"]) }
         let catalogue: Catalogue
         do { catalogue = try configuration.catalogue() } catch {
             logger.error("cannot load the signal catalogue", metadata: ["error": "\(error)"])

@@ -9,6 +9,13 @@ private let libgit2Ready: Bool = {
     _ = census_git_set_owner_validation(0)
     _ = census_git_enable_strict_hash_verification(0)
     _ = census_git_set_commit_cache_limit(0)
+    _ = census_git_set_mwindow(32 << 20, 64 << 20)
+    // cron and service users often run with a HOME they cannot read; git then
+    // ignores the global configuration, and so does a scan.
+    if let home = ProcessInfo.processInfo.environment["HOME"], access(home, X_OK) != 0 {
+        _ = census_git_set_search_path(GIT_CONFIG_LEVEL_GLOBAL, "")
+        _ = census_git_set_search_path(GIT_CONFIG_LEVEL_XDG, "")
+    }
     return true
 }()
 
@@ -78,6 +85,14 @@ public final class Repository {
     }
 
     public var isBare: Bool { git_repository_is_bare(handle) == 1 }
+    /// A work tree added with `git worktree add`: it shares its history with
+    /// the repository at `commonDirectory`.
+    public var isLinkedWorktree: Bool { git_repository_is_worktree(handle) == 1 }
+    /// The git directory that holds the objects and refs (the main
+    /// repository's for a linked worktree), without a trailing slash.
+    public var commonDirectory: String {
+        Self.trimmingSlash(String(cString: git_repository_commondir(handle)))
+    }
     public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
     /// True when HEAD points at a branch with no commit yet (a new repository).
     public var isEmpty: Bool { git_repository_head_unborn(handle) == 1 }

@@ -180,23 +180,33 @@ struct CLITests {
         #expect(csv.stdout.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""))
     }
 
-    @Test("kill -9 in the middle of a scan: the next scan completes it, each commit once, same verdicts")
+    @Test("kill -9 at 20 points of a scan: the next scan completes it, each commit once, same verdicts")
     func killedScan() throws {
         let repo = try TemporaryGitRepository()
         try repo.fastImport(commits: 20_000, aiEvery: 7)
         let expected = try repo.revListCount()
         let reference = folder.appendingPathComponent("reference.sqlite").path
+        let started = Date()
         #expect(try census(["scan", "--db", reference, repo.path]).status == 0)
-        for delay in [0.15, 0.4, 0.8] {
+        let duration = Date().timeIntervalSince(started)
+        // Twenty points spread over a whole scan's time: process start, the
+        // walk, batches being stored, the completing transaction. Each run
+        // resumes on the store the previous kill left.
+        var completedBeforeKill = 0
+        for point in 1...20 {
+            let delay = duration * Double(point) / 21
             let process = Process()
             process.executableURL = URL(fileURLWithPath: PackagePaths.census)
             process.arguments = ["scan", "--db", db, repo.path]
             process.standardError = FileHandle.nullDevice
             try process.run()
             Thread.sleep(forTimeInterval: delay)
+            if !process.isRunning { completedBeforeKill += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        // A resumed scan skips what is stored, so late points may find it done.
+        #expect(completedBeforeKill < 20)
         #expect(try census(["scan", "--db", db, repo.path]).status == 0)
         func verdicts(_ store: String) throws -> [String] {
             try census(["commits", "--db", store, "--format", "csv"]).stdout

@@ -41,6 +41,7 @@ struct Scan: ParsableCommand {
         }
         let lines = lines || configuration?.scanLines == true
         for folder in targets.unreadable { Terminal.notice("\(folder): cannot read folder, skipped") }
+        for entry in targets.undecodable { Terminal.notice("\(entry): name is not valid UTF-8, skipped") }
         var failures = targets.failures.map { "\($0.path): \($0.message)" }
         var succeeded = 0
         if !targets.repositories.isEmpty {

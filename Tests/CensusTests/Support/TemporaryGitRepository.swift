@@ -141,7 +141,12 @@ enum Shell {
         DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
         DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if let input { inPipe.fileHandleForWriting.write(input) }
+        if let input {
+            // A program that exits before reading all its input must fail its
+            // test, not kill the test process with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+            try? inPipe.fileHandleForWriting.write(contentsOf: input)
+        }
         try? inPipe.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
