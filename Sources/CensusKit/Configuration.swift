@@ -43,6 +43,9 @@ public struct CensusConfiguration: Sendable, Equatable {
     public var scanLines = false
     public var httpListen: String?
     public var httpTokenFile: String?
+    /// Requests a second each client may make to censusd (bursts of twice
+    /// that); 0 turns the limit off.
+    public var httpRateLimit: Int?
     public var reportsAt: String?
     public var reportsDirectory: String?
     public var reportsFormats: [String] = []
@@ -235,8 +238,13 @@ private struct Reader {
                     }
                 }
             case "http":
-                for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file"]) {
-                    if field == "listen" {
+                for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file", "rate_limit"]) {
+                    if field == "rate_limit" {
+                        guard let limit = fieldValue.int, limit >= 0 else {
+                            throw fail(fieldValue, "http.rate_limit must be a whole number of requests a second (0 turns it off)")
+                        }
+                        configuration.httpRateLimit = limit
+                    } else if field == "listen" {
                         let listen = try string(fieldValue, "http.listen")
                         guard Self.isHostPort(listen) else {
                             throw fail(fieldValue, "http.listen '\(listen)' must be HOST:PORT (127.0.0.1:8787)")

@@ -14,12 +14,15 @@ public struct CensusHTTP: Sendable {
     public let collector: Collector
     public let metrics: CensusMetrics
     public let token: String?
+    /// Requests a second per client; 0 is no limit.
+    public let rateLimit: Int
 
-    public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?) {
+    public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
         self.store = store
         self.collector = collector
         self.metrics = metrics
         self.token = token
+        self.rateLimit = rateLimit
     }
 
     struct BadRequest: Error {
@@ -27,8 +30,9 @@ public struct CensusHTTP: Sendable {
         var message: String
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<CensusRequestContext> {
+        let router = Router(context: CensusRequestContext.self)
+        router.add(middleware: RequestLimits(rate: rateLimit))
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ in
             guard (try? store.repositories()) != nil else { return Self.text("store unavailable\n", status: .serviceUnavailable) }

@@ -11,6 +11,8 @@ public struct DaemonSettings: Sendable {
     public var listenPort: Int
     public var scanInterval: TimeInterval
     public var token: String?
+    /// Requests a second per client (http.rate_limit, CENSUS_HTTP_RATE_LIMIT); 0 is off.
+    public var rateLimit: Int
 
     public struct Refusal: Error, CustomStringConvertible {
         public var message: String
@@ -18,7 +20,7 @@ public struct DaemonSettings: Sendable {
     }
 
     /// Reads `configFile` (if any) and the environment: `CENSUS_DB`,
-    /// `CENSUS_HTTP_LISTEN`, `CENSUS_SCAN_INTERVAL`, `CENSUS_TOKEN_FILE`.
+    /// `CENSUS_HTTP_LISTEN`, `CENSUS_SCAN_INTERVAL`, `CENSUS_TOKEN_FILE`, `CENSUS_HTTP_RATE_LIMIT`.
     public static func load(configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonSettings {
         var configuration = CensusConfiguration()
         if let configFile {
@@ -50,8 +52,15 @@ public struct DaemonSettings: Sendable {
         if !isLoopback(host) && token == nil {
             throw Refusal(message: "http.listen \(listen) is not a loopback address and no http.token_file is set: refusing to serve the network without a token")
         }
+        var rateLimit = configuration.httpRateLimit ?? 100
+        if let text = env("CENSUS_HTTP_RATE_LIMIT") {
+            guard let value = Int(text), value >= 0 else {
+                throw Refusal(message: "CENSUS_HTTP_RATE_LIMIT '\(text)': must be a whole number of requests a second (0 turns it off)")
+            }
+            rateLimit = value
+        }
         return DaemonSettings(configuration: configuration, databasePath: database, listenHost: host, listenPort: port,
-                              scanInterval: interval, token: token)
+                              scanInterval: interval, token: token, rateLimit: rateLimit)
     }
 
     /// The token, refused when the file can be read by other users.

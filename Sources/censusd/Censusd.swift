@@ -59,7 +59,7 @@ struct Censusd: AsyncParsableCommand {
         let metrics = CensusMetrics(version: "0.1.0")
         let collector = Collector(store: store, configuration: settings.configuration, interval: settings.scanInterval,
                                   logger: logger, metrics: metrics)
-        let http = CensusHTTP(store: store, collector: collector, metrics: metrics, token: settings.token)
+        let http = CensusHTTP(store: store, collector: collector, metrics: metrics, token: settings.token, rateLimit: settings.rateLimit)
         let host = settings.listenHost
         let application = Application(
             router: http.router(),

@@ -11,8 +11,9 @@ final class RunningDaemon: @unchecked Sendable {
     private var output = ""
     private(set) var port = 0
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: PackagePaths.censusd)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
         process.arguments = arguments + ["--http-listen", "127.0.0.1:0"]
         let pipe = Pipe()
         process.standardError = pipe
@@ -48,12 +49,19 @@ final class RunningDaemon: @unchecked Sendable {
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
-    func request(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> (status: Int, body: String) {
+    func request(_ path: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) async throws -> (status: Int, body: String) {
+        let (status, data, _) = try await exchange(path, method: method, headers: headers, body: body)
+        return (status, String(decoding: data, as: UTF8.self))
+    }
+
+    func exchange(_ path: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        request.httpBody = body
         for (key, value) in headers { request.setValue(value, forHTTPHeaderField: key) }
         let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, data, http?.allHeaderFields ?? [:])
     }
 
     func json(_ path: String) async throws -> [String: Any] {
@@ -157,6 +165,36 @@ struct DaemonTests {
                                          "--screenshot=\(shot)", "http://127.0.0.1:\(daemon.port)/"])
         #expect(((try? FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int) ?? 0) > 20_000)
 
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("request limits: a large body is refused with 413, a long target with 414, a flood with 429; health checks always answer")
+    func requestLimits() async throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let daemon = try RunningDaemon(arguments: ["--config", try configuration(repositories: [repo.path])],
+                                       environment: ["CENSUS_HTTP_RATE_LIMIT": "5"])
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+        try await Task.sleep(for: .seconds(2))  // the bucket refills to its burst of 10
+
+        let big = try await daemon.request("/api/v1/scan", method: "POST",
+                                           headers: ["Authorization": "Bearer \(token)"], body: Data(count: 1 << 20))
+        #expect(big.status == 413)
+        #expect(try await daemon.request("/api/v1/summary?since=" + String(repeating: "x", count: 10_000)).status == 414)
+
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for _ in 0..<30 {
+            let answer = try await daemon.exchange("/api/v1/repos")
+            statuses.append(answer.status)
+            if answer.status == 429 { retryAfter = answer.headers["Retry-After"] as? String }
+        }
+        #expect(statuses.filter { $0 == 200 }.count >= 10)
+        #expect(statuses.contains(429))
+        #expect(retryAfter == "1")
+        for _ in 0..<30 { #expect(try await daemon.request("/healthz").status == 200) }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await daemon.request("/api/v1/repos").status == 200, "the bucket refills")
         #expect(daemon.stop() == 0)
     }
 
