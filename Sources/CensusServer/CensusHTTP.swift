@@ -16,6 +16,7 @@ public struct CensusHTTP: Sendable {
     public let token: String?
     /// Requests a second per client; 0 is no limit.
     public let rateLimit: Int
+    let cache = ResponseCache()
 
     public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
         self.store = store
@@ -43,18 +44,20 @@ public struct CensusHTTP: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        router.get("/") { request, _ in await respond { try await dashboard(request) } }
-        router.get("/api/v1/summary") { request, _ in await respond { Self.json(try await report(request).json()) } }
+        router.get("/") { request, _ in await respond { try await cached(request) { try await dashboard(request) } } }
+        router.get("/api/v1/summary") { request, _ in
+            await respond { try await cached(request) { (try await report(request).json(), "application/json") } }
+        }
         router.get("/api/v1/trend") { request, _ in
-            await respond {
+            await respond { try await cached(request) {
                 let report = try await report(request)
                 let encoder = JSONEncoder()
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 struct Trend: Encodable { var interval: String; var timezone: String; var trend: [Report.Period] }
                 let body = try encoder.encode(Trend(interval: report.scope.interval.rawValue, timezone: report.scope.timezone, trend: report.trend))
-                return Self.json(String(decoding: body, as: UTF8.self))
-            }
+                return (String(decoding: body, as: UTF8.self), "application/json")
+            } }
         }
         router.get("/api/v1/repos") { _, _ in await respond { Self.json(try RepositoryEntry.json(try RepositoryEntry.all(in: store))) } }
         router.get("/api/v1/commits") { request, _ in await respond { try commits(request) } }
@@ -100,6 +103,24 @@ public struct CensusHTTP: Sendable {
             let kind = (error as? StoreError).map { "\($0.kind)" } ?? "internal"
             return Self.json("{\"error\":\"the request could not be answered (\(kind))\"}", status: .internalServerError)
         }
+    }
+
+    /// The answer for this request target, computed once per store change
+    /// (see `ResponseCache`); a bad request is never cached.
+    func cached(_ request: Request, _ compute: () async throws -> (body: String, contentType: String)) async throws -> Response {
+        let key = request.uri.string
+        let version = try store.changeCounter()
+        let generation = await collector.configurationGeneration
+        let entry: ResponseCache.Entry
+        if let hit = cache.lookup(key, storeVersion: version, configurationGeneration: generation) {
+            entry = hit
+        } else {
+            let (body, contentType) = try await compute()
+            entry = .init(storeVersion: version, configurationGeneration: generation,
+                          created: ProcessInfo.processInfo.systemUptime, body: body, contentType: contentType)
+            cache.store(key, entry)
+        }
+        return Response(status: .ok, headers: [.contentType: entry.contentType], body: .init(byteBuffer: ByteBuffer(string: entry.body)))
     }
 
     func parameter(_ request: Request, _ name: String) -> String? {
@@ -201,7 +222,7 @@ public struct CensusHTTP: Sendable {
 
     // MARK: - Dashboard
 
-    func dashboard(_ request: Request) async throws -> Response {
+    func dashboard(_ request: Request) async throws -> (body: String, contentType: String) {
         let (filter, teams) = try await filter(request)
         let options = try await options(request, teams: teams, scoped: parameter(request, "team") != nil)
         let report = try ReportBuilder(store: store, filter: filter, options: options).build()
@@ -227,8 +248,7 @@ public struct CensusHTTP: Sendable {
             appendix += "<td>\(h(repository.lastScanAt ?? "never"))</td><td class=\"error\">\(h(repository.lastError ?? ""))</td></tr>"
         }
         appendix += "</table></section>\n"
-        let html = ReportHTML.render(report, title: "CommitCensus", controls: controls, appendix: appendix)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return (ReportHTML.render(report, title: "CommitCensus", controls: controls, appendix: appendix), "text/html; charset=utf-8")
     }
 
     static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {

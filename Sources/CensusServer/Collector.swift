@@ -54,6 +54,7 @@ public actor Collector: Service {
     /// Applies a reloaded configuration (SIGHUP) from the next round on.
     public func reload(_ configuration: CensusConfiguration, interval: TimeInterval) {
         self.configuration = configuration
+        configurationGeneration += 1
         self.interval = interval
         logger.info("configuration reloaded", metadata: ["repositories": "\(configuration.repositories.count)", "roots": "\(configuration.roots.count)"])
         trigger()
@@ -62,6 +63,8 @@ public actor Collector: Service {
     public var teams: [String: [String]] { configuration.teams }
     /// The configuration in force (it changes on SIGHUP).
     public var configurationSnapshot: CensusConfiguration { configuration }
+    /// Counts reloads: what was computed under an older configuration is stale.
+    public private(set) var configurationGeneration = 0
 
     public func run() async throws {
         await withGracefulShutdownHandler {

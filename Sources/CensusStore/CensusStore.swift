@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store: one file, opened in WAL mode so that `census report` can
 /// read while a scan writes, with migrations applied on open.
@@ -8,6 +9,8 @@ import GRDB
 public final class CensusStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// The connection `changeCounter()` reads; opened on first use.
+    private let watcher = Mutex<DatabaseQueue?>(nil)
 
     /// How long a writer waits for another writer before giving up:
     /// `$CENSUS_BUSY_TIMEOUT` seconds, else 30.
@@ -123,6 +126,26 @@ public final class CensusStore: Sendable {
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".local/share/census/census.sqlite")
+    }
+
+    /// A number that changes whenever any connection, in this process or
+    /// another (`census scan` beside `censusd`), commits a change to the store:
+    /// SQLite's `data_version`, read on a connection of its own that never
+    /// writes. Cached figures are fresh while it stays the same.
+    public func changeCounter() throws(StoreError) -> Int {
+        do {
+            return try watcher.withLock { queue in
+                if queue == nil {
+                    var configuration = Configuration()
+                    configuration.readonly = true
+                    configuration.busyMode = .timeout(5)
+                    queue = try DatabaseQueue(path: path, configuration: configuration)
+                }
+                return try queue!.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

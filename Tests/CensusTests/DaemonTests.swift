@@ -198,6 +198,23 @@ struct DaemonTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("cached answers follow the store: a census scan by another process shows at once")
+    func cacheFollowsStore() async throws {
+        let first = try TemporaryGitRepository()
+        try first.commit("one")
+        let daemon = try RunningDaemon(arguments: ["--config", try configuration(repositories: [first.path])])
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+        func commits() async throws -> Int? { (try await daemon.json("/api/v1/summary")["totals"] as? [String: Any])?["commits"] as? Int }
+        #expect(try await commits() == 1)
+        #expect(try await commits() == 1)  // from the cache
+        let second = try TemporaryGitRepository()
+        for index in 1...4 { try second.commit("other \(index)") }
+        let db = folder.appendingPathComponent("census.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", db, second.path]).status == 0)
+        #expect(try await commits() == 5, "the other process's commit is seen on the next request")
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("SIGHUP adds a repository; a missing one is reported and never stops the others")
     func reloadAndFailures() async throws {
         let first = try TemporaryGitRepository()
