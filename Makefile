@@ -1,17 +1,19 @@
 # CommitCensus — build, run and test on a fresh Debian machine with Swift.
 #   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
 #   make test   install what is missing, run the whole test suite
+#   make soak   a short load test and soak of censusd (wrk on loopback)
 
 SWIFT        ?= swift
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)
 # Build and test needs: libgit2 and SQLite headers, pkg-config to find them, git for the tests' repositories.
 APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config git
-# The tests also render the HTML report in a real browser.
-TEST_APT_PACKAGES := chromium
+# The tests also render the HTML report in a real browser; the load test and
+# the benchmark scripts use wrk, curl, sqlite3 and bc.
+TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc
 SAMPLE_REPO  := .build/sample-repo
 
-.PHONY: all deps test-deps install-packages build release run sample test clean
+.PHONY: all deps test-deps install-packages build release run sample test soak clean
 
 all: build
 
@@ -52,6 +54,13 @@ run: sample
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# A short load test and soak of censusd (scripts/load-test.sh; CI runs it after
+# the tests, on the debug build they made). The full one: scripts/load-test.sh.
+soak: test-deps
+	$(SWIFT) build --product census
+	$(SWIFT) build --product censusd
+	BUILD=debug scripts/load-test.sh 20 500 5 60
 
 clean:
 	rm -rf .build

@@ -13,6 +13,8 @@ public final class CensusMetrics: @unchecked Sendable {
     let scanErrors: Counter
     private let lock = NSLock()
     private var gauges: [Gauge] = []
+    /// The store's change counter at the last refresh.
+    private var refreshedVersion: Int?
 
     public init(version: String) {
         scanDuration = registry.makeDurationHistogram(
@@ -25,9 +27,14 @@ public final class CensusMetrics: @unchecked Sendable {
 
     /// Re-reads the figures from the store.
     public func refresh(from store: CensusStore) {
-        guard let repositories = try? store.repositories() else { return }
+        // Two queries a repository: recomputed only when the store changed, so
+        // a scrape of an idle store costs one PRAGMA.
+        let version = try? store.changeCounter()
         lock.lock()
         defer { lock.unlock() }
+        if let version, version == refreshedVersion { return }
+        guard let repositories = try? store.repositories() else { return }
+        refreshedVersion = version
         for gauge in gauges { registry.unregisterGauge(gauge) }
         gauges.removeAll()
         // Two repositories with one name get their store id appended.
