@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "census", targets: ["census"]),
         .executable(name: "censusd", targets: ["censusd"]),
         .library(name: "CensusKit", targets: ["CensusKit"]),
+        .library(name: "GitHistory", targets: ["GitHistory"]),
         .library(name: "Attribution", targets: ["Attribution"]),
         .library(name: "CensusStore", targets: ["CensusStore"]),
         .library(name: "Reports", targets: ["Reports"]),

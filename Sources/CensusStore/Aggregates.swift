@@ -39,16 +39,20 @@ public struct CommitFilter: Sendable, Equatable {
         if let since { parts.append("\(column) >= \(since)") }
         if let until { parts.append("\(column) < \(until)") }
         if let classes { parts.append("c.class IN \(classes.map(\.rawValue))") }
-        if let people {
-            var alternatives: [SQL] = people.map { pattern in
-                pattern.contains("@") || pattern.contains("*")
-                    ? "c.person_email GLOB \(pattern.lowercased())"
-                    : "c.person_name = \(pattern)"
-            }
-            if alternatives.isEmpty { alternatives = ["0"] }
-            parts.append("(" + alternatives.joined(separator: " OR ") + ")")
-        }
+        if let people = peopleCondition { parts.append(people) }
         return parts.joined(separator: " AND ")
+    }
+
+    /// The `people` part of the WHERE clause alone; nil when everyone counts.
+    var peopleCondition: SQL? {
+        guard let people else { return nil }
+        var alternatives: [SQL] = people.map { pattern in
+            pattern.contains("@") || pattern.contains("*")
+                ? "c.person_email GLOB \(pattern.lowercased())"
+                : "c.person_name = \(pattern)"
+        }
+        if alternatives.isEmpty { alternatives = ["0"] }
+        return "(" + alternatives.joined(separator: " OR ") + ")"
     }
 }
 
@@ -171,7 +175,12 @@ extension CensusStore {
     public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
         try read { db in
             let column = SQL(sql: "c." + filter.dateColumn)
-            let request: SQLRequest<Row> = "SELECT MIN(\(column)), MAX(\(column)) FROM commit_record c WHERE \(filter.condition)"
+            // Two scalar subqueries: each is one probe of a time index, where
+            // MIN and MAX in one SELECT scanned every commit in scope.
+            let request: SQLRequest<Row> = """
+                SELECT (SELECT MIN(\(column)) FROM commit_record c WHERE \(filter.condition)),
+                       (SELECT MAX(\(column)) FROM commit_record c WHERE \(filter.condition))
+                """
             guard let row = try request.fetchOne(db), let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
             return (first, last)
         }

@@ -156,3 +156,11 @@ extension ObjectID {
         }
     }
 }
+
+extension Commit {
+    /// Parses the bytes of a raw commit object (`git cat-file commit`), as a
+    /// scan does; nil when libgit2 would not accept them as a commit either.
+    public static func parsing(rawObject bytes: [UInt8], id: ObjectID) -> Commit? {
+        bytes.withUnsafeBytes { CommitObject.parse(id: id, $0) }
+    }
+}

@@ -57,7 +57,14 @@ public struct ReportBuilder: Sendable {
     ]
 
     public func build() throws -> Report {
-        let tally = try store.tally(filter)
+        // One pass over the commits in scope gives every figure below; the
+        // periods are cut first from the scope's time range (two index probes).
+        let range = try store.timeRange(filter)
+        let trendPeriods = range.map { Periods.covering(first: $0.first, last: $0.last, interval: options.interval, zone: options.timeZone) } ?? []
+        let months = options.interval == .month ? trendPeriods
+            : range.map { Periods.covering(first: $0.first, last: $0.last, interval: .month, zone: options.timeZone) } ?? []
+        let aggregation = try store.aggregate(filter, periodSets: [trendPeriods, months], teams: options.teams)
+        let tally = aggregation.tally
         let denominator = tally.ai + tally.human
         let ci = Statistics.wilson(tally.ai, denominator)
         let attestedCI = Statistics.wilson(tally.aiAttested, denominator)
@@ -70,7 +77,7 @@ public struct ReportBuilder: Sendable {
             lines: tally.commitsWithLines > 0 ? Statistics.share(tally.linesAI, linesDenominator) : nil,
             linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits))
 
-        let tools = try store.toolTallies(filter).map {
+        let tools = aggregation.tools.map {
             Report.ToolFigure(tool: $0.tool, commits: $0.commits, attested: $0.attested,
                               share: Statistics.share($0.commits, denominator))
         }
@@ -78,7 +85,10 @@ public struct ReportBuilder: Sendable {
             Report.ModeFigure(mode: "agent", commits: tally.aiAgent, share: Statistics.share(tally.aiAgent, denominator)),
             Report.ModeFigure(mode: "assisted", commits: tally.aiAssisted, share: Statistics.share(tally.aiAssisted, denominator)),
         ]
-        let repositories = try store.repositoryTallies(filter).map { entry in
+        let records = Dictionary(uniqueKeysWithValues: try store.repositories().compactMap { record in record.id.map { ($0, record) } })
+        let repositoryTallies = aggregation.repositories.compactMap { id, tally in records[id].map { (repository: $0, tally: tally) } }
+            .sorted { $0.repository.path < $1.repository.path }
+        let repositories = repositoryTallies.map { entry in
             Report.RepositoryFigure(
                 repository: entry.repository.path, name: entry.repository.name, commits: entry.tally.commits,
                 ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
@@ -91,10 +101,8 @@ public struct ReportBuilder: Sendable {
             rate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
             rateCi95: adoptionCI.map { [Self.round($0.low), Self.round($0.high)] })
 
-        let teams = try options.teams.keys.sorted().map { team -> Report.TeamFigure in
-            var teamFilter = filter
-            teamFilter.people = options.teams[team] ?? []
-            let teamTally = try store.tally(teamFilter)
+        let teams = options.teams.keys.sorted().map { team -> Report.TeamFigure in
+            let teamTally = aggregation.teams[team] ?? Tally()
             guard teamTally.activeAuthors >= options.minGroup else {
                 return Report.TeamFigure(team: team, suppressed: true)
             }
@@ -106,15 +114,15 @@ public struct ReportBuilder: Sendable {
 
         var authors: [Report.AuthorFigure] = []
         if tally.activeAuthors >= options.minGroup {
-            authors = try store.personTallies(filter).map { person in
+            authors = aggregation.people.map { person in
                 Report.AuthorFigure(
                     author: options.anonymize ? Self.anonymous(person.email) : "\(person.name) <\(person.email)>",
                     commits: person.commits, ai: person.ai, aiShare: Statistics.share(person.ai, person.commits))
             }
         }
 
-        let trend = try buildTrend()
-        let projection = try buildProjection(share: share, tally: tally)
+        let trend = buildTrend(trendPeriods, tallies: aggregation.periods[0], tools: aggregation.periodTools[0])
+        let projection = buildProjection(share: share, tally: tally, months: months, monthly: aggregation.periods[1])
 
         return Report(
             schemaVersion: Report.schemaVersion,
@@ -148,12 +156,9 @@ public struct ReportBuilder: Sendable {
             ])
     }
 
-    private func buildTrend() throws -> [Report.Period] {
-        guard let range = try store.timeRange(filter) else { return [] }
-        let periods = Periods.covering(first: range.first, last: range.last, interval: options.interval, zone: options.timeZone)
-        let tallies = try store.periodTallies(filter, periods: periods)
-        let tools = try store.periodToolCounts(filter, periods: periods)
-        return periods.map { period in
+    private func buildTrend(_ periods: [(label: String, start: Int64, end: Int64)], tallies: [String: Tally],
+                            tools: [String: [String: Int]]) -> [Report.Period] {
+        periods.map { period in
             let tally = tallies[period.label] ?? Tally()
             return Report.Period(
                 period: period.label, start: TimeFormat.utc(period.start), commits: tally.commits, ai: tally.ai,
@@ -165,7 +170,8 @@ public struct ReportBuilder: Sendable {
         }
     }
 
-    private func buildProjection(share: Report.Share, tally: Tally) throws -> Report.Projection {
+    private func buildProjection(share: Report.Share, tally: Tally, months: [(label: String, start: Int64, end: Int64)],
+                                 monthly tallies: [String: Tally]) -> Report.Projection {
         let market = Report.Range(low: options.marketLowUSD, high: options.marketHighUSD)
         var shareRange: Report.Range?
         if let high = share.commitsCi95?[1], let low = share.commitsAttestedCi95?[0] {
@@ -183,9 +189,7 @@ public struct ReportBuilder: Sendable {
         // The forecast always works on months, whatever the trend's interval.
         var forecast = Report.Projection.Forecast(method: "none", monthsOfData: 0, lastMonth: nil, horizons: [],
                                                   monthsUntil: ["0.1": nil, "0.25": nil, "0.5": nil], history: [])
-        if let range = try store.timeRange(filter) {
-            let months = Periods.covering(first: range.first, last: range.last, interval: .month, zone: options.timeZone)
-            let tallies = try store.periodTallies(filter, periods: months)
+        if !months.isEmpty {
             let points = months.enumerated().map { index, month in
                 let t = tallies[month.label] ?? Tally()
                 return Projection.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)

@@ -1,0 +1,321 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Every figure of a report from one pass over the commits in scope.
+///
+/// The separate aggregate queries (`tally`, `repositoryTallies`,
+/// `periodTallies`, …) each read every commit in scope again, and their
+/// distinct-person counts build a temporary b-tree each: over a million
+/// commits a report took about ten seconds. Here SQLite streams each commit
+/// once, as integers and short texts bound to no Swift object, and the
+/// figures are summed in memory; teams are matched by SQLite itself (GLOB), so
+/// the semantics stay those of `CommitFilter.people`.
+public struct Aggregation: Sendable {
+    /// A set of periods to cut the commits into (`start` inclusive, `end` exclusive).
+    public typealias Periods = [(label: String, start: Int64, end: Int64)]
+
+    public var tally = Tally()
+    public var repositories: [Int64: Tally] = [:]
+    public var teams: [String: Tally] = [:]
+    /// One dictionary per period set asked for, by period label.
+    public var periods: [[String: Tally]] = []
+    /// Non-merge AI commits per period and tool, per period set.
+    public var periodTools: [[String: [String: Int]]] = []
+    /// Non-merge AI commits per tool, most first (a commit with two tools counts for both).
+    public var tools: [(tool: String, commits: Int, attested: Int, lines: Int)] = []
+    /// Per person (non-merge, non-bot commits), most active first.
+    public var people: [(email: String, name: String, commits: Int, ai: Int)] = []
+}
+
+extension CensusStore {
+    /// The figures of `filter`'s commits: overall, per repository, per team
+    /// (each team's people patterns on top of the filter), per period of each
+    /// set in `periodSets`, per tool and per person.
+    public func aggregate(_ filter: CommitFilter, periodSets: [Aggregation.Periods] = [],
+                          teams: [String: [String]] = [:]) throws(StoreError) -> Aggregation {
+        try read { db in try Aggregator(filter: filter, periodSets: periodSets, teams: teams).run(db) }
+    }
+}
+
+/// The running sums of one group of commits; distinct people by interned id.
+private struct TallyBuilder {
+    var tally = Tally()
+    var active = Set<Int32>()
+    var aiPeople = Set<Int32>()
+
+    @inline(__always)
+    mutating func add(_ row: borrowing Aggregator.Row) {
+        if row.isMerge { tally.merges += 1; return }
+        tally.commits += 1
+        if row.hasLines { tally.commitsWithLines += 1 }
+        switch row.commitClass {
+        case .ai:
+            tally.ai += 1
+            if row.attested { tally.aiAttested += 1 } else if row.inferred { tally.aiInferred += 1 }
+            if row.agent { tally.aiAgent += 1 } else if row.assisted { tally.aiAssisted += 1 }
+            if let lines = row.lines {
+                if let attestedAI = row.aiLines {
+                    let ai = min(attestedAI, row.added)
+                    tally.linesAI += ai
+                    tally.linesHuman += lines - ai
+                } else {
+                    tally.linesAI += lines
+                }
+            }
+            if row.person >= 0 { active.insert(row.person); aiPeople.insert(row.person) }
+        case .human:
+            tally.human += 1
+            if let lines = row.lines { tally.linesHuman += lines }
+            if row.person >= 0 { active.insert(row.person) }
+        case .bot:
+            tally.bot += 1
+            if let lines = row.lines { tally.linesBot += lines }
+        case .other:
+            if row.person >= 0 { active.insert(row.person) }
+        }
+    }
+
+    func finished() -> Tally {
+        var result = tally
+        result.activeAuthors = active.count
+        result.aiAuthors = aiPeople.count
+        return result
+    }
+}
+
+private struct Aggregator {
+    enum RowClass { case ai, human, bot, other }
+
+    /// One commit as the pass sees it.
+    struct Row: ~Copyable {
+        var repository: Int64 = 0
+        var time: Int64 = 0
+        var isMerge = false
+        var commitClass = RowClass.other
+        var attested = false
+        var inferred = false
+        var agent = false
+        var assisted = false
+        var hasLines = false
+        var added = 0
+        var lines: Int?
+        var aiLines: Int?
+        /// Interned person, -1 for none.
+        var person: Int32 = -1
+    }
+
+    let filter: CommitFilter
+    let periodSets: [Aggregation.Periods]
+    let teams: [(name: String, patterns: [String])]
+
+    init(filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]]) {
+        self.filter = filter
+        self.periodSets = periodSets.map { $0.sorted { $0.start < $1.start } }
+        self.teams = teams.keys.sorted().map { ($0, teams[$0] ?? []) }
+    }
+
+    func run(_ db: Database) throws -> Aggregation {
+        let column = "c." + filter.dateColumn
+        var selection: SQL = """
+            SELECT c.repository_id, \(sql: column), c.parent_count, c.class, c.confidence, c.mode, c.tools,
+                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name
+            """
+        // Team membership, decided by SQLite with the filter's own GLOB semantics.
+        for team in teams {
+            var member = filter
+            member.people = team.patterns
+            selection = selection + ", \(member.peopleCondition ?? "0")"
+        }
+        let request: SQLRequest<GRDB.Row> = "\(selection) FROM commit_record c WHERE \(filter.condition)"
+        let prepared = try request.makePreparedRequest(db)
+        let statement = prepared.statement.sqliteStatement
+
+        var overall = TallyBuilder()
+        var byRepository: [Int64: TallyBuilder] = [:]
+        var byTeam = Array(repeating: TallyBuilder(), count: teams.count)
+        var byPeriod: [[TallyBuilder]] = periodSets.map { Array(repeating: TallyBuilder(), count: $0.count) }
+        var periodTools: [[String: [String: Int]]] = periodSets.map { _ in [:] }
+        var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
+        var people = PersonTable()
+        var personCommits: [Int] = []
+        var personAI: [Int] = []
+        var personName: [[UInt8]?] = []
+        let teamColumn = Int32(12)
+        let starts = periodSets.map { $0.map(\.start) }
+
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            var row = Row()
+            row.repository = sqlite3_column_int64(statement, 0)
+            row.time = sqlite3_column_int64(statement, 1)
+            row.isMerge = sqlite3_column_int64(statement, 2) >= 2
+            row.commitClass = switch Self.firstByte(statement, 3) {
+            case UInt8(ascii: "a"): .ai
+            case UInt8(ascii: "h"): .human
+            case UInt8(ascii: "b"): .bot
+            default: .other
+            }
+            let confidence = Self.firstByte(statement, 4)
+            row.attested = confidence == UInt8(ascii: "a")
+            row.inferred = confidence == UInt8(ascii: "i")
+            let mode = Self.text(statement, 5)
+            row.agent = mode.count == 5 && mode.first == UInt8(ascii: "a") && mode.last == UInt8(ascii: "t")
+            row.assisted = mode.count == 8 && mode.first == UInt8(ascii: "a")
+            if sqlite3_column_type(statement, 7) != SQLITE_NULL {
+                row.hasLines = true
+                row.added = Int(sqlite3_column_int64(statement, 7))
+                if sqlite3_column_type(statement, 8) != SQLITE_NULL {
+                    row.lines = row.added + Int(sqlite3_column_int64(statement, 8))
+                }
+            }
+            if sqlite3_column_type(statement, 9) != SQLITE_NULL, row.lines != nil {
+                row.aiLines = Int(sqlite3_column_int64(statement, 9))
+            }
+            let email = Self.text(statement, 10)
+            if email.baseAddress != nil || sqlite3_column_type(statement, 10) != SQLITE_NULL {
+                let (id, isNew) = people.intern(email)
+                row.person = id
+                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
+            }
+
+            overall.add(row)
+            byRepository[row.repository, default: TallyBuilder()].add(row)
+            for team in 0..<teams.count where sqlite3_column_int64(statement, teamColumn + Int32(team)) != 0 {
+                byTeam[team].add(row)
+            }
+            var periodIndexes: [Int] = []
+            for set in 0..<starts.count {
+                let index = Self.period(row.time, starts[set], periodSets[set])
+                periodIndexes.append(index)
+                if index >= 0 { byPeriod[set][index].add(row) }
+            }
+            guard !row.isMerge else { continue }
+            if row.commitClass == .ai {
+                let list = Self.text(statement, 6)
+                if list.count > 0 {
+                    for tool in String(decoding: list, as: UTF8.self).split(separator: ",") {
+                        let name = String(tool)
+                        var entry = tools[name] ?? (0, 0, 0)
+                        entry.commits += 1
+                        if row.attested { entry.attested += 1 }
+                        entry.lines += row.lines ?? 0
+                        tools[name] = entry
+                        for set in 0..<periodIndexes.count where periodIndexes[set] >= 0 {
+                            periodTools[set][periodSets[set][periodIndexes[set]].label, default: [:]][name, default: 0] += 1
+                        }
+                    }
+                }
+            }
+            if row.commitClass != .bot && row.person >= 0 {
+                let person = Int(row.person)
+                personCommits[person] += 1
+                if row.commitClass == .ai { personAI[person] += 1 }
+                if sqlite3_column_type(statement, 11) != SQLITE_NULL {
+                    let name = Self.text(statement, 11)
+                    if let current = personName[person] {
+                        if Self.compare(name, current) > 0 { personName[person] = Array(name) }
+                    } else {
+                        personName[person] = Array(name)
+                    }
+                }
+            }
+        }
+
+        var result = Aggregation()
+        result.tally = overall.finished()
+        result.repositories = byRepository.mapValues { $0.finished() }
+        for (index, team) in teams.enumerated() { result.teams[team.name] = byTeam[index].finished() }
+        result.periods = periodSets.indices.map { set in
+            var tallies: [String: Tally] = [:]
+            for (index, period) in periodSets[set].enumerated() where byPeriod[set][index].tally != Tally() {
+                tallies[period.label] = byPeriod[set][index].finished()
+            }
+            return tallies
+        }
+        result.periodTools = periodTools
+        result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
+            .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
+        result.people = people.emails.indices.compactMap { index in
+            guard personCommits[index] > 0 else { return nil }
+            return (email: people.emails[index], name: personName[index].map { String(decoding: $0, as: UTF8.self) } ?? "",
+                    commits: personCommits[index], ai: personAI[index])
+        }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : Array($0.email.utf8).lexicographicallyPrecedes(Array($1.email.utf8)) }
+        return result
+    }
+
+    /// The index of the period holding `time`, or -1.
+    @inline(__always)
+    static func period(_ time: Int64, _ starts: [Int64], _ periods: Aggregation.Periods) -> Int {
+        var low = 0, high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] <= time { low = middle + 1 } else { high = middle }
+        }
+        let index = low - 1
+        return index >= 0 && time < periods[index].end ? index : -1
+    }
+
+    @inline(__always)
+    static func text(_ statement: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let bytes = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
+    @inline(__always)
+    static func firstByte(_ statement: OpaquePointer, _ column: Int32) -> UInt8 {
+        sqlite3_column_text(statement, column)?.pointee ?? 0
+    }
+
+    /// SQLite's BINARY collation: bytes, then length.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Int {
+        b.withUnsafeBufferPointer { b in
+            let common = min(a.count, b.count)
+            if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+                let order = memcmp(x, y, common)
+                if order != 0 { return Int(order) }
+            }
+            return a.count - b.count
+        }
+    }
+}
+
+/// Interns people's e-mails straight from SQLite's buffers: no Swift string
+/// for the million rows that repeat a few thousand people.
+private struct PersonTable {
+    private(set) var emails: [String] = []
+    private var bytes: [[UInt8]] = []
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in email { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var slot = Int(hash & UInt64(slots.count - 1))
+        while slots[slot] >= 0 {
+            let id = slots[slot]
+            if bytes[Int(id)].elementsEqual(email) { return (id, false) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        let id = Int32(bytes.count)
+        bytes.append(Array(email))
+        emails.append(String(decoding: email, as: UTF8.self))
+        slots[slot] = id
+        if bytes.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for (id, email) in bytes.enumerated() {
+            var hash: UInt64 = 0xcbf29ce484222325
+            for byte in email { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            var slot = Int(hash & UInt64(slots.count - 1))
+            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Int32(id)
+        }
+    }
+}

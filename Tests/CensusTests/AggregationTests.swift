@@ -1,0 +1,69 @@
+import Attribution
+import CensusKit
+import CensusStore
+import Foundation
+import Testing
+
+/// Reports take every figure from one pass (`CensusStore.aggregate`); the
+/// separate SQL aggregates are the reference it must agree with, on a real
+/// store of real scans, for every kind of scope a report can have.
+@Suite("Aggregation: one pass gives what the SQL aggregates give")
+struct AggregationTests {
+    @Test("tallies, repositories, teams, periods, tools and people agree with SQL for every scope")
+    func agreesWithSQL() throws {
+        let folder = try TemporaryFolder.make(prefix: "census-aggregation")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        let generated = try TemporaryGitRepository()
+        try generated.fastImport(commits: 400, aiEvery: 3)
+        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
+        _ = try scanner.scan(repositoryAt: sample, lines: true)
+        _ = try scanner.scan(repositoryAt: generated.path, lines: true)
+        let repositories = try store.repositories().compactMap(\.id)
+        #expect(repositories.count == 2)
+
+        let teams = ["core": ["*@example.com"], "named": ["Dev 3", "Test Person"], "nobody": ["*@nowhere.invalid"]]
+        var scopes: [(String, CommitFilter)] = [("everything", CommitFilter())]
+        scopes.append(("one repository", CommitFilter(repositoryIDs: [repositories[1]])))
+        scopes.append(("committer dates", CommitFilter(dateField: .committer)))
+        if let range = try store.timeRange(CommitFilter()) {
+            let middle = (range.first + range.last) / 2
+            scopes.append(("since", CommitFilter(since: middle)))
+            scopes.append(("until", CommitFilter(until: middle)))
+        }
+        scopes.append(("a team", CommitFilter(people: ["*@example.com"])))
+
+        for (label, filter) in scopes {
+            guard let range = try store.timeRange(filter) else { continue }
+            let weeks = (0..<60).map { index -> (label: String, start: Int64, end: Int64) in
+                let start = range.first - 3 * 86_400 + Int64(index) * 7 * 86_400
+                return ("w\(index)", start, start + 7 * 86_400)
+            }
+            let days = stride(from: range.first, through: range.last + 1, by: 86_400).enumerated().map {
+                (label: "d\($0.offset)", start: $0.element, end: $0.element + 86_400)
+            }
+            let aggregation = try store.aggregate(filter, periodSets: [weeks, days], teams: teams)
+            #expect(aggregation.tally == (try store.tally(filter)), "\(label)")
+            #expect(aggregation.tally.commits > 0, "\(label)")
+            let byRepository = try store.repositoryTallies(filter)
+            #expect(aggregation.repositories.count == byRepository.count, "\(label)")
+            for entry in byRepository { #expect(aggregation.repositories[entry.repository.id!] == entry.tally, "\(label)") }
+            for (team, patterns) in teams {
+                var teamFilter = filter
+                teamFilter.people = patterns
+                #expect((aggregation.teams[team] ?? Tally()) == (try store.tally(teamFilter)), "\(label) \(team)")
+            }
+            #expect(aggregation.periods[0] == (try store.periodTallies(filter, periods: weeks)), "\(label)")
+            #expect(aggregation.periods[1] == (try store.periodTallies(filter, periods: days)), "\(label)")
+            #expect(aggregation.periodTools[0] == (try store.periodToolCounts(filter, periods: weeks)), "\(label)")
+            let tools = try store.toolTallies(filter)
+            #expect(aggregation.tools.map(\.tool) == tools.map(\.tool), "\(label)")
+            #expect(aggregation.tools.map { [$0.commits, $0.attested, $0.lines] } == tools.map { [$0.commits, $0.attested, $0.lines] }, "\(label)")
+            let people = try store.personTallies(filter)
+            #expect(aggregation.people.map { "\($0.email)|\($0.name)|\($0.commits)|\($0.ai)" }
+                    == people.map { "\($0.email)|\($0.name)|\($0.commits)|\($0.ai)" }, "\(label)")
+        }
+    }
+}
