@@ -17,6 +17,7 @@ public struct CensusHTTP: Sendable {
     /// Requests a second per client; 0 is no limit.
     public let rateLimit: Int
     let cache = ResponseCache()
+    let inFlight = InFlightComputations()
 
     public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
         self.store = store
@@ -107,7 +108,7 @@ public struct CensusHTTP: Sendable {
 
     /// The answer for this request target, computed once per store change
     /// (see `ResponseCache`); a bad request is never cached.
-    func cached(_ request: Request, _ compute: () async throws -> (body: String, contentType: String)) async throws -> Response {
+    func cached(_ request: Request, _ compute: @escaping @Sendable () async throws -> (body: String, contentType: String)) async throws -> Response {
         let key = request.uri.string
         let version = try store.changeCounter()
         let generation = await collector.configurationGeneration
@@ -115,7 +116,8 @@ public struct CensusHTTP: Sendable {
         if let hit = cache.lookup(key, storeVersion: version, configurationGeneration: generation) {
             entry = hit
         } else {
-            let (body, contentType) = try await compute()
+            let (body, contentType) = try await inFlight.answer(key, storeVersion: version, configurationGeneration: generation,
+                                                                compute: compute)
             entry = .init(storeVersion: version, configurationGeneration: generation,
                           created: ProcessInfo.processInfo.systemUptime, body: body, contentType: contentType)
             cache.store(key, entry)

@@ -27,13 +27,13 @@ public final class CensusMetrics: @unchecked Sendable {
 
     /// Re-reads the figures from the store.
     public func refresh(from store: CensusStore) {
-        // Two queries a repository: recomputed only when the store changed, so
-        // a scrape of an idle store costs one PRAGMA.
+        // One pass over the store, and only when it changed: a scrape of an
+        // idle store costs one PRAGMA.
         let version = try? store.changeCounter()
         lock.lock()
         defer { lock.unlock() }
         if let version, version == refreshedVersion { return }
-        guard let repositories = try? store.repositories() else { return }
+        guard let repositories = try? store.repositories(), let figures = try? store.aggregate(CommitFilter()) else { return }
         refreshedVersion = version
         for gauge in gauges { registry.unregisterGauge(gauge) }
         gauges.removeAll()
@@ -43,8 +43,9 @@ public final class CensusMetrics: @unchecked Sendable {
         for repository in repositories {
             guard let id = repository.id else { continue }
             let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(id)" : repository.name
-            let filter = CommitFilter(repositoryIDs: [id])
-            guard let tally = try? store.tally(filter), let tools = try? store.toolTallies(filter) else { continue }
+            let tally = figures.repositories[id] ?? Tally()
+            let tools = (figures.repositoryTools[id] ?? [:]).map { (tool: $0.key, commits: $0.value) }
+                .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
             func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
                 let metric = registry.makeGauge(name: name, labels: labels, help: help)
                 metric.set(to: value)

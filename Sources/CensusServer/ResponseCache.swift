@@ -44,3 +44,24 @@ final class ResponseCache: Sendable {
         }
     }
 }
+
+/// Requests that miss the cache together share one computation: when a scan
+/// has just changed the store, a dashboard's many open tabs (or wrk's eight
+/// connections) would otherwise each compute the same report at once.
+actor InFlightComputations {
+    typealias Answer = (body: String, contentType: String)
+    private var running: [String: (storeVersion: Int, configurationGeneration: Int, task: Task<Answer, any Error>)] = [:]
+
+    func answer(_ key: String, storeVersion: Int, configurationGeneration: Int,
+                compute: @escaping @Sendable () async throws -> Answer) async throws -> Answer {
+        if let current = running[key], current.storeVersion == storeVersion,
+           current.configurationGeneration == configurationGeneration {
+            return try await current.task.value
+        }
+        let task = Task { try await compute() }
+        running[key] = (storeVersion, configurationGeneration, task)
+        let result = await task.result
+        if running[key]?.task == task { running[key] = nil }
+        return try result.get()
+    }
+}

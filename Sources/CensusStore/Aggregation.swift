@@ -22,6 +22,8 @@ public struct Aggregation: Sendable {
     public var periods: [[String: Tally]] = []
     /// Non-merge AI commits per period and tool, per period set.
     public var periodTools: [[String: [String: Int]]] = []
+    /// Non-merge AI commits per repository and tool.
+    public var repositoryTools: [Int64: [String: Int]] = [:]
     /// Non-merge AI commits per tool, most first (a commit with two tools counts for both).
     public var tools: [(tool: String, commits: Int, attested: Int, lines: Int)] = []
     /// Per person (non-merge, non-bot commits), most active first.
@@ -137,6 +139,7 @@ private struct Aggregator {
         var byPeriod: [[TallyBuilder]] = periodSets.map { Array(repeating: TallyBuilder(), count: $0.count) }
         var periodTools: [[String: [String: Int]]] = periodSets.map { _ in [:] }
         var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
+        var repositoryTools: [Int64: [String: Int]] = [:]
         var people = PersonTable()
         var personCommits: [Int] = []
         var personAI: [Int] = []
@@ -205,6 +208,7 @@ private struct Aggregator {
                         if row.attested { entry.attested += 1 }
                         entry.lines += row.lines ?? 0
                         tools[name] = entry
+                        repositoryTools[row.repository, default: [:]][name, default: 0] += 1
                         for set in 0..<periodIndexes.count where periodIndexes[set] >= 0 {
                             periodTools[set][periodSets[set][periodIndexes[set]].label, default: [:]][name, default: 0] += 1
                         }
@@ -238,6 +242,7 @@ private struct Aggregator {
             return tallies
         }
         result.periodTools = periodTools
+        result.repositoryTools = repositoryTools
         result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
             .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
         result.people = people.emails.indices.compactMap { index in
