@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
 #   make test   install what is missing, run the whole test suite
 #   make soak   a short load test and soak of censusd (wrk on loopback)
+#   make fuzz   libFuzzer on the message, commit-object, mailmap and configuration parsers
 
 SWIFT        ?= swift
 CONFIG       ?= debug
@@ -13,7 +14,7 @@ APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config git
 TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc
 SAMPLE_REPO  := .build/sample-repo
 
-.PHONY: all deps test-deps install-packages build release run sample test soak clean
+.PHONY: all deps test-deps install-packages build release run sample test soak fuzz clean
 
 all: build
 
@@ -61,6 +62,23 @@ soak: test-deps
 	$(SWIFT) build --product census
 	$(SWIFT) build --product censusd
 	BUILD=debug scripts/load-test.sh 20 500 5 60
+
+# libFuzzer on the parsers of repository and user text (Fuzz/, a package of its
+# own so that the main build never sees fuzzing flags), each for FUZZ_SECONDS
+# from its committed seed corpus; new inputs go to .build/fuzz-corpus. A crash
+# leaves .build/fuzz-<target>-crash-* and fails; make it a regression test, then fix it.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := message:FuzzMessage commit-object:FuzzCommitObject mailmap:FuzzMailmap configuration:FuzzConfiguration
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@for target in $(FUZZ_TARGETS); do \
+	  corpus=$${target%%:*}; binary=$${target##*:}; mkdir -p .build/fuzz-corpus/$$corpus; \
+	  echo "fuzzing $$binary for $(FUZZ_SECONDS) s"; \
+	  Fuzz/.build/debug/$$binary .build/fuzz-corpus/$$corpus Fuzz/Corpus/$$corpus \
+	    -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.build/fuzz-$$corpus- -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 > .build/fuzz-$$corpus.log 2>&1 \
+	    || { tail -40 .build/fuzz-$$corpus.log; exit 1; }; \
+	  tail -3 .build/fuzz-$$corpus.log; \
+	done
 
 clean:
 	rm -rf .build

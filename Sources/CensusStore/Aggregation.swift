@@ -31,20 +31,85 @@ public struct Aggregation: Sendable {
 }
 
 extension CensusStore {
+    /// Stores with more rows than this are aggregated in two halves at once.
+    public nonisolated(unsafe) static var parallelAggregationRows: Int64 = 100_000
+
     /// The figures of `filter`'s commits: overall, per repository, per team
     /// (each team's people patterns on top of the filter), per period of each
     /// set in `periodSets`, per tool and per person.
     public func aggregate(_ filter: CommitFilter, periodSets: [Aggregation.Periods] = [],
                           teams: [String: [String]] = [:]) throws(StoreError) -> Aggregation {
-        try read { db in try Aggregator(filter: filter, periodSets: periodSets, teams: teams).run(db) }
+        let aggregator = Aggregator(filter: filter, periodSets: periodSets, teams: teams)
+        let rows: (low: Int64, high: Int64)? = try read { db in
+            let row = try GRDB.Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM commit_record")
+            guard let low: Int64 = row?[0], let high: Int64 = row?[1] else { return nil }
+            return (low, high)
+        }
+        // A large store is read in two halves at once, on two read
+        // connections (WAL lets readers run side by side), and merged: the
+        // pass is bound by SQLite decoding rows, which one core does at about
+        // a million a second.
+        guard let rows, rows.high - rows.low > Self.parallelAggregationRows, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return try read { db in try aggregator.pass(db).finished(periodSets: aggregator.periodSets, teams: aggregator.teams) }
+        }
+        let middle = rows.low + (rows.high - rows.low) / 2
+        let halves = [rows.low...middle, (middle + 1)...rows.high]
+        let partials = UnsafeMutableBufferPointer<Result<Aggregator.Partial, StoreError>?>.allocate(capacity: 2)
+        partials.initialize(repeating: nil)
+        defer { partials.deinitialize(); partials.deallocate() }
+        nonisolated(unsafe) let results = partials
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            do throws(StoreError) {
+                let partial = try read { db in try aggregator.pass(db, rows: halves[index]) }
+                results[index] = .success(partial)
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        var first = try partials[0]!.get()
+        let second = try partials[1]!.get()
+        // The halves are two read transactions: a scan completing between them
+        // would mix its before and after. Then the pass is made again as one.
+        guard first.visibleState == second.visibleState else {
+            return try read { db in try aggregator.pass(db).finished(periodSets: aggregator.periodSets, teams: aggregator.teams) }
+        }
+        first.merge(second)
+        return first.finished(periodSets: aggregator.periodSets, teams: aggregator.teams)
+    }
+}
+
+/// Distinct people of a group, by interned id: a bit each.
+private struct PersonBits {
+    func forEach(_ body: (Int32) -> Void) {
+        for (index, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                body(Int32(index * 64 + bits.trailingZeroBitCount))
+                bits &= bits - 1
+            }
+        }
+    }
+
+    private var words: [UInt64] = []
+    private(set) var count = 0
+
+    @inline(__always)
+    mutating func insert(_ person: Int32) {
+        let word = Int(person) >> 6
+        if word >= words.count { words.append(contentsOf: repeatElement(0, count: word - words.count + 1)) }
+        let bit = UInt64(1) << UInt64(person & 63)
+        if words[word] & bit == 0 {
+            words[word] |= bit
+            count += 1
+        }
     }
 }
 
 /// The running sums of one group of commits; distinct people by interned id.
 private struct TallyBuilder {
     var tally = Tally()
-    var active = Set<Int32>()
-    var aiPeople = Set<Int32>()
+    var active = PersonBits()
+    var aiPeople = PersonBits()
 
     @inline(__always)
     mutating func add(_ row: borrowing Aggregator.Row) {
@@ -76,6 +141,25 @@ private struct TallyBuilder {
         case .other:
             if row.person >= 0 { active.insert(row.person) }
         }
+    }
+
+    /// Adds another pass's sums; `remap` turns its person ids into ours.
+    mutating func merge(_ other: TallyBuilder, _ remap: [Int32]) {
+        tally.commits += other.tally.commits
+        tally.merges += other.tally.merges
+        tally.ai += other.tally.ai
+        tally.human += other.tally.human
+        tally.bot += other.tally.bot
+        tally.aiAttested += other.tally.aiAttested
+        tally.aiInferred += other.tally.aiInferred
+        tally.aiAgent += other.tally.aiAgent
+        tally.aiAssisted += other.tally.aiAssisted
+        tally.commitsWithLines += other.tally.commitsWithLines
+        tally.linesAI += other.tally.linesAI
+        tally.linesHuman += other.tally.linesHuman
+        tally.linesBot += other.tally.linesBot
+        other.active.forEach { active.insert(remap[Int($0)]) }
+        other.aiPeople.forEach { aiPeople.insert(remap[Int($0)]) }
     }
 
     func finished() -> Tally {
@@ -117,7 +201,13 @@ private struct Aggregator {
         self.teams = teams.keys.sorted().map { ($0, teams[$0] ?? []) }
     }
 
-    func run(_ db: Database) throws -> Aggregation {
+    /// The sums over one range of rows (all rows when `rows` is nil).
+    func pass(_ db: Database, rows: ClosedRange<Int64>? = nil) throws -> Partial {
+        // First read of the transaction: what it says holds for the whole pass.
+        // Every completed scan stamps its repository, and only a completed
+        // scan changes which commits are visible.
+        let state = try GRDB.Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(scanned_at), SUM(scanned_at) FROM repository")
+        let visibleState = state.map { "\($0[0] as Int64? ?? 0)/\($0[1] as Double? ?? 0)/\($0[2] as Double? ?? 0)" } ?? ""
         let column = "c." + filter.dateColumn
         var selection: SQL = """
             SELECT c.repository_id, \(sql: column), c.parent_count, c.class, c.confidence, c.mode, c.tools,
@@ -129,7 +219,13 @@ private struct Aggregator {
             member.people = team.patterns
             selection = selection + ", \(member.peopleCondition ?? "0")"
         }
-        let request: SQLRequest<GRDB.Row> = "\(selection) FROM commit_record c WHERE \(filter.condition)"
+        // Over all of the history the table is read in order: through an index
+        // every row would cost a b-tree descent into the table.
+        let wholeHistory = filter.repositoryIDs == nil && filter.since == nil && filter.until == nil
+        let source: SQL = wholeHistory ? "commit_record c NOT INDEXED" : "commit_record c"
+        var condition = filter.condition
+        if let rows { condition = [condition, "c.id BETWEEN \(rows.lowerBound) AND \(rows.upperBound)"].joined(separator: " AND ") }
+        let request: SQLRequest<GRDB.Row> = "\(selection) FROM \(source) WHERE \(condition)"
         let prepared = try request.makePreparedRequest(db)
         let statement = prepared.statement.sqliteStatement
 
@@ -146,6 +242,7 @@ private struct Aggregator {
         var personName: [[UInt8]?] = []
         let teamColumn = Int32(12)
         let starts = periodSets.map { $0.map(\.start) }
+        var periodIndexes = [Int](repeating: -1, count: periodSets.count)
 
         while true {
             let code = sqlite3_step(statement)
@@ -191,10 +288,9 @@ private struct Aggregator {
             for team in 0..<teams.count where sqlite3_column_int64(statement, teamColumn + Int32(team)) != 0 {
                 byTeam[team].add(row)
             }
-            var periodIndexes: [Int] = []
             for set in 0..<starts.count {
                 let index = Self.period(row.time, starts[set], periodSets[set])
-                periodIndexes.append(index)
+                periodIndexes[set] = index
                 if index >= 0 { byPeriod[set][index].add(row) }
             }
             guard !row.isMerge else { continue }
@@ -230,27 +326,86 @@ private struct Aggregator {
             }
         }
 
-        var result = Aggregation()
-        result.tally = overall.finished()
-        result.repositories = byRepository.mapValues { $0.finished() }
-        for (index, team) in teams.enumerated() { result.teams[team.name] = byTeam[index].finished() }
-        result.periods = periodSets.indices.map { set in
-            var tallies: [String: Tally] = [:]
-            for (index, period) in periodSets[set].enumerated() where byPeriod[set][index].tally != Tally() {
-                tallies[period.label] = byPeriod[set][index].finished()
+        return Partial(visibleState: visibleState, overall: overall, byRepository: byRepository, byTeam: byTeam, byPeriod: byPeriod,
+                       periodTools: periodTools, tools: tools, repositoryTools: repositoryTools, people: people,
+                       personCommits: personCommits, personAI: personAI, personName: personName)
+    }
+
+    /// What one pass summed; two passes over halves of the rows merge into one.
+    struct Partial {
+        var visibleState: String
+        var overall: TallyBuilder
+        var byRepository: [Int64: TallyBuilder]
+        var byTeam: [TallyBuilder]
+        var byPeriod: [[TallyBuilder]]
+        var periodTools: [[String: [String: Int]]]
+        var tools: [String: (commits: Int, attested: Int, lines: Int)]
+        var repositoryTools: [Int64: [String: Int]]
+        var people: PersonTable
+        var personCommits: [Int]
+        var personAI: [Int]
+        var personName: [[UInt8]?]
+
+        mutating func merge(_ other: Partial) {
+            // The other pass interned people in its own order.
+            var remap: [Int32] = []
+            for (index, email) in other.people.bytes.enumerated() {
+                let (id, isNew) = email.withUnsafeBufferPointer { people.intern($0) }
+                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
+                remap.append(id)
+                let target = Int(id)
+                personCommits[target] += other.personCommits[index]
+                personAI[target] += other.personAI[index]
+                if let name = other.personName[index] {
+                    if let current = personName[target] {
+                        if name.withUnsafeBufferPointer({ Aggregator.compare($0, current) }) > 0 { personName[target] = name }
+                    } else {
+                        personName[target] = name
+                    }
+                }
             }
-            return tallies
+            overall.merge(other.overall, remap)
+            for (id, builder) in other.byRepository { byRepository[id, default: TallyBuilder()].merge(builder, remap) }
+            for index in byTeam.indices { byTeam[index].merge(other.byTeam[index], remap) }
+            for set in byPeriod.indices {
+                for index in byPeriod[set].indices { byPeriod[set][index].merge(other.byPeriod[set][index], remap) }
+                for (label, counts) in other.periodTools[set] {
+                    periodTools[set][label, default: [:]].merge(counts, uniquingKeysWith: +)
+                }
+            }
+            for (tool, entry) in other.tools {
+                var sum = tools[tool] ?? (0, 0, 0)
+                sum.commits += entry.commits
+                sum.attested += entry.attested
+                sum.lines += entry.lines
+                tools[tool] = sum
+            }
+            for (id, counts) in other.repositoryTools { repositoryTools[id, default: [:]].merge(counts, uniquingKeysWith: +) }
         }
-        result.periodTools = periodTools
-        result.repositoryTools = repositoryTools
-        result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
-            .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
-        result.people = people.emails.indices.compactMap { index in
-            guard personCommits[index] > 0 else { return nil }
-            return (email: people.emails[index], name: personName[index].map { String(decoding: $0, as: UTF8.self) } ?? "",
-                    commits: personCommits[index], ai: personAI[index])
-        }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : Array($0.email.utf8).lexicographicallyPrecedes(Array($1.email.utf8)) }
-        return result
+
+        func finished(periodSets: [Aggregation.Periods], teams: [(name: String, patterns: [String])]) -> Aggregation {
+            var result = Aggregation()
+            result.tally = overall.finished()
+            result.repositories = byRepository.mapValues { $0.finished() }
+            for (index, team) in teams.enumerated() { result.teams[team.name] = byTeam[index].finished() }
+            result.periods = periodSets.indices.map { set in
+                var tallies: [String: Tally] = [:]
+                for (index, period) in periodSets[set].enumerated() where byPeriod[set][index].tally != Tally() {
+                    tallies[period.label] = byPeriod[set][index].finished()
+                }
+                return tallies
+            }
+            result.periodTools = periodTools
+            result.repositoryTools = repositoryTools
+            result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
+                .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
+            result.people = people.emails.indices.compactMap { index in
+                guard personCommits[index] > 0 else { return nil }
+                return (email: people.emails[index], name: personName[index].map { String(decoding: $0, as: UTF8.self) } ?? "",
+                        commits: personCommits[index], ai: personAI[index])
+            }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : Array($0.email.utf8).lexicographicallyPrecedes(Array($1.email.utf8)) }
+            return result
+        }
     }
 
     /// The index of the period holding `time`, or -1.
@@ -293,7 +448,7 @@ private struct Aggregator {
 /// for the million rows that repeat a few thousand people.
 private struct PersonTable {
     private(set) var emails: [String] = []
-    private var bytes: [[UInt8]] = []
+    private(set) var bytes: [[UInt8]] = []
     private var slots = [Int32](repeating: -1, count: 1024)
 
     mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
@@ -302,7 +457,11 @@ private struct PersonTable {
         var slot = Int(hash & UInt64(slots.count - 1))
         while slots[slot] >= 0 {
             let id = slots[slot]
-            if bytes[Int(id)].elementsEqual(email) { return (id, false) }
+            let known = bytes[Int(id)]
+            if known.count == email.count
+                && (email.count == 0 || known.withUnsafeBufferPointer { memcmp($0.baseAddress!, email.baseAddress!, email.count) == 0 }) {
+                return (id, false)
+            }
             slot = (slot + 1) & (slots.count - 1)
         }
         let id = Int32(bytes.count)

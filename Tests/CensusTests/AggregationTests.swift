@@ -35,6 +35,10 @@ struct AggregationTests {
         }
         scopes.append(("a team", CommitFilter(people: ["*@example.com"])))
 
+        // Once as one pass, once in two halves merged (the path of large stores).
+        for threshold in [Int64.max, 0] {
+        CensusStore.parallelAggregationRows = threshold
+        defer { CensusStore.parallelAggregationRows = 100_000 }
         for (label, filter) in scopes {
             guard let range = try store.timeRange(filter) else { continue }
             let weeks = (0..<60).map { index -> (label: String, start: Int64, end: Int64) in
@@ -64,6 +68,7 @@ struct AggregationTests {
             let people = try store.personTallies(filter)
             #expect(aggregation.people.map { "\($0.email)|\($0.name)|\($0.commits)|\($0.ai)" }
                     == people.map { "\($0.email)|\($0.name)|\($0.commits)|\($0.ai)" }, "\(label)")
+        }
         }
     }
 }
