@@ -74,7 +74,7 @@ fuzz: deps
 	@for target in $(FUZZ_TARGETS); do \
 	  corpus=$${target%%:*}; binary=$${target##*:}; mkdir -p .build/fuzz-corpus/$$corpus; \
 	  echo "fuzzing $$binary for $(FUZZ_SECONDS) s"; \
-	  Fuzz/.build/debug/$$binary .build/fuzz-corpus/$$corpus Fuzz/Corpus/$$corpus \
+	  SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/$$binary .build/fuzz-corpus/$$corpus Fuzz/Corpus/$$corpus \
 	    -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.build/fuzz-$$corpus- -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 > .build/fuzz-$$corpus.log 2>&1 \
 	    || { tail -40 .build/fuzz-$$corpus.log; exit 1; }; \
 	  tail -3 .build/fuzz-$$corpus.log; \

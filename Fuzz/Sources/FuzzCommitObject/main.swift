@@ -5,11 +5,12 @@ import GitHistory
 let id = ObjectID(hex: String(repeating: "ab", count: 20))!
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    if let commit = Commit.parsing(rawObject: bytes, id: id) {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)
+    let raw = Array(bytes)
+    if let commit = Commit.parsing(rawObject: raw, id: id) {
         precondition(commit.id == id)
-        precondition(commit.message.utf8.count <= size)
+        precondition(commit.message.unicodeScalars.count <= size, "at most one scalar a byte (invalid bytes become U+FFFD)")
         precondition(!commit.message.utf8.contains(0), "the message ends at the first NUL, as libgit2's does")
     }
     return 0

@@ -5,8 +5,9 @@ import Attribution
 let classifier = Classifier(catalogue: try! Catalogue.bundled())
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)
+    let text = String(decoding: bytes, as: UTF8.self)
     let parsed = ParsedMessage(text)
     precondition(parsed.lines.count <= ParsedMessage.maxLines)
     let facts = CommitFacts(authorName: "A", authorEmail: "a@example.com", committerName: "A", committerEmail: "a@example.com",
