@@ -305,14 +305,26 @@ extension CensusStore {
         }
     }
 
-    /// Reachable commit count per repository.
+    /// Reachable and unreachable commit counts per repository.
+    ///
+    /// Counted from two indexes, never the table: the reachable rows from the
+    /// partial index that holds only them, all rows from the (repository, sha)
+    /// key. One GROUP BY over the table read a million wide rows (2.5 s).
     public func commitCounts() throws(StoreError) -> [Int64: (reachable: Int, unreachable: Int)] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT repository_id, COUNT(CASE WHEN reachable THEN 1 END), COUNT(CASE WHEN NOT reachable THEN 1 END)
-                FROM commit_record GROUP BY repository_id
+            let reachable = try Row.fetchAll(db, sql: """
+                SELECT repository_id, COUNT(*) FROM commit_record INDEXED BY commit_record_visible_by_repository
+                WHERE reachable = 1 GROUP BY repository_id
                 """)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], (reachable: $0[1], unreachable: $0[2])) })
+            let all = try Row.fetchAll(db, sql: """
+                SELECT repository_id, COUNT(*) FROM commit_record INDEXED BY sqlite_autoindex_commit_record_1 GROUP BY repository_id
+                """)
+            let shown = Dictionary(uniqueKeysWithValues: reachable.map { ($0[0] as Int64, $0[1] as Int) })
+            return Dictionary(uniqueKeysWithValues: all.map { row -> (Int64, (reachable: Int, unreachable: Int)) in
+                let id: Int64 = row[0]
+                let total: Int = row[1]
+                return (id, (reachable: shown[id] ?? 0, unreachable: total - (shown[id] ?? 0)))
+            })
         }
     }
 }

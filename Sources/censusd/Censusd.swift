@@ -79,7 +79,7 @@ struct Censusd: AsyncParsableCommand {
                 let fresh = try DaemonSettings.load(configFile: configFile, environment: environment)
                 Task { await collector.reload(fresh.configuration, interval: fresh.scanInterval) }
             } catch {
-                logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
+                logger.error("configuration not reloaded; the running one is kept", metadata: ["error": "\(error)"])
             }
         }
         reload.resume()

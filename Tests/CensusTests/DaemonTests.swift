@@ -237,6 +237,15 @@ struct DaemonTests {
         #expect(try await daemon.eventually { try await repositoryCount() == 2 })
         let totals = try await daemon.json("/api/v1/summary")["totals"] as? [String: Any]
         #expect(totals?["commits"] as? Int == 3)
+
+        // A broken file on reload: said in the log, the running configuration kept.
+        try "repositories: [\(first.path)\nnot: valid: yaml: [".write(toFile: config, atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(try await daemon.eventually(10) { daemon.log.contains("census.yml") && daemon.log.contains("kept") })
+        try second.commit("four")
+        #expect(try await daemon.eventually {
+            (try await daemon.json("/api/v1/summary")["totals"] as? [String: Any])?["commits"] as? Int == 4
+        }, "the second repository is still scanned")
         #expect(daemon.stop() == 0)
     }
 
