@@ -55,45 +55,64 @@ struct Scan: ParsableCommand {
                 throw CensusFailure(message: String(describing: error))
             }
             defer { withExtendedLifetime(lock) {} }
-            let scanner = HistoryScanner(store: store, classifier: try common.classifier())
-            scanner.progress = { progress in
+            let classifier = try common.classifier()
+            let progress: @Sendable (ScanProgress) -> Void = { progress in
                 var line = "\(progress.path): \(progress.phase) \(progress.done)"
                 if let total = progress.total { line += "/\(total)" }
                 line += " (\(Int(progress.rate))/s"
                 if let remaining = progress.remaining { line += ", about \(Self.duration(remaining)) left" }
                 Terminal.progress(line + ")")
             }
-            for target in targets.repositories {
-                do {
-                    let outcome = try scanner.scan(repositoryAt: target.path, searchParents: target.searchParents, lines: lines)
-                    Terminal.endProgress()
-                    for notice in outcome.notices { Terminal.notice("\(outcome.path): \(notice)") }
-                    if !quiet && Terminal.stderrIsTerminal {
-                        var summary = "\(outcome.path): "
-                        switch outcome.status {
-                        case .upToDate: summary += "up to date"
-                        case .empty: summary += "empty"
-                        case .scanned: summary += "\(outcome.newCommits) new commits"
-                        }
-                        if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
-                        if outcome.lineStatsComputed > 0 { summary += ", line counts for \(outcome.lineStatsComputed)" }
-                        FileHandle.standardError.write(Data((summary + "\n").utf8))
+            // Two repositories at once when there are several: a small
+            // repository's scan is too short for its own stages to overlap, and
+            // the store takes the writes of both in turn.
+            let repositories = targets.repositories
+            let workers = repositories.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+            let board = ScanBoard(count: repositories.count)
+            let quiet = quiet
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let scanner = HistoryScanner(store: store, classifier: classifier)
+                scanner.progress = progress
+                while let index = board.next() {
+                    let target = repositories[index]
+                    do {
+                        let outcome = try scanner.scan(repositoryAt: target.path, searchParents: target.searchParents, lines: lines)
+                        board.finish(index, .success(outcome)) { Self.show($0, quiet: quiet) }
+                    } catch {
+                        board.finish(index, .failure(error)) { Self.show($0, quiet: quiet) }
                     }
-                    succeeded += 1
-                } catch {
-                    Terminal.endProgress()
-                    // A store that cannot be written stops everything: the next
-                    // repository would fail the same way.
-                    if let storeError = error as? StoreError {
-                        throw CensusFailure(message: storeError.description, code: succeeded > 0 ? .partial : .usage)
-                    }
-                    failures.append(String(describing: error))
                 }
+            }
+            Terminal.endProgress()
+            succeeded = board.succeeded
+            failures += board.failures
+            if let storeError = board.storeError {
+                // A store that cannot be written stops everything: the next
+                // repository would fail the same way.
+                for failure in failures { Terminal.error(failure) }
+                throw CensusFailure(message: storeError.description, code: succeeded > 0 ? .partial : .usage)
             }
         }
         for failure in failures { Terminal.error(failure) }
         if failures.isEmpty { return }
         throw ExitCode(succeeded > 0 ? CensusExitCode.partial.rawValue : CensusExitCode.usage.rawValue)
+    }
+
+    /// What a finished scan says on stderr (notices always; the summary on a terminal).
+    static func show(_ result: Result<ScanOutcome, any Error>, quiet: Bool) {
+        Terminal.endProgress()
+        guard case .success(let outcome) = result else { return }
+        for notice in outcome.notices { Terminal.notice("\(outcome.path): \(notice)") }
+        guard !quiet && Terminal.stderrIsTerminal else { return }
+        var summary = "\(outcome.path): "
+        switch outcome.status {
+        case .upToDate: summary += "up to date"
+        case .empty: summary += "empty"
+        case .scanned: summary += "\(outcome.newCommits) new commits"
+        }
+        if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
+        if outcome.lineStatsComputed > 0 { summary += ", line counts for \(outcome.lineStatsComputed)" }
+        FileHandle.standardError.write(Data((summary + "\n").utf8))
     }
 
     /// `45 s`, `3 min`, `1 h 20 min`: an estimate, so coarse.
@@ -106,3 +125,41 @@ struct Scan: ParsableCommand {
 }
 
 import CensusStore
+
+/// Hands out repositories to the scanning threads and reports their results
+/// in the order the repositories were given, whichever finishes first.
+final class ScanBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var results: [Result<ScanOutcome, any Error>?]
+    private var nextToShow = 0
+    private(set) var succeeded = 0
+    private(set) var failures: [String] = []
+    private(set) var storeError: StoreError?
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    /// The next repository to scan; nil when all are taken or the store failed.
+    func next() -> Int? {
+        lock.withLock {
+            guard storeError == nil, nextIndex < results.count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+    }
+
+    func finish(_ index: Int, _ result: Result<ScanOutcome, any Error>, show: (Result<ScanOutcome, any Error>) -> Void) {
+        lock.withLock {
+            results[index] = result
+            while nextToShow < results.count, let ready = results[nextToShow] {
+                switch ready {
+                case .success: succeeded += 1
+                case .failure(let error as StoreError): storeError = storeError ?? error
+                case .failure(let error): failures.append(String(describing: error))
+                }
+                show(ready)
+                nextToShow += 1
+            }
+        }
+    }
+}
