@@ -1,3 +1,4 @@
+import Foundation
 /// A `Key: value` line anywhere in a commit message.
 public struct Trailer: Sendable, Equatable {
     /// Lower-cased key (`co-authored-by`).
@@ -69,7 +70,7 @@ public struct ParsedMessage: Sendable {
                 inTrailer = false
             }
             index += 1
-            let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+            let lineEnd = Self.newline(in: utf8, from: lineStart)
             var end = lineEnd
             while end > lineStart {
                 let previous = utf8.index(before: end)
@@ -113,6 +114,23 @@ public struct ParsedMessage: Sendable {
         self.lines = lines
         self.trailers = trailers
         self.subject = lines.first(where: { !$0.isEmpty }).map(String.init) ?? ""
+    }
+
+    /// The next newline at or after `start`, or the end: memchr over the
+    /// string's UTF-8 storage (the generic search was the parser's hottest loop).
+    @inline(__always)
+    static func newline(in utf8: String.UTF8View, from start: String.Index) -> String.Index {
+        let offset = utf8.distance(from: utf8.startIndex, to: start)
+        let found: Int?? = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard offset < buffer.count, let base = buffer.baseAddress,
+                  let hit = memchr(base + offset, 0x0A, buffer.count - offset) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }
+        switch found {
+        case .some(.some(let position)): return utf8.index(utf8.startIndex, offsetBy: position)
+        case .some(.none): return utf8.endIndex
+        case .none: return utf8[start...].firstIndex(of: 0x0A) ?? utf8.endIndex
+        }
     }
 
     static func isSquashHeader(_ line: Substring) -> Bool {

@@ -6,7 +6,13 @@ import CLibGit2
 public final class Mailmap {
     private let handle: OpaquePointer?
     /// Histories repeat the same few thousand identities: resolve each once.
-    private var cache: [String: (name: String, email: String)] = [:]
+    private var cache: [Identity: (name: String, email: String)] = [:]
+
+    /// A cache key that shares the strings' storage: no concatenation per lookup.
+    private struct Identity: Hashable {
+        var name: String
+        var email: String
+    }
 
     /// Loads the mailmap git would use for `repository`; an absent mailmap maps nothing.
     public init(for repository: Repository) {
@@ -30,7 +36,7 @@ public final class Mailmap {
     /// The canonical name and email for an identity.
     public func resolve(name: String, email: String) -> (name: String, email: String) {
         guard let handle else { return (name, email) }
-        let key = name + "\u{0}" + email
+        let key = Identity(name: name, email: email)
         if let known = cache[key] { return known }
         let resolved = resolveUncached(handle, name: name, email: email)
         if cache.count < 100_000 { cache[key] = resolved }
