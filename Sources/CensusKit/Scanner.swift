@@ -201,6 +201,9 @@ public final class HistoryScanner {
             let progress = self.progress
             let path = outcome.path
             let batchSize = self.batchSize
+            // A first scan's total is not known before the walk ends; the
+            // commit-graph, when git wrote one, says about how many there are.
+            let estimatedTotal = firstScan ? repository.commitGraphCount : nil
             nonisolated(unsafe) var classified: (newCommits: Int, reclassified: Int, merges: [(parents: [ObjectID], evidence: Evidence)]) = (0, 0, [])
             nonisolated(unsafe) var storedCount = 0
             let writer = Stage("census-store") {
@@ -209,7 +212,8 @@ public final class HistoryScanner {
                     do {
                         storedCount += try write()
                         if stop?() == true { throw Stopped() }
-                        progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started)))
+                        progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started),
+                                               total: estimatedTotal.map { max($0, storedCount) }))
                     } catch {
                         failure.record(error)
                         commitsPipe.close()

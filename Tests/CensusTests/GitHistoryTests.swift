@@ -26,6 +26,18 @@ struct GitHistoryTests {
         #expect(commits[1].author.time == 1_740_816_000)
     }
 
+    @Test("the commit-graph's count, for a first scan's progress; nil without one")
+    func commitGraphCount() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...7 { try repo.commit("commit \(index)") }
+        #expect(try Repository(at: repo.path).commitGraphCount == nil)
+        try repo.git(["commit-graph", "write", "--reachable"])
+        #expect(try Repository(at: repo.path).commitGraphCount == 7)
+        try repo.commit("eighth")
+        try repo.git(["commit-graph", "write", "--reachable", "--split"])
+        #expect(try Repository(at: repo.path).commitGraphCount == 8)
+    }
+
     @Test("hiding a scanned tip walks only the commits after it")
     func hidingTips() throws {
         let repo = try TemporaryGitRepository()
