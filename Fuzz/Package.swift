@@ -16,9 +16,10 @@ let package = Package(
     name: "CommitCensusFuzz",
     dependencies: [.package(path: "..")],
     targets: [
-        .executableTarget(name: "FuzzMessage", dependencies: [.product(name: "Attribution", package: main)]),
-        .executableTarget(name: "FuzzCommitObject", dependencies: [.product(name: "GitHistory", package: main)]),
-        .executableTarget(name: "FuzzMailmap", dependencies: [.product(name: "GitHistory", package: main)]),
-        .executableTarget(name: "FuzzConfiguration", dependencies: [.product(name: "CensusKit", package: main)]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzMessage", dependencies: ["FuzzSupport", .product(name: "Attribution", package: main)]),
+        .executableTarget(name: "FuzzCommitObject", dependencies: ["FuzzSupport", .product(name: "GitHistory", package: main)]),
+        .executableTarget(name: "FuzzMailmap", dependencies: ["FuzzSupport", .product(name: "GitHistory", package: main)]),
+        .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", .product(name: "CensusKit", package: main)]),
     ]
 )

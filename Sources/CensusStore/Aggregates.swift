@@ -84,6 +84,13 @@ public struct Tally: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The counts that add up across disjoint sets of commits (the distinct
+    /// people counts do not: they are merged by person).
+    static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
+        \.commits, \.merges, \.ai, \.human, \.bot, \.aiAttested, \.aiInferred, \.aiAgent, \.aiAssisted,
+        \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot,
+    ]
+
     static let selection: SQL = """
         COUNT(CASE WHEN c.parent_count < 2 THEN 1 END),
         COUNT(CASE WHEN c.parent_count >= 2 THEN 1 END),

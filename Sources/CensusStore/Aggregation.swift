@@ -145,19 +145,7 @@ private struct TallyBuilder {
 
     /// Adds another pass's sums; `remap` turns its person ids into ours.
     mutating func merge(_ other: TallyBuilder, _ remap: [Int32]) {
-        tally.commits += other.tally.commits
-        tally.merges += other.tally.merges
-        tally.ai += other.tally.ai
-        tally.human += other.tally.human
-        tally.bot += other.tally.bot
-        tally.aiAttested += other.tally.aiAttested
-        tally.aiInferred += other.tally.aiInferred
-        tally.aiAgent += other.tally.aiAgent
-        tally.aiAssisted += other.tally.aiAssisted
-        tally.commitsWithLines += other.tally.commitsWithLines
-        tally.linesAI += other.tally.linesAI
-        tally.linesHuman += other.tally.linesHuman
-        tally.linesBot += other.tally.linesBot
+        for field in Tally.summedFields { tally[keyPath: field] += other.tally[keyPath: field] }
         other.active.forEach { active.insert(remap[Int($0)]) }
         other.aiPeople.forEach { aiPeople.insert(remap[Int($0)]) }
     }
