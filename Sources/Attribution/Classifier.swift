@@ -18,6 +18,8 @@ public struct Classifier: Sendable {
     private let trailerRules: [String: [Catalogue.Rule]]
     private let disclosureRules: [String: Catalogue.Rule]
     private let markerRules: [Catalogue.Rule]
+    /// Each marker rule's whole subjects and subject prefixes, lower-cased once.
+    private let subjectMarkers: [(rule: Catalogue.Rule, equals: [String], prefixes: [String])]
     /// Each marker rule's line prefixes, lower-cased once.
     private let markerPrefixes: [(rule: Catalogue.Rule, prefixes: [String])]
     /// The first byte (lower-cased) of every marker prefix: a line that starts
@@ -57,6 +59,11 @@ public struct Classifier: Sendable {
         self.trailerRules = trailerRules
         self.disclosureRules = disclosureRules
         markerRules = catalogue.rules.filter { $0.kind == .marker }
+        subjectMarkers = markerRules.compactMap { rule in
+            let equals = (rule.subjectEquals ?? []).map { $0.lowercased() }
+            let prefixes = (rule.subjectPrefix ?? []).map { $0.lowercased() }
+            return equals.isEmpty && prefixes.isEmpty ? nil : (rule, equals, prefixes)
+        }
         markerPrefixes = markerRules.compactMap { rule in
             rule.lineStartsWith.map { (rule, $0.map { $0.lowercased() }) }
         }
@@ -215,12 +222,10 @@ public struct Classifier: Sendable {
     private func markers(in parsed: ParsedMessage) -> [Evidence] {
         var found: [Evidence] = []
         var matchedRules = Set<String>()
-        let subject = parsed.subject.lowercased()
-        for rule in markerRules {
-            if let equals = rule.subjectEquals, equals.contains(where: { $0.lowercased() == subject }) {
-                matchedRules.insert(rule.id)
-                found.append(marker(rule, parsed.subject))
-            } else if let prefixes = rule.subjectPrefix, prefixes.contains(where: { subject.hasPrefix($0.lowercased()) }) {
+        if !subjectMarkers.isEmpty {
+            let subject = parsed.subject.lowercased()
+            for (rule, equals, prefixes) in subjectMarkers
+            where equals.contains(subject) || prefixes.contains(where: { subject.hasPrefix($0) }) {
                 matchedRules.insert(rule.id)
                 found.append(marker(rule, parsed.subject))
             }
