@@ -108,7 +108,7 @@ let package = Package(
 
 // Benchmarks of the hot functions (package-benchmark), only when asked for, so
 // that the ordinary build and the tests do not compile the benchmark tooling:
-//   CENSUS_BENCHMARKS=1 swift package benchmark
+//   CENSUS_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark
 if ProcessInfo.processInfo.environment["CENSUS_BENCHMARKS"] == "1" {
     package.dependencies.append(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]))
