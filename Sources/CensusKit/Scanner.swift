@@ -82,8 +82,9 @@ public final class HistoryScanner {
     public var stateVersion: String { classifier.fingerprint + "/scan-3" }
 
     /// The verdict for a commit, its person folded by .mailmap.
-    func derive(_ commit: Commit, parsed: ParsedMessage, notes: [String: String], mailmap: Mailmap) -> Verdict {
-        var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed)
+    static func derive(_ commit: Commit, parsed: ParsedMessage, notes: [String: String], classifier: Classifier,
+                       mailmap: Mailmap) -> Verdict {
+        var verdict = classifier.classify(facts(commit, notes: notes), parsed: parsed)
         if let person = verdict.person {
             let resolved = mailmap.resolve(name: person.name, email: person.email)
             verdict.person = Person(name: resolved.name, email: resolved.email)
@@ -224,12 +225,7 @@ public final class HistoryScanner {
             // The classifying stage has a mailmap of its own (each keeps a cache).
             nonisolated(unsafe) let stageMailmap = Mailmap(for: repository)
             let stateDerive = { @Sendable (commit: Commit, parsed: ParsedMessage, notes: [String: String]) -> Verdict in
-                var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed)
-                if let person = verdict.person {
-                    let resolved = stageMailmap.resolve(name: person.name, email: person.email)
-                    verdict.person = Person(name: resolved.name, email: resolved.email)
-                }
-                return verdict
+                Self.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: stageMailmap)
             }
             let classifierStage = Stage("census-classify") {
                 var batch: [CommitRecord] = []
@@ -324,7 +320,8 @@ public final class HistoryScanner {
                 var updated: [(sha: String, verdict: Verdict)] = []
                 for record in storedAnnotated {
                     guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }
-                    let verdict = derive(commit, parsed: ParsedMessage(commit.message), notes: try notesOf(id), mailmap: mailmap)
+                    let verdict = Self.derive(commit, parsed: ParsedMessage(commit.message), notes: try notesOf(id),
+                                              classifier: classifier, mailmap: mailmap)
                     if verdict != record.verdict { updated.append((record.sha, verdict)) }
                 }
                 try store.replaceVerdicts(repositoryID: repositoryID, updated)

@@ -1,3 +1,4 @@
+import Attribution
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -440,9 +441,7 @@ private struct PersonTable {
     private var slots = [Int32](repeating: -1, count: 1024)
 
     mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in email { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        var slot = Int(hash & UInt64(slots.count - 1))
+        var slot = Int(StableHash.fnv1a(email) & UInt64(slots.count - 1))
         while slots[slot] >= 0 {
             let id = slots[slot]
             let known = bytes[Int(id)]
@@ -463,9 +462,7 @@ private struct PersonTable {
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)
         for (id, email) in bytes.enumerated() {
-            var hash: UInt64 = 0xcbf29ce484222325
-            for byte in email { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            var slot = Int(hash & UInt64(slots.count - 1))
+            var slot = Int(StableHash.fnv1a(email) & UInt64(slots.count - 1))
             while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
             slots[slot] = Int32(id)
         }
