@@ -76,4 +76,33 @@ struct ConfigurationTests {
         let commits = try CensusCLI.run(["commits", "--format", "ndjson"], environment: ["CENSUS_DB": "", "CENSUS_CONFIG": config.path])
         #expect(commits.stdout.contains("\"tools\":[\"corp-agent\"]"))
     }
+
+    @Test("a configuration that points at the wrong things: one line naming each, nothing written to them")
+    func pointsElsewhere() throws {
+        let folder = try TemporaryFolder.make(prefix: "config-elsewhere")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let foreign = folder.appendingPathComponent("other.sqlite").path
+        try Shell.run("/usr/bin/python3", ["-c", "import sqlite3; c = sqlite3.connect('\(foreign)'); c.execute('create table notes (x)'); c.commit()"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
+        let config = folder.appendingPathComponent("census.yml")
+        func scan(_ text: String) throws -> Shell.Result {
+            try text.write(to: config, atomically: true, encoding: .utf8)
+            return try CensusCLI.run(["scan", "--config", config.path], environment: ["CENSUS_DB": ""])
+        }
+        // The store is another program's database: refused, the file untouched.
+        let other = try scan("database: other.sqlite\nrepositories: [\(repo.path)]\n")
+        #expect(other.status == 2)
+        #expect(other.stderr.split(separator: "\n").count == 1 && other.stderr.contains(foreign))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
+        // The store is a folder.
+        let directory = try scan("database: \(folder.path)\nrepositories: [\(repo.path)]\n")
+        #expect(directory.status == 2 && directory.stderr.contains("is a folder"))
+        // A repository entry that is a file, beside one that is fine: the good one is stored, exit 1.
+        let partial = try scan("database: census.sqlite\nrepositories: [\(config.path), \(repo.path)]\n")
+        #expect(partial.status == 1)
+        #expect(partial.stderr.contains("\(config.path): not a git repository"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("census.sqlite").path))
+    }
 }
