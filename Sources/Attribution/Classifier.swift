@@ -26,6 +26,8 @@ public struct Classifier: Sendable {
     /// with none of them needs no closer look.
     private let markerFirstBytes: Set<UInt8>
     private let longestMarkerPrefix: Int
+    /// The same rules compared as bytes, when the catalogue allows (see `MarkerMatcher`).
+    private let markerMatcher: MarkerMatcher?
     private let branchRules: [Catalogue.Rule]
     private let notesRules: [Catalogue.Rule]
 
@@ -35,6 +37,12 @@ public struct Classifier: Sendable {
     public let fingerprint: String
 
     public init(catalogue: Catalogue) {
+        self.init(catalogue: catalogue, comparingMarkerBytes: true)
+    }
+
+    /// `comparingMarkerBytes: false` finds markers Character by Character
+    /// only: what the byte comparison is tested against.
+    init(catalogue: Catalogue, comparingMarkerBytes: Bool) {
         self.catalogue = catalogue
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -69,6 +77,7 @@ public struct Classifier: Sendable {
         }
         markerFirstBytes = Set(markerPrefixes.flatMap { $0.prefixes.compactMap(\.utf8.first) })
         longestMarkerPrefix = markerPrefixes.flatMap(\.prefixes).map(\.count).max() ?? 0
+        markerMatcher = comparingMarkerBytes ? MarkerMatcher(rules: markerRules) : nil
         branchRules = catalogue.rules.filter { $0.kind == .branch }
         notesRules = catalogue.rules.filter { $0.kind == .notes && $0.notesRef != nil }
     }
@@ -220,6 +229,42 @@ public struct Classifier: Sendable {
     // MARK: - Pieces
 
     private func markers(in parsed: ParsedMessage) -> [Evidence] {
+        guard let matcher = markerMatcher else { return markersByCharacter(in: parsed) }
+        var found: [Evidence] = []
+        guard var matched = matcher.subjectMatches(parsed.subject) else { return markersByCharacter(in: parsed) }
+        if matched != 0 {
+            for index in 0..<matcher.ruleCount where matched & (1 << UInt64(index)) != 0 {
+                found.append(marker(markerRules[index], parsed.subject))
+            }
+        }
+        guard !markerPrefixes.isEmpty else { return found }
+        for line in parsed.lines {
+            var lineMatched: UInt64 = 0
+            switch matcher.lineMatches(line, skipping: matched) {
+            case .none: continue
+            case .matched(let bits): lineMatched = bits
+            case .handOff:
+                let stripped = Self.droppingDecoration(line)
+                guard let first = stripped.utf8.first, markerFirstBytes.contains(Self.asciiLower(first)) else { continue }
+                let head = stripped.prefix(longestMarkerPrefix).lowercased()
+                for (index, rule) in markerRules.enumerated() where matched & (1 << UInt64(index)) == 0 {
+                    if (rule.lineStartsWith ?? []).contains(where: { head.hasPrefix($0.lowercased()) }) {
+                        lineMatched |= 1 << UInt64(index)
+                    }
+                }
+            }
+            guard lineMatched != 0 else { continue }
+            matched |= lineMatched
+            for index in 0..<matcher.ruleCount where lineMatched & (1 << UInt64(index)) != 0 {
+                found.append(marker(markerRules[index], String(line.prefix(200))))
+            }
+        }
+        return found
+    }
+
+    /// The same as `markers(in:)`, Character by Character: for catalogues with
+    /// phrases that are not ASCII.
+    private func markersByCharacter(in parsed: ParsedMessage) -> [Evidence] {
         var found: [Evidence] = []
         var matchedRules = Set<String>()
         if !subjectMarkers.isEmpty {

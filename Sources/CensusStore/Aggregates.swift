@@ -31,8 +31,17 @@ public struct CommitFilter: Sendable, Equatable {
 
     var dateColumn: String { dateField == .author ? "authored_at" : "committed_at" }
 
-    /// The WHERE clause, every value bound as an argument.
-    var condition: SQL {
+    /// The WHERE clause, every value bound as an argument, as read in `db`'s
+    /// transaction: a repository whose first scan is still running is left
+    /// out (its commits are stored visible, and shown by the scan's end).
+    func condition(_ db: Database) throws -> SQL {
+        let pending = try CensusStore.repositoriesBeingScanned(db)
+        guard !pending.isEmpty else { return baseCondition }
+        return [baseCondition, "c.repository_id NOT IN \(pending)"].joined(separator: " AND ")
+    }
+
+    /// The WHERE clause without regard to scans in progress.
+    var baseCondition: SQL {
         var parts: [SQL] = ["c.reachable = 1"]
         if let ids = repositoryIDs { parts.append("c.repository_id IN \(ids)") }
         let column = SQL(sql: "c." + dateColumn)
@@ -140,7 +149,8 @@ public enum Interval: String, Sendable, CaseIterable, Codable {
 extension CensusStore {
     public func tally(_ filter: CommitFilter) throws(StoreError) -> Tally {
         try read { db in
-            let request: SQLRequest<Row> = "SELECT \(Tally.selection) FROM commit_record c WHERE \(filter.condition)"
+            let condition = try filter.condition(db)
+            let request: SQLRequest<Row> = "SELECT \(Tally.selection) FROM commit_record c WHERE \(condition)"
             guard let row = try request.fetchOne(db) else { return Tally() }
             return Tally(row: row, offset: 0)
         }
@@ -149,11 +159,12 @@ extension CensusStore {
     /// Non-merge AI commits per tool. A commit with two tools counts for both.
     public func toolTallies(_ filter: CommitFilter) throws(StoreError) -> [(tool: String, commits: Int, attested: Int, lines: Int)] {
         try read { db in
+            let condition = try filter.condition(db)
             let request: SQLRequest<Row> = """
                 SELECT t.tool, COUNT(*), COUNT(CASE WHEN c.confidence = 'attested' THEN 1 END),
                        TOTAL(c.lines_added + c.lines_deleted)
                 FROM commit_tool t JOIN commit_record c ON c.id = t.commit_id
-                WHERE \(filter.condition) AND c.parent_count < 2 AND c.class = 'ai'
+                WHERE \(condition) AND c.parent_count < 2 AND c.class = 'ai'
                 GROUP BY t.tool ORDER BY COUNT(*) DESC, t.tool
                 """
             return try request.fetchAll(db).map { row in
@@ -165,9 +176,10 @@ extension CensusStore {
     /// A tally per repository.
     public func repositoryTallies(_ filter: CommitFilter) throws(StoreError) -> [(repository: RepositoryRecord, tally: Tally)] {
         try read { db in
+            let condition = try filter.condition(db)
             let request: SQLRequest<Row> = """
                 SELECT c.repository_id, \(Tally.selection)
-                FROM commit_record c WHERE \(filter.condition) GROUP BY c.repository_id
+                FROM commit_record c WHERE \(condition) GROUP BY c.repository_id
                 """
             let rows = try request.fetchAll(db)
             let repositories = Dictionary(uniqueKeysWithValues: try RepositoryRecord.fetchAll(db).map { ($0.id!, $0) })
@@ -181,12 +193,13 @@ extension CensusStore {
     /// The first and last commit time in scope, by the filter's date.
     public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
         try read { db in
+            let condition = try filter.condition(db)
             let column = SQL(sql: "c." + filter.dateColumn)
             // Two scalar subqueries: each is one probe of a time index, where
             // MIN and MAX in one SELECT scanned every commit in scope.
             let request: SQLRequest<Row> = """
-                SELECT (SELECT MIN(\(column)) FROM commit_record c WHERE \(filter.condition)),
-                       (SELECT MAX(\(column)) FROM commit_record c WHERE \(filter.condition))
+                SELECT (SELECT MIN(\(column)) FROM commit_record c WHERE \(condition)),
+                       (SELECT MAX(\(column)) FROM commit_record c WHERE \(condition))
                 """
             guard let row = try request.fetchOne(db), let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
             return (first, last)
@@ -207,6 +220,7 @@ extension CensusStore {
     public func periodTallies(_ filter: CommitFilter, periods: [(label: String, start: Int64, end: Int64)]) throws(StoreError) -> [String: Tally] {
         guard !periods.isEmpty else { return [:] }
         return try read { db in
+            let condition = try filter.condition(db)
             var result: [String: Tally] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
             // Named: with the periods as bound values the planner preferred an
@@ -217,7 +231,7 @@ extension CensusStore {
                     WITH periods(label, start, finish) AS (VALUES \(values))
                     SELECT p.label, \(Tally.selection)
                     FROM periods p CROSS JOIN commit_record c INDEXED BY \(index) ON \(column) >= p.start AND \(column) < p.finish
-                    WHERE \(filter.condition) GROUP BY p.label
+                    WHERE \(condition) GROUP BY p.label
                     """
                 for row in try request.fetchAll(db) { result[row[0]] = Tally(row: row, offset: 1) }
             }
@@ -229,6 +243,7 @@ extension CensusStore {
     public func periodToolCounts(_ filter: CommitFilter, periods: [(label: String, start: Int64, end: Int64)]) throws(StoreError) -> [String: [String: Int]] {
         guard !periods.isEmpty else { return [:] }
         return try read { db in
+            let condition = try filter.condition(db)
             var result: [String: [String: Int]] = [:]
             let column = SQL(sql: "c." + filter.dateColumn)
             // Named: with the periods as bound values the planner preferred an
@@ -240,7 +255,7 @@ extension CensusStore {
                     SELECT p.label, t.tool, COUNT(*)
                     FROM periods p CROSS JOIN commit_record c INDEXED BY \(index) ON \(column) >= p.start AND \(column) < p.finish
                     JOIN commit_tool t ON t.commit_id = c.id
-                    WHERE \(filter.condition) AND c.parent_count < 2 AND c.class = 'ai'
+                    WHERE \(condition) AND c.parent_count < 2 AND c.class = 'ai'
                     GROUP BY p.label, t.tool
                     """
                 for row in try request.fetchAll(db) { result[row[0], default: [:]][row[1]] = row[2] }
@@ -252,10 +267,11 @@ extension CensusStore {
     /// Per person: commits and AI commits (non-merge, non-bot), most active first.
     public func personTallies(_ filter: CommitFilter) throws(StoreError) -> [(email: String, name: String, commits: Int, ai: Int)] {
         try read { db in
+            let condition = try filter.condition(db)
             let request: SQLRequest<Row> = """
                 SELECT c.person_email, MAX(c.person_name), COUNT(*), COUNT(CASE WHEN c.class = 'ai' THEN 1 END)
                 FROM commit_record c
-                WHERE \(filter.condition) AND c.parent_count < 2 AND c.class != 'bot' AND c.person_email IS NOT NULL
+                WHERE \(condition) AND c.parent_count < 2 AND c.class != 'bot' AND c.person_email IS NOT NULL
                 GROUP BY c.person_email ORDER BY COUNT(*) DESC, c.person_email
                 """
             return try request.fetchAll(db).map { (email: $0[0], name: $0[1] ?? "", commits: $0[2], ai: $0[3]) }
@@ -277,7 +293,7 @@ extension CensusStore {
     /// their repository's path; `after` is where the previous page ended.
     public func commits(_ filter: CommitFilter, limit: Int? = nil, after: PageCursor? = nil) throws(StoreError) -> [(commit: CommitRecord, repositoryPath: String)] {
         try read { db in
-            var condition = filter.condition
+            var condition = try filter.condition(db)
             let column = SQL(sql: "c." + filter.dateColumn)
             if let after {
                 condition = [condition, "(\(column) < \(after.time) OR (\(column) = \(after.time) AND c.id < \(after.id)))"]
@@ -303,11 +319,15 @@ extension CensusStore {
             let repositories: SQL = repositoryID.map { "c.repository_id = \($0)" } ?? "c.repository_id IN (SELECT id FROM repository)"
             condition = [repositories, condition].joined(separator: " AND ")
             let request: SQLRequest<Row> = """
-                SELECT c.*, r.path AS repository_path FROM commit_record c JOIN repository r ON r.id = c.repository_id
+                SELECT c.*, r.path AS repository_path, r.scan_pending AS repository_scan_pending
+                FROM commit_record c JOIN repository r ON r.id = c.repository_id
                 WHERE \(condition) ORDER BY r.path LIMIT 20
                 """
             return try request.fetchAll(db).map { row in
-                (commit: try CommitRecord(row: row), repositoryPath: row["repository_path"])
+                var commit = try CommitRecord(row: row)
+                // Not counted yet: its repository's first scan has not completed.
+                if row["repository_scan_pending"] as Bool { commit.reachable = false }
+                return (commit: commit, repositoryPath: row["repository_path"])
             }
         }
     }
@@ -326,10 +346,13 @@ extension CensusStore {
             let all = try Row.fetchAll(db, sql: """
                 SELECT repository_id, COUNT(*) FROM commit_record INDEXED BY sqlite_autoindex_commit_record_1 GROUP BY repository_id
                 """)
-            let shown = Dictionary(uniqueKeysWithValues: reachable.map { ($0[0] as Int64, $0[1] as Int) })
+            var shown = Dictionary(uniqueKeysWithValues: reachable.map { ($0[0] as Int64, $0[1] as Int) })
+            // A first scan in progress: nothing of it counts yet.
+            let pending = Set(try Self.repositoriesBeingScanned(db))
+            for id in pending { shown[id] = 0 }
             return Dictionary(uniqueKeysWithValues: all.map { row -> (Int64, (reachable: Int, unreachable: Int)) in
                 let id: Int64 = row[0]
-                let total: Int = row[1]
+                let total: Int = pending.contains(id) ? 0 : row[1]
                 return (id, (reachable: shown[id] ?? 0, unreachable: total - (shown[id] ?? 0)))
             })
         }

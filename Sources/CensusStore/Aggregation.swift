@@ -212,7 +212,7 @@ private struct Aggregator {
         // every row would cost a b-tree descent into the table.
         let wholeHistory = filter.repositoryIDs == nil && filter.since == nil && filter.until == nil
         let source: SQL = wholeHistory ? "commit_record c NOT INDEXED" : "commit_record c"
-        var condition = filter.condition
+        var condition = try filter.condition(db)
         if let rows { condition = [condition, "c.id BETWEEN \(rows.lowerBound) AND \(rows.upperBound)"].joined(separator: " AND ") }
         let request: SQLRequest<GRDB.Row> = "\(selection) FROM \(source) WHERE \(condition)"
         let prepared = try request.makePreparedRequest(db)

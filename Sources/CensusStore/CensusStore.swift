@@ -64,6 +64,13 @@ public final class CensusStore: Sendable {
             // SQLite's default 2 MiB cache every insert read its pages back from
             // the file. Pages are allocated as used, so small stores stay small.
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Each checkpoint copies the pages a scan wrote to the database
+            // file again, and a scan touches every page of the sha index in
+            // every transaction: checkpointing every 40 MB instead of every
+            // 4 MB cut the time to store git/git's history by a third. The
+            // file is trimmed back after each checkpoint.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            try db.execute(sql: "PRAGMA journal_size_limit = 16777216")
         }
         do {
             // Look before touching: opening a pool switches the file to WAL,

@@ -58,23 +58,32 @@ extension CensusStore {
         }
     }
 
+    /// Starts the first scan of a repository with nothing stored: its commits
+    /// are stored visible as they come, and the repository stays out of every
+    /// report and listing until `completeScan` (a scan cut short leaves it
+    /// out until one completes).
+    public func beginFirstScan(repositoryID: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE repository SET scan_pending = 1 WHERE id = ?", arguments: [repositoryID])
+        }
+    }
+
+    /// Repositories whose first scan has not completed, as `db`'s transaction sees them.
+    static func repositoriesBeingScanned(_ db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM repository WHERE scan_pending = 1")
+    }
+
     /// Marks a scan complete: HEAD's whole history is stored, classified with
     /// `catalogueVersion`, and becomes visible in one transaction. `reachable`
     /// is the whole history (commits outside it are flagged unreachable, so a
     /// rewrite is never counted twice); after an incremental walk it is nil and
-    /// `newlyReachable` holds the commits walked; after a first scan,
-    /// `showingAllHidden` shows every row the scan stored. Either way a report sees the
-    /// store before the scan or after it, never half of it.
+    /// `newlyReachable` holds the commits walked; after a first scan both are
+    /// empty, and the repository itself is shown (see `beginFirstScan`).
+    /// Either way a report sees the store before the scan or after it, never
+    /// half of it.
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = [],
-                             showingAllHidden: Bool = false) throws(StoreError) {
+                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = []) throws(StoreError) {
         try write { db in
-            if showingAllHidden {
-                // A first scan: every row of the repository is this scan's and
-                // reachable, so they are shown without comparing shas.
-                try db.execute(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND reachable = 0",
-                               arguments: [repositoryID])
-            }
             if reachable == nil && !newlyReachable.isEmpty {
                 let show = try db.cachedStatement(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND sha = ?")
                 for sha in newlyReachable { try show.execute(arguments: [repositoryID, sha]) }
@@ -93,7 +102,7 @@ extension CensusStore {
             }
             try db.execute(sql: """
                 UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, notes_tip = ?,
-                    scanned_at = ?, last_error = NULL, last_error_at = NULL
+                    scanned_at = ?, last_error = NULL, last_error_at = NULL, scan_pending = 0
                 WHERE id = ?
                 """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, repositoryID])
         }

@@ -1,4 +1,4 @@
-import Attribution
+@testable import Attribution
 import Foundation
 import Testing
 
@@ -182,6 +182,35 @@ struct MessageParserTests {
             #expect((verdict.commitClass == .ai) == verdict.evidence.contains { $0.counts && $0.indicates == .ai })
             _ = classifier.branchEvidence(forMergeSubject: text)
             _ = GitAINote(text)
+        }
+    }
+
+    @Test("property: markers compared as bytes are the markers compared as Characters", arguments: 0..<4)
+    func markerBytesMatchCharacters(seed: Int) throws {
+        var random = SplitMix64(state: UInt64(seed) &+ 99)
+        let catalogue = try Catalogue.bundled()
+        let bytewise = Classifier(catalogue: catalogue)
+        let characterwise = Classifier(catalogue: catalogue, comparingMarkerBytes: false)
+        let phrases = catalogue.rules.filter { $0.kind == .marker }
+            .flatMap { ($0.lineStartsWith ?? []) + ($0.subjectEquals ?? []) + ($0.subjectPrefix ?? []) }
+        let decorations = ["", " ", "  ", "\t", "- ", "* ", "> ", "## ", "_", "🤖 ", "✨ ", "• ", "1. ", "é", "\u{00A0}", "🤖\u{200D}"]
+        let tails = ["", "x", " and more", "\u{0301}", "é", "https://example.com", ")"]
+        for _ in 0..<400 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...5, using: &random) {
+                var phrase = phrases[Int.random(in: 0..<phrases.count, using: &random)]
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: phrase = phrase.uppercased()
+                case 1: phrase = String(phrase.dropLast(Int.random(in: 0...3, using: &random)))
+                default: break
+                }
+                lines.append(decorations[Int.random(in: 0..<decorations.count, using: &random)] + phrase
+                             + tails[Int.random(in: 0..<tails.count, using: &random)])
+            }
+            let message = lines.joined(separator: Bool.random(using: &random) ? "\n" : "\n\n")
+            let facts = CommitFacts(authorName: "A", authorEmail: "a@example.com", committerName: "A",
+                                    committerEmail: "a@example.com", message: message, parentCount: 1, notes: [:])
+            #expect(bytewise.classify(facts) == characterwise.classify(facts), "\(message.debugDescription)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GitHistory
 import Testing
 
@@ -24,6 +25,44 @@ struct GitHistoryTests {
         #expect(second.parents == [commits[1].id])
         #expect(commits[1].author.offsetMinutes == 120)
         #expect(commits[1].author.time == 1_740_816_000)
+    }
+
+    @Test("a walk on two readers meets every commit of a merged history once, as git lists them")
+    func parallelWalk() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImportMerges(topics: 60, length: 8)
+        let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
+        #expect(expected.count == 1 + 60 * 10)
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let seen = Mutex<[String: (count: Int, reader: Int, parents: Int)]>([:])
+        // A small warm-up, so that the second reader takes part.
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
+            seen.withLock { $0[commit.id.hex, default: (0, reader, commit.parents.count)].count += 1 }
+            return true
+        }
+        let visits = seen.withLock { $0 }
+        #expect(Set(visits.keys) == expected)
+        #expect(visits.values.allSatisfy { $0.count == 1 })
+        #expect(visits.values.filter { $0.parents == 2 }.count == 60)
+        #expect(Set(visits.values.map(\.reader)) == [0, 1], "the second reader read nothing")
+
+        // Stopping: no commit is read after the body said stop, beyond the one
+        // each other reader had already taken.
+        let count = Mutex(0)
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { _, _, _ in
+            count.withLock { $0 += 1; return $0 < 100 }
+        }
+        #expect((100...101).contains(count.withLock { $0 }))
+
+        // An error in the body ends the walk and comes back to the caller.
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, _ in
+                if commit.parents.count == 2 && commit.message.contains("topic30'") { throw Refused() }
+                return true
+            }
+        }
     }
 
     @Test("the commit-graph's count, for a first scan's progress; nil without one")

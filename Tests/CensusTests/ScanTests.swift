@@ -116,6 +116,40 @@ struct ScanTests {
         #expect(try store.tally(CommitFilter()).commits == 3000)
     }
 
+    @Test("a first scan cut short shows nothing of its repository; the next scan completes and shows it all")
+    func firstScanInvisibleUntilComplete() throws {
+        let other = try TemporaryGitRepository()
+        for index in 1...5 { try other.commit("other \(index)") }
+        #expect(try scanner.scan(repositoryAt: other.path).newCommits == 5)
+        let repo = try TemporaryGitRepository()
+        try repo.fastImportMerges(topics: 150, length: 8)
+        let total = try repo.revListCount()
+
+        let stopping = HistoryScanner(store: store, classifier: scanner.classifier)
+        stopping.batchSize = 200
+        stopping.shouldStop = { true }
+        #expect(throws: HistoryScanner.Stopped.self) { try stopping.scan(repositoryAt: repo.path) }
+        let record = try #require(try store.repositories().first { $0.path == HistoryScanner.canonicalPath(repo.path) })
+        let stored = try store.storedSHAs(repositoryID: record.id!)
+        #expect(!stored.isEmpty && stored.count < total, "the stopped scan stored part of the history")
+        // Only the other repository is seen, by every kind of query.
+        #expect(try store.tally(CommitFilter()).commits == 5)
+        #expect(try store.aggregate(CommitFilter()).tally.commits == 5)
+        #expect(try store.commits(CommitFilter()).count == 5)
+        #expect(try store.commitCounts()[record.id!]?.reachable ?? 0 == 0)
+        let partial = try #require(stored.first)
+        let explained = try store.commits(shaPrefix: partial)
+        #expect(explained.count == 1 && explained[0].commit.reachable == false)
+
+        let outcome = try scanner.scan(repositoryAt: repo.path)
+        #expect(outcome.newCommits == total - stored.count)
+        let tally = try store.tally(CommitFilter(repositoryIDs: [record.id!]))
+        #expect(tally.commits + tally.merges == total)
+        #expect(try store.aggregate(CommitFilter()).tally.commits + (try store.aggregate(CommitFilter()).tally.merges) == total + 5)
+        #expect(try store.commitCounts()[record.id!]?.reachable == total)
+        #expect(try store.commits(shaPrefix: partial)[0].commit.reachable == true)
+    }
+
     @Test("a rewritten history counts only what is reachable now; the old commits are kept apart")
     func historyRewrite() throws {
         let repo = try TemporaryGitRepository()

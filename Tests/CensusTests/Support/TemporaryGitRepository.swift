@@ -84,6 +84,36 @@ final class TemporaryGitRepository {
         try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
         try git(["reset", "-q", "--hard", "main"])
     }
+
+    /// A history of merged topic branches, as most team repositories have:
+    /// `topics` branches of `length` commits, each forked from main and merged
+    /// back with a merge commit, so the history is wide, not a line.
+    func fastImportMerges(topics: Int, length: Int) throws {
+        var stream = ""
+        var mark = 0
+        var time = 1_650_000_000
+        func commit(_ ref: String, _ message: String, from: Int?, merge: Int? = nil) -> Int {
+            mark += 1
+            time += 60
+            stream += "commit \(ref)\nmark :\(mark)\n"
+            stream += "author Dev \(mark % 5) <dev\(mark % 5)@example.com> \(time) +0000\n"
+            stream += "committer Dev \(mark % 5) <dev\(mark % 5)@example.com> \(time) +0000\n"
+            stream += "data \(message.utf8.count + 1)\n\(message)\n\n"
+            if let from { stream += "from :\(from)\n" }
+            if let merge { stream += "merge :\(merge)\n" }
+            stream += "M 644 inline file\(mark % 11).txt\ndata \(String(mark).utf8.count + 1)\n\(mark)\n\n"
+            return mark
+        }
+        var main = commit("refs/heads/main", "root", from: nil)
+        for topic in 1...topics {
+            var tip = main
+            for step in 1...length { tip = commit("refs/heads/topic\(topic)", "topic \(topic) step \(step)", from: tip) }
+            main = commit("refs/heads/main", "main \(topic)", from: main)
+            main = commit("refs/heads/main", "Merge branch 'topic\(topic)'", from: main, merge: tip)
+        }
+        try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
+        try git(["reset", "-q", "--hard", "main"])
+    }
 }
 
 enum TemporaryFolder {

@@ -1,0 +1,82 @@
+import Attribution
+import CensusStore
+import GitHistory
+
+/// What one classifying thread of a scan keeps: the verdicts it has made and
+/// not yet handed to the store, and what it counted.
+///
+/// Each thread has its own sink (and its own mailmap cache), so classifying
+/// takes no lock; a full batch goes to the storing thread through `writes`.
+final class ClassifyingSink: @unchecked Sendable {
+    struct Context: @unchecked Sendable {
+        var classifier: Classifier
+        var store: CensusStore
+        var repositoryID: Int64
+        /// Commits of the repository stored before this scan.
+        var stored: Set<String>
+        var catalogueChanged: Bool
+        var batchSize: Int
+        /// New rows are visible at once: a first scan, whose repository stays
+        /// out of every report until the scan completes.
+        var insertVisible: Bool
+        var writes: BoundedPipe<() throws -> Int>
+    }
+
+    private let context: Context
+    private let mailmap: Mailmap
+    private var batch: [CommitRecord] = []
+    private var reclassified: [(sha: String, verdict: Verdict)] = []
+    private(set) var merges: [(parents: [ObjectID], evidence: Evidence)] = []
+    private(set) var newCommits = 0
+    private(set) var reclassifiedCount = 0
+
+    init(_ context: Context, mailmap: Mailmap) {
+        self.context = context
+        self.mailmap = mailmap
+        batch.reserveCapacity(context.batchSize)
+    }
+
+    func consume(_ commit: Commit, sha: String, notes: [String: String]) {
+        let classifier = context.classifier
+        let parsed = ParsedMessage(commit.message)
+        if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
+            merges.append((commit.parents, evidence))
+        }
+        if context.stored.contains(sha) {
+            if context.catalogueChanged || !notes.isEmpty {
+                reclassified.append((sha, HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap)))
+                if reclassified.count >= context.batchSize { flush(force: false) }
+            }
+            return
+        }
+        let verdict = HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap)
+        let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
+        batch.append(CommitRecord(
+            repositoryId: context.repositoryID, sha: sha, verdict: verdict,
+            authorName: identity.name, authorEmail: identity.email,
+            authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
+            committerName: commit.committer.name, committerEmail: commit.committer.email,
+            committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
+            subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count,
+            reachable: context.insertVisible))
+        if batch.count >= context.batchSize { flush(force: false) }
+    }
+
+    /// Hands what is gathered to the store: full batches, or everything with `force`.
+    func flush(force: Bool) {
+        let store = context.store
+        if !batch.isEmpty && (force || batch.count >= context.batchSize) {
+            let records = batch
+            newCommits += records.count
+            context.writes.push { try store.insert(records); return records.count }
+            batch.removeAll(keepingCapacity: true)
+        }
+        if !reclassified.isEmpty && (force || reclassified.count >= context.batchSize) {
+            let verdicts = reclassified
+            reclassifiedCount += verdicts.count
+            let repositoryID = context.repositoryID
+            context.writes.push { try store.replaceVerdicts(repositoryID: repositoryID, verdicts); return 0 }
+            reclassified.removeAll(keepingCapacity: true)
+        }
+    }
+}
