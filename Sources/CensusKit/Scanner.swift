@@ -378,66 +378,126 @@ public final class HistoryScanner {
         }
     }
 
+    /// What counts lines: git itself when it is installed (see `GitNumstat`:
+    /// git's own rename detection, so the counts are git's), else libgit2.
+    /// `CENSUS_LINES_WITH_LIBGIT2=1` makes libgit2 count even with git there.
+    public var lineCounter: GitNumstat? =
+        ProcessInfo.processInfo.environment["CENSUS_LINES_WITH_LIBGIT2"] == "1" ? nil : GitNumstat.installed()
+
+    private typealias LineResult = (sha: String, stats: LineStats?, missing: Bool)
+
     /// Line counts are the slowest part of a scan (a tree diff with rename
     /// detection per commit), and commits are independent of one another: two
-    /// threads diff, each with its own repository handle, while this one stores.
+    /// workers count, each on half of the commits, while this thread stores.
     private func computeLineStats(_ repository: Repository, repositoryID: Int64, path: String) throws -> Int {
         let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
         guard !missing.isEmpty else { return 0 }
         let workerCount = missing.count < 64 ? 1 : max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-        let results = BoundedPipe<[(sha: String, stats: LineStats?, missing: Bool)]>(capacity: 8)
-        let failure = FirstError()
         let gitDirectory = repository.gitDirectory
-        let remaining = Countdown(workerCount) { results.close() }
-        var workers: [Stage] = []
-        for worker in 0..<workerCount {
-            workers.append(Stage("census-lines-\(worker)") {
-                defer { remaining.finish() }
-                let handle: Repository
-                do { handle = try Repository(at: gitDirectory) } catch {
-                    failure.record(error)
-                    return
-                }
-                var chunk: [(sha: String, stats: LineStats?, missing: Bool)] = []
-                for index in stride(from: worker, to: missing.count, by: workerCount) {
-                    guard failure.value == nil, let id = ObjectID(hex: missing[index]) else { continue }
-                    let result = Self.countLines(handle, id)
-                    if let error = result.error, !result.missing {
+        var tally = LineTally(total: missing.count)
+        var left = missing
+        if let git = lineCounter {
+            // Two git processes, each given a contiguous half of the commits
+            // (neighbours share trees and delta bases).
+            let results = BoundedPipe<[LineResult]>(capacity: 8)
+            let failure = FirstError()
+            let remaining = Countdown(workerCount) { results.close() }
+            let share = (missing.count + workerCount - 1) / workerCount
+            var workers: [Stage] = []
+            for worker in 0..<workerCount {
+                let part = missing[min(missing.count, worker * share)..<min(missing.count, (worker + 1) * share)]
+                workers.append(Stage("census-lines-git-\(worker)") {
+                    defer { remaining.finish() }
+                    do {
+                        try git.counts(gitDirectory: gitDirectory, ids: part.compactMap(ObjectID.init(hex:))) { counted in
+                            guard results.push(counted.map { ($0.id.hex, $0.stats, false) }) else { throw Stopped() }
+                        }
+                    } catch is GitNumstat.Failure {
+                        // What git could not count, libgit2 counts below.
+                    } catch {
+                        failure.record(error)
+                    }
+                })
+            }
+            var received = Set<String>(minimumCapacity: missing.count)
+            try storeLineResults(results, workers: workers, failure: failure, repositoryID: repositoryID, path: path,
+                                 tally: &tally) { received.insert($0) }
+            left = received.count == missing.count ? [] : missing.filter { !received.contains($0) }
+        }
+        if !left.isEmpty {
+            let results = BoundedPipe<[LineResult]>(capacity: 8)
+            let failure = FirstError()
+            let remaining = Countdown(workerCount) { results.close() }
+            var workers: [Stage] = []
+            for worker in 0..<workerCount {
+                workers.append(Stage("census-lines-\(worker)") { [left] in
+                    defer { remaining.finish() }
+                    let handle: Repository
+                    do { handle = try Repository(at: gitDirectory) } catch {
                         failure.record(error)
                         return
                     }
-                    chunk.append((missing[index], result.stats, result.missing))
-                    if chunk.count >= 256 {
-                        guard results.push(chunk) else { return }
-                        chunk.removeAll(keepingCapacity: true)
+                    var chunk: [LineResult] = []
+                    for index in stride(from: worker, to: left.count, by: workerCount) {
+                        guard failure.value == nil, let id = ObjectID(hex: left[index]) else { continue }
+                        let result = Self.countLines(handle, id)
+                        if let error = result.error, !result.missing {
+                            failure.record(error)
+                            return
+                        }
+                        chunk.append((left[index], result.stats, result.missing))
+                        if chunk.count >= 256 {
+                            guard results.push(chunk) else { return }
+                            chunk.removeAll(keepingCapacity: true)
+                        }
                     }
-                }
-                if !chunk.isEmpty { results.push(chunk) }
-            })
+                    if !chunk.isEmpty { results.push(chunk) }
+                })
+            }
+            try storeLineResults(results, workers: workers, failure: failure, repositoryID: repositoryID, path: path,
+                                 tally: &tally) { _ in }
         }
-        var stats: [(sha: String, added: Int, deleted: Int)] = []
+        if tally.skipped > 0 {
+            lineStatsSkipped = tally.skipped
+        }
+        return tally.computed
+    }
+
+    /// How far the line counting of one scan has come.
+    private struct LineTally {
+        var total: Int
         var computed = 0
         var skipped = 0
         let started = Date()
+    }
+
+    /// Stores what `workers` put in `results`, in batches, until they are done;
+    /// `seen` hears of every commit a worker answered for.
+    private func storeLineResults(_ results: BoundedPipe<[LineResult]>, workers: [Stage], failure: FirstError,
+                                  repositoryID: Int64, path: String, tally: inout LineTally,
+                                  seen: (String) -> Void) throws {
+        var stats: [(sha: String, added: Int, deleted: Int)] = []
         do {
             while let chunk = results.pop() {
                 for result in chunk {
+                    seen(result.sha)
                     // A partial clone (--filter=blob:none) lacks the blobs: no count, said below.
-                    if result.missing { skipped += 1; continue }
+                    if result.missing { tally.skipped += 1; continue }
                     guard let counted = result.stats else { continue }
                     stats.append((result.sha, counted.added, counted.deleted))
                 }
                 if stats.count >= batchSize {
                     try store.saveLineStats(repositoryID: repositoryID, stats)
-                    computed += stats.count
+                    tally.computed += stats.count
                     stats.removeAll(keepingCapacity: true)
                     if shouldStop?() == true { throw Stopped() }
-                    progress?(ScanProgress(path: path, phase: "lines", done: computed, elapsed: Date().timeIntervalSince(started),
-                                           total: missing.count))
+                    progress?(ScanProgress(path: path, phase: "lines", done: tally.computed,
+                                           elapsed: Date().timeIntervalSince(tally.started), total: tally.total))
                 }
             }
             if let error = failure.value { throw error }
             try store.saveLineStats(repositoryID: repositoryID, stats)
+            tally.computed += stats.count
         } catch {
             failure.record(error)
             results.close()
@@ -445,10 +505,6 @@ public final class HistoryScanner {
             throw error
         }
         workers.forEach { $0.join() }
-        if skipped > 0 {
-            lineStatsSkipped = skipped
-        }
-        return computed + stats.count
     }
 
     static func countLines(_ repository: Repository, _ id: ObjectID) -> (stats: LineStats?, missing: Bool, error: GitError?) {

@@ -176,4 +176,43 @@ struct GitHistoryTests {
             #expect(stats == LineStats(added: added, deleted: deleted), "commit \(sha)")
         }
     }
+
+    @Test("git's own counts: every commit asked for, as git show --numstat, in batches")
+    func gitNumstat() throws {
+        let repo = try TemporaryGitRepository()
+        let body = (1...40).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        try repo.commit("add", file: "a.txt", content: body)
+        try repo.git(["mv", "a.txt", "b.txt"])
+        try repo.commit("rename and edit", file: "b.txt", content: body.replacingOccurrences(of: "line 9\n", with: "nine\n"))
+        try repo.commit("binary", file: "blob.bin", content: "\u{0}\u{1}\u{2}binary")
+        try repo.git(["commit", "-q", "--allow-empty", "-m", "empty"])
+        for index in 1...30 { try repo.commit("edit \(index)", file: "f\(index % 4).txt", content: "v\(index)\n") }
+        let shas = try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init)
+        var expected: [String: LineStats] = [:]
+        for sha in shas {
+            var stats = LineStats(added: 0, deleted: 0)
+            for line in try repo.git(["show", "--numstat", "--format=", sha]).split(separator: "\n") {
+                let fields = line.split(separator: "\t")
+                if fields.count >= 3 { stats.added += Int(fields[0]) ?? 0; stats.deleted += Int(fields[1]) ?? 0 }
+            }
+            expected[sha] = stats
+        }
+        let git = try #require(GitNumstat.installed())
+        var counted: [String: LineStats] = [:]
+        var batches = 0
+        try git.counts(gitDirectory: try Repository(at: repo.path).gitDirectory,
+                       ids: shas.reversed().compactMap(ObjectID.init(hex:)), batch: 7) { batch in
+            batches += 1
+            for entry in batch { counted[entry.id.hex] = entry.stats }
+        }
+        #expect(counted == expected)
+        #expect(batches >= 4)
+        #expect(expected.values.contains(LineStats(added: 1, deleted: 1)), "the rename counts as an edit")
+
+        // A commit git cannot read: a one-line error, not a hang.
+        let absent = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
+        #expect(throws: GitNumstat.Failure.self) {
+            try git.counts(gitDirectory: try Repository(at: repo.path).gitDirectory, ids: [absent]) { _ in }
+        }
+    }
 }

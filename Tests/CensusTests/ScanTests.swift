@@ -166,8 +166,16 @@ struct ScanTests {
         #expect(counts.values.first?.unreachable == 3)
     }
 
-    @Test("--lines fills in line counts equal to git's, for old and new commits")
-    func lineCounts() throws {
+    enum LineCounter: String, CaseIterable { case git, libgit2, failingGit }
+
+    @Test("--lines fills in line counts equal to git's, for old and new commits", arguments: LineCounter.allCases)
+    func lineCounts(counter: LineCounter) throws {
+        switch counter {
+        case .git: scanner.lineCounter = try #require(GitNumstat.installed())
+        case .libgit2: scanner.lineCounter = nil
+        // git that fails: libgit2 counts what it did not.
+        case .failingGit: scanner.lineCounter = GitNumstat(executable: "/bin/false")
+        }
         let repo = try TemporaryGitRepository()
         try repo.commit("a", file: "a.txt", content: "1\n2\n3\n")
         try repo.commit("b", file: "a.txt", content: "1\nx\n3\n4\n")

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Line counts from git itself: `git log --no-walk --numstat -M`, fed the
+/// commits on standard input.
+///
+/// Issue 4 asks for counts identical to git's. libgit2 detects renames with a
+/// similarity metric of its own (sampled hashes), so about one commit in two
+/// thousand came out different from `git log --numstat` on git/git, and its
+/// tree diffs ran at less than half git's speed. When a `git` executable is
+/// installed, counts therefore come from it — the reference implementation,
+/// run on this machine, reading nothing but the repository — and libgit2
+/// counts only when git is absent or cannot read the repository.
+///
+/// git runs with every network transport refused (`protocol.allow=never`): in
+/// a partial clone a missing blob fails the run instead of being fetched, and
+/// the caller falls back to libgit2, which reports the commit as missing.
+public struct GitNumstat: Sendable {
+    /// The git executable.
+    public let executable: String
+
+    /// The `git` found on `PATH`, or nil.
+    public static func installed(environment: [String: String] = ProcessInfo.processInfo.environment) -> GitNumstat? {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":") where !folder.isEmpty {
+            let candidate = "\(folder)/git"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return GitNumstat(executable: candidate) }
+        }
+        return nil
+    }
+
+    public init(executable: String) {
+        self.executable = executable
+    }
+
+    /// Why a git run did not give counts.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Counts every commit of `ids` (non-merge commits: git shows no diff for
+    /// a merge) in the repository whose git directory is `gitDirectory`,
+    /// calling `body` with counts as they come, in batches. Commits git
+    /// printed nothing for are not reported.
+    public func counts(gitDirectory: String, ids: [ObjectID], batch: Int = 2000,
+                       _ body: ([(id: ObjectID, stats: LineStats)]) throws -> Void) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "--git-dir=\(gitDirectory)", "-c", "protocol.allow=never", "-c", "core.quotePath=true",
+            "log", "--no-walk=unsorted", "--stdin", "--numstat", "-M", "--no-ext-diff", "--format=format:%H",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["GIT_OPTIONAL_LOCKS"] = "0"
+        environment["LC_ALL"] = "C"
+        environment["GIT_PAGER"] = "cat"
+        process.environment = environment
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch { throw Failure(description: "cannot run \(executable): \(error.localizedDescription)") }
+
+        // The commits go in on their own thread: git starts answering before
+        // it has read them all, and both pipes would fill up otherwise.
+        let writer = Thread {
+            var text = ""
+            text.reserveCapacity(41 * min(ids.count, 4096))
+            let handle = input.fileHandleForWriting
+            for (index, id) in ids.enumerated() {
+                text += id.hex
+                text += "\n"
+                if text.utf8.count >= 64 << 10 || index == ids.count - 1 {
+                    do { try handle.write(contentsOf: Data(text.utf8)) } catch { break }
+                    text.removeAll(keepingCapacity: true)
+                }
+            }
+            try? handle.close()
+        }
+        writer.start()
+        let stderrText = ReadOnce()
+        let stderrReader = Thread {
+            stderrText.data = errors.fileHandleForReading.readDataToEndOfFile()
+            stderrText.done.signal()
+        }
+        stderrReader.start()
+
+        var parser = NumstatParser()
+        var ready: [(id: ObjectID, stats: LineStats)] = []
+        let reading = output.fileHandleForReading
+        var failure: (any Error)?
+        while true {
+            let data = reading.availableData
+            if data.isEmpty { break }
+            parser.feed(data) { id, stats in ready.append((id, stats)) }
+            if ready.count >= batch {
+                do { try body(ready) } catch { failure = error; break }
+                ready.removeAll(keepingCapacity: true)
+            }
+        }
+        if failure != nil { process.terminate() }
+        parser.finish { id, stats in ready.append((id, stats)) }
+        process.waitUntilExit()
+        stderrText.done.wait()
+        if let failure { throw failure }
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: stderrText.data, as: UTF8.self)
+                .split(separator: "\n").first.map(String.init) ?? "exit status \(process.terminationStatus)"
+            throw Failure(description: "git log --numstat failed: \(message)")
+        }
+        if !ready.isEmpty { try body(ready) }
+    }
+}
+
+/// `git log --numstat --format=%H` output, cut into commits as it arrives.
+struct NumstatParser {
+    private var pending: [UInt8] = []
+    private var current: ObjectID?
+    private var added = 0
+    private var deleted = 0
+
+    mutating func feed(_ data: Data, _ emit: (ObjectID, LineStats) -> Void) {
+        pending.append(contentsOf: data)
+        var start = 0
+        pending.withUnsafeBufferPointer { bytes in
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                line(UnsafeBufferPointer(rebasing: bytes[start..<newline]), emit)
+                start = newline + 1
+            }
+        }
+        pending.removeFirst(start)
+    }
+
+    mutating func finish(_ emit: (ObjectID, LineStats) -> Void) {
+        if !pending.isEmpty {
+            pending.withUnsafeBufferPointer { line($0, emit) }
+            pending.removeAll()
+        }
+        if let current { emit(current, LineStats(added: added, deleted: deleted)) }
+        current = nil
+    }
+
+    /// A sha line starts a commit; `added<TAB>deleted<TAB>path` adds to it
+    /// (`-` for a binary file counts zero, as in git's --shortstat).
+    private mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (ObjectID, LineStats) -> Void) {
+        if bytes.count == 40, let base = bytes.baseAddress, let id = ObjectID(hexDigits: base) {
+            if let current { emit(current, LineStats(added: added, deleted: deleted)) }
+            current = id
+            added = 0
+            deleted = 0
+            return
+        }
+        guard current != nil, let tab = bytes.firstIndex(of: 0x09) else { return }
+        let rest = bytes[(tab + 1)...]
+        guard let secondTab = rest.firstIndex(of: 0x09) else { return }
+        added += Self.number(bytes[..<tab])
+        deleted += Self.number(bytes[(tab + 1)..<secondTab])
+    }
+
+    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+        var value = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else { return 0 }
+            value = value &* 10 &+ Int(byte - 0x30)
+        }
+        return value
+    }
+}
+
+/// What a reading thread hands over once, when `done` is signalled.
+private final class ReadOnce: @unchecked Sendable {
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
+}
