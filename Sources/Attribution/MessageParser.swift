@@ -94,7 +94,7 @@ public struct ParsedMessage: Sendable {
             }
             lines.append(line)
             if let trailer = Self.trailer(in: line) {
-                trailers.append(contentsOf: Self.splitInline(trailer))
+                Self.append(trailer, to: &trailers)
                 inTrailer = true
             } else {
                 inTrailer = false
@@ -107,7 +107,7 @@ public struct ParsedMessage: Sendable {
         if lines.contains(where: Self.isSquashHeader) {
             for line in lines where line.hasPrefix("    ") {
                 if let trailer = Self.trailer(in: line.dropFirst(4)) {
-                    trailers.append(contentsOf: Self.splitInline(trailer))
+                    Self.append(trailer, to: &trailers)
                 }
             }
         }
@@ -163,7 +163,23 @@ public struct ParsedMessage: Sendable {
         var value = Substring(line.utf8[afterColon..<utf8.endIndex])
         value = value.drop(while: { $0 == " " || $0 == "\t" })
         if value.utf8.count > maxValueLength { value = Substring(value.utf8.prefix(maxValueLength)) }
-        return Trailer(key: key.lowercased(), value: String(value), writtenKey: String(key))
+        let writtenKey = String(key)
+        // Keys are ASCII (checked above): lower-cased byte by byte.
+        let lowered = String(unsafeUninitializedCapacity: writtenKey.utf8.count) { buffer in
+            for (index, byte) in writtenKey.utf8.enumerated() { buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+            return writtenKey.utf8.count
+        }
+        return Trailer(key: lowered, value: String(value), writtenKey: writtenKey)
+    }
+
+    /// Appends `trailer`, split when it holds several (most do not: no array is made for them).
+    @inline(__always)
+    static func append(_ trailer: Trailer, to trailers: inout [Trailer]) {
+        if trailer.value.utf8.contains(0x3A) {
+            trailers.append(contentsOf: splitInline(trailer))
+        } else {
+            trailers.append(trailer)
+        }
     }
 
     /// Splits `Co-authored-by: A <a@x> Co-authored-by: B <b@y>` into two trailers.

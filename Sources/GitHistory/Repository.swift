@@ -9,7 +9,7 @@ private let libgit2Ready: Bool = {
     _ = census_git_set_owner_validation(0)
     _ = census_git_enable_strict_hash_verification(0)
     _ = census_git_set_commit_cache_limit(0)
-    _ = census_git_set_mwindow(32 << 20, 64 << 20)
+    _ = census_git_set_mwindow(16 << 20, 32 << 20)
     // cron and service users often run with a HOME they cannot read; git then
     // ignores the global configuration, and so does a scan.
     if let home = ProcessInfo.processInfo.environment["HOME"], access(home, X_OK) != 0 {
