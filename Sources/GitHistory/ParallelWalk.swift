@@ -26,6 +26,8 @@ extension Repository {
     ) throws {
         let frontier = Frontier(tips: tips)
         let boundary = shallowBoundary
+        // git ignores the commit-graph in a shallow clone, and so does this walk.
+        let graph = boundary.isEmpty ? CommitGraph(commonDirectory: commonDirectory) : nil
         let gitDirectory = self.gitDirectory
         nonisolated(unsafe) let first = self
         let finished = DispatchGroup()
@@ -35,6 +37,8 @@ extension Repository {
             var started = started
             var parents: [ObjectID]? = nil
             while let id = frontier.next(finishing: parents) {
+                // Parents known before reading: the other reader can go on at once.
+                if let early = graph?.parents(of: id) { frontier.offer(early) }
                 do {
                     var commit = try repository.commit(id)
                     if boundary.contains(id) { commit.parents = [] }
@@ -111,6 +115,15 @@ private final class Frontier: @unchecked Sendable {
             }
             condition.wait()
         }
+    }
+
+    /// Adds parents learnt before their child was read (see `CommitGraph`).
+    func offer(_ parents: [ObjectID]) {
+        condition.lock()
+        defer { condition.unlock() }
+        let before = pending.count
+        for parent in parents.reversed() where seen.insert(parent).inserted { pending.append(parent) }
+        if pending.count > before { condition.broadcast() }
     }
 
     func stop(_ error: (any Error)?) {

@@ -65,6 +65,30 @@ struct GitHistoryTests {
         }
     }
 
+    @Test("with a commit-graph, two readers share even a straight line of history; commits after the graph are met too")
+    func parallelWalkWithCommitGraph() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000)
+        try repo.git(["commit-graph", "write", "--reachable", "--split"])
+        // Newer commits the graph does not hold, then a second layer of the chain, then more.
+        for index in 1...5 { try repo.commit("after the graph \(index)") }
+        try repo.git(["commit-graph", "write", "--reachable", "--split=no-merge"])
+        for index in 1...5 { try repo.commit("after the chain \(index)") }
+        let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let seen = Mutex<[String: (count: Int, reader: Int)]>([:])
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
+            seen.withLock { $0[commit.id.hex, default: (0, reader)].count += 1 }
+            return true
+        }
+        let visits = seen.withLock { $0 }
+        #expect(Set(visits.keys) == expected)
+        #expect(visits.values.allSatisfy { $0.count == 1 })
+        let secondReader = visits.values.filter { $0.reader == 1 }.count
+        #expect(secondReader > 300, "the second reader read \(secondReader) of \(expected.count)")
+    }
+
     @Test("the commit-graph's count, for a first scan's progress; nil without one")
     func commitGraphCount() throws {
         let repo = try TemporaryGitRepository()

@@ -1,0 +1,156 @@
+import Foundation
+
+/// The parents of commits, as git's commit-graph file records them
+/// (`objects/info/commit-graph`, or a split chain under
+/// `objects/info/commit-graphs/`), read without inflating a single object.
+///
+/// A walk that knows a commit's parents before reading it can hand them to
+/// another reader at once: on a straight line of history, with no merges to
+/// widen the frontier, two readers then still read side by side. git writes
+/// the file on `gc` and `fetch` by default; without one, walks learn parents
+/// by reading each commit, as before. An object's parents never change, so an
+/// entry is right as long as the file is intact; a walk still reads each
+/// commit's own parents and follows them too.
+struct CommitGraph {
+    /// One file of the chain, base first.
+    private struct Layer {
+        var data: Data
+        var count: Int
+        /// Positions of this layer's commits start here in the whole chain.
+        var base: Int
+        var fanout: Int
+        var oids: Int
+        var commitData: Int
+        var extraEdges: Int?
+    }
+
+    private var layers: [Layer] = []
+
+    /// The graph of the repository whose common git directory is `directory`;
+    /// nil when there is none, or it is not one this reader understands.
+    init?(commonDirectory directory: String) {
+        let info = directory + "/objects/info"
+        var files: [String] = []
+        if FileManager.default.fileExists(atPath: info + "/commit-graph") {
+            files = [info + "/commit-graph"]
+        } else if let chain = try? String(contentsOfFile: info + "/commit-graphs/commit-graph-chain", encoding: .utf8) {
+            files = chain.split(whereSeparator: \.isNewline).map { info + "/commit-graphs/graph-\($0).graph" }
+        }
+        guard !files.isEmpty else { return nil }
+        var base = 0
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file), let layer = Self.layer(data, base: base) else { return nil }
+            layers.append(layer)
+            base += layer.count
+        }
+    }
+
+    private static func layer(_ data: Data, base: Int) -> Layer? {
+        // Header: CGPH, version 1, hash version 1 (SHA-1), chunk count, base count.
+        guard data.count >= 8, data.prefix(4).elementsEqual("CGPH".utf8), data[data.startIndex + 4] == 1,
+              data[data.startIndex + 5] == 1 else { return nil }
+        let chunks = Int(data[data.startIndex + 6])
+        guard data.count >= 8 + (chunks + 1) * 12 else { return nil }
+        var offsets: [String: Int] = [:]
+        for chunk in 0..<chunks {
+            let entry = 8 + chunk * 12
+            let id = String(decoding: data[(data.startIndex + entry)..<(data.startIndex + entry + 4)], as: UTF8.self)
+            offsets[id] = Int(bigEndian(data, entry + 4, 8))
+        }
+        guard let fanout = offsets["OIDF"], let oids = offsets["OIDL"], let commitData = offsets["CDAT"],
+              fanout + 1024 <= data.count else { return nil }
+        let count = Int(bigEndian(data, fanout + 255 * 4, 4))
+        guard oids + count * 20 <= data.count, commitData + count * 36 <= data.count else { return nil }
+        return Layer(data: data, count: count, base: base, fanout: fanout, oids: oids, commitData: commitData,
+                     extraEdges: offsets["EDGE"])
+    }
+
+    private static func bigEndian(_ data: Data, _ offset: Int, _ width: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<width { value = value << 8 | UInt64(data[data.startIndex + offset + index]) }
+        return value
+    }
+
+    /// The parents of `id`, or nil when the graph does not hold it.
+    func parents(of id: ObjectID) -> [ObjectID]? {
+        var key = id.gitOID
+        return withUnsafeBytes(of: &key.id) { raw -> [ObjectID]? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            for layer in layers.reversed() {
+                guard let index = Self.find(bytes, in: layer) else { continue }
+                return parents(layer, index)
+            }
+            return nil
+        }
+    }
+
+    private static func find(_ key: UnsafeBufferPointer<UInt8>, in layer: Layer) -> Int? {
+        layer.data.withUnsafeBytes { raw -> Int? in
+            let first = Int(key[0])
+            var low = first == 0 ? 0 : Int(bigEndianWord(raw, layer.fanout + (first - 1) * 4))
+            var high = Int(bigEndianWord(raw, layer.fanout + first * 4))
+            while low < high {
+                let middle = (low + high) / 2
+                let order = memcmp(raw.baseAddress! + layer.oids + middle * 20, key.baseAddress!, 20)
+                if order == 0 { return middle }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    @inline(__always) private static func bigEndianWord(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+        UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    private func parents(_ layer: Layer, _ index: Int) -> [ObjectID]? {
+        layer.data.withUnsafeBytes { raw -> [ObjectID]? in
+            let entry = layer.commitData + index * 36 + 20
+            let first = Self.bigEndianWord(raw, entry)
+            let second = Self.bigEndianWord(raw, entry + 4)
+            let none: UInt32 = 0x7000_0000
+            var positions: [UInt32] = []
+            if first != none { positions.append(first) }
+            if second != none {
+                if second & 0x8000_0000 == 0 {
+                    positions.append(second)
+                } else {
+                    // An octopus merge: the rest of its parents are in the extra-edge list.
+                    guard let edges = layer.extraEdges else { return nil }
+                    var edge = Int(second & 0x7FFF_FFFF)
+                    while true {
+                        guard edges + edge * 4 + 4 <= layer.data.count else { return nil }
+                        let value = Self.bigEndianWord(raw, edges + edge * 4)
+                        positions.append(value & 0x7FFF_FFFF)
+                        if value & 0x8000_0000 != 0 { break }
+                        edge += 1
+                    }
+                }
+            }
+            var parents: [ObjectID] = []
+            parents.reserveCapacity(positions.count)
+            for position in positions {
+                guard let id = oid(at: Int(position)) else { return nil }
+                parents.append(id)
+            }
+            return parents
+        }
+    }
+
+    /// The commit at a position of the whole chain.
+    private func oid(at position: Int) -> ObjectID? {
+        guard let layer = layers.last(where: { $0.base <= position }), position - layer.base < layer.count else { return nil }
+        return layer.data.withUnsafeBytes { raw in
+            ObjectID(rawBytes: raw.baseAddress! + layer.oids + (position - layer.base) * 20)
+        }
+    }
+}
+
+extension ObjectID {
+    /// The 20 bytes at `bytes`.
+    init(rawBytes bytes: UnsafeRawPointer) {
+        self.init(words: (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                          bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                          bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+    }
+}
