@@ -64,7 +64,8 @@ public final class HistoryScanner {
     /// of the sha index (shas come in random order), so fewer, larger ones
     /// store a history faster: 10,000 took git/git's store time from 1.7 s
     /// to 0.8 s against 2,000. A killed scan loses at most this many.
-    public var batchSize = 10_000
+    /// `CENSUS_SCAN_BATCH` sets another size (tests kill scans between many small batches).
+    public var batchSize = ProcessInfo.processInfo.environment["CENSUS_SCAN_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 10_000
     public var progress: (@Sendable (ScanProgress) -> Void)?
     /// Asked after every stored batch; true stops the scan there, with what is
     /// stored kept and the rest left for the next scan (a daemon shutting down).

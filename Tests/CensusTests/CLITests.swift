@@ -199,6 +199,8 @@ struct CLITests {
             process.executableURL = URL(fileURLWithPath: PackagePaths.census)
             process.arguments = ["scan", "--db", db, repo.path]
             process.standardError = FileHandle.nullDevice
+            // Small batches: kills land between many stored transactions.
+            process.environment = ProcessInfo.processInfo.environment.merging(["CENSUS_SCAN_BATCH": "1000"]) { $1 }
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             if !process.isRunning { completedBeforeKill += 1 }
