@@ -140,6 +140,50 @@ public struct ParsedMessage: Sendable {
     /// `Key: value` where the key is a letter followed by letters, digits and
     /// dashes, with no space before the colon.
     static func trailer(in line: Substring) -> Trailer? {
+        // Most lines are cut byte by byte, without String indices.
+        switch line.utf8.withContiguousStorageIfAvailable(trailer(inBytes:)) {
+        case .some(.notATrailer): return nil
+        case .some(.trailer(let trailer)): return trailer
+        case .some(.byCharacter), .none: return trailerByCharacter(in: line)
+        }
+    }
+
+    private enum BytesAnswer {
+        case notATrailer
+        case trailer(Trailer)
+        /// Non-ASCII right after the blanks, or a value to cut: the Character rules decide.
+        case byCharacter
+    }
+
+    /// `trailer(in:)` on a line's bytes, with the same rules.
+    private static func trailer(inBytes bytes: UnsafeBufferPointer<UInt8>) -> BytesAnswer {
+        guard let first = bytes.first, isLetter(first) else { return .notATrailer }
+        var colon = 1
+        while colon < bytes.count {
+            let byte = bytes[colon]
+            if byte == UInt8(ascii: ":") { break }
+            guard isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") else { return .notATrailer }
+            colon += 1
+            if colon > 64 { return .notATrailer }
+        }
+        guard colon < bytes.count else { return .notATrailer }
+        var value = colon + 1
+        if value < bytes.count {
+            guard bytes[value] == UInt8(ascii: " ") || bytes[value] == UInt8(ascii: "\t") else { return .notATrailer }
+        }
+        while value < bytes.count && (bytes[value] == UInt8(ascii: " ") || bytes[value] == UInt8(ascii: "\t")) { value += 1 }
+        if value < bytes.count && bytes[value] >= 0x80 { return .byCharacter }
+        if bytes.count - value > maxValueLength { return .byCharacter }
+        let key = UnsafeBufferPointer(rebasing: bytes[0..<colon])
+        let lowered = String(unsafeUninitializedCapacity: key.count) { buffer in
+            for index in 0..<key.count { buffer[index] = key[index] >= 0x41 && key[index] <= 0x5A ? key[index] + 0x20 : key[index] }
+            return key.count
+        }
+        return .trailer(Trailer(key: lowered, value: String(decoding: UnsafeBufferPointer(rebasing: bytes[value...]), as: UTF8.self),
+                                writtenKey: String(decoding: key, as: UTF8.self)))
+    }
+
+    static func trailerByCharacter(in line: Substring) -> Trailer? {
         let utf8 = line.utf8
         guard let first = utf8.first, isLetter(first) else { return nil }
         var position = utf8.index(after: utf8.startIndex)

@@ -57,7 +57,8 @@ final class ClassifyingSink: @unchecked Sendable {
             authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
             committerName: commit.committer.name, committerEmail: commit.committer.email,
             committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
-            subject: String(parsed.subject.prefix(500)), parentCount: commit.parents.count,
+            subject: parsed.subject.utf8.count <= 500 ? parsed.subject : String(parsed.subject.prefix(500)),
+            parentCount: commit.parents.count,
             reachable: context.insertVisible))
         if batch.count >= context.batchSize { flush(force: false) }
     }

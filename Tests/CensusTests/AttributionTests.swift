@@ -214,6 +214,21 @@ struct MessageParserTests {
         }
     }
 
+    @Test("property: trailers cut as bytes are the trailers cut by Character", arguments: 0..<4)
+    func trailerBytesMatchCharacters(seed: Int) {
+        var random = SplitMix64(state: UInt64(seed) &+ 7)
+        let pieces = ["Co-authored-by", "Signed-off-by", "X_y", "a", "Z9", ":", ": ", ":\t", "  ", "\t", " ", "\u{0301}", "é",
+                      "Claude <noreply@anthropic.com>", "http://x", "🤖", "-", "_", "1", String(repeating: "v", count: 4100),
+                      String(repeating: "k", count: 70)]
+        for _ in 0..<2000 {
+            var line = ""
+            for _ in 0..<Int.random(in: 1...6, using: &random) { line += pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+            let fast = ParsedMessage.trailer(in: Substring(line))
+            let slow = ParsedMessage.trailerByCharacter(in: Substring(line))
+            #expect(fast == slow, "\(line.prefix(120).debugDescription)")
+        }
+    }
+
     @Test("hostile messages: invalid UTF-8, NUL, 5 MB bodies and 10,000 trailer lines parse in linear time")
     func hostileMessages() {
         let invalid = String(decoding: [0x53, 0xFF, 0xFE, 0x0A, 0x0A, 0x43, 0x6F, 0x2D, 0x61, 0x3A, 0x20, 0xC3], as: UTF8.self)
