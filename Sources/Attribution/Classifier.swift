@@ -11,6 +11,20 @@ import Foundation
 /// 3. Otherwise it is `human`. An AI identity that is only the committer (aider
 ///    committing a person's edits, an agent rebasing old commits) is kept as
 ///    evidence but does not change that.
+/// Identities already looked up, for one thread's run of `classify`: a
+/// history repeats a few thousand authors and committers, and each lookup
+/// lower-cases the name and the address. Not shared between threads.
+public final class IdentityCache {
+    struct Key: Hashable {
+        var name: String
+        var email: String
+    }
+
+    var entries: [Key: IdentityIndex.Match?] = [:]
+
+    public init() {}
+}
+
 public struct Classifier: Sendable {
     public let catalogue: Catalogue
     private let identities: IdentityIndex
@@ -29,6 +43,8 @@ public struct Classifier: Sendable {
     /// The same rules compared as bytes, when the catalogue allows (see `MarkerMatcher`).
     private let markerMatcher: MarkerMatcher?
     private let branchRules: [Catalogue.Rule]
+    /// Each branch rule's prefixes, lower-cased once, with their length in Characters.
+    private let branchPrefixes: [(rule: Catalogue.Rule, prefixes: [(lowered: String, length: Int)])]
     private let notesRules: [Catalogue.Rule]
 
     /// The catalogue's version and a digest of its content: stored with every
@@ -79,6 +95,7 @@ public struct Classifier: Sendable {
         longestMarkerPrefix = markerPrefixes.flatMap(\.prefixes).map(\.count).max() ?? 0
         markerMatcher = comparingMarkerBytes ? MarkerMatcher(rules: markerRules) : nil
         branchRules = catalogue.rules.filter { $0.kind == .branch }
+        branchPrefixes = branchRules.map { rule in (rule, (rule.branchPrefix ?? []).map { ($0.lowercased(), $0.count) }) }
         notesRules = catalogue.rules.filter { $0.kind == .notes && $0.notesRef != nil }
     }
 
@@ -86,18 +103,18 @@ public struct Classifier: Sendable {
         classify(facts, parsed: ParsedMessage(facts.message))
     }
 
-    public func classify(_ facts: CommitFacts, parsed: ParsedMessage) -> Verdict {
+    public func classify(_ facts: CommitFacts, parsed: ParsedMessage, cache: IdentityCache? = nil) -> Verdict {
         var evidence: [Evidence] = []
 
         // Author and committer.
-        let author = identities.match(name: facts.authorName, email: facts.authorEmail)
+        let author = identity(facts.authorName, facts.authorEmail, cache)
         let authorIsAI = author?.identity.class == .ai
         if let author {
             evidence.append(Evidence(
                 rule: author.identity.id, kind: .author, tool: author.identity.tool, indicates: author.identity.class,
                 confidence: .attested, matched: Self.address(facts.authorName, facts.authorEmail), counts: true))
         }
-        if let committer = identities.match(name: facts.committerName, email: facts.committerEmail),
+        if let committer = identity(facts.committerName, facts.committerEmail, cache),
            committer.identity.class == .ai {
             let sameAsAuthor = authorIsAI && committer.identity.id == author?.identity.id
             if !sameAsAuthor {
@@ -112,7 +129,7 @@ public struct Classifier: Sendable {
         for trailer in parsed.trailers {
             if trailer.key == "co-authored-by" {
                 if let address = NamedAddress(trailer.value),
-                   let match = identities.match(name: address.name, email: address.email) {
+                   let match = identity(address.name, address.email, cache) {
                     let isAI = match.identity.class == .ai
                     evidence.append(Evidence(
                         rule: match.identity.id, kind: .coAuthorTrailer, tool: match.identity.tool,
@@ -159,12 +176,12 @@ public struct Classifier: Sendable {
 
         var verdict = Self.decide(evidence, authorIsAI: authorIsAI)
         verdict.aiLines = aiLines
-        verdict.person = person(facts, parsed: parsed, author: author)
+        verdict.person = person(facts, parsed: parsed, author: author, cache: cache)
         return verdict
     }
 
     /// Who a commit counts for in adoption: people, not agents.
-    private func person(_ facts: CommitFacts, parsed: ParsedMessage, author: IdentityIndex.Match?) -> Person? {
+    private func person(_ facts: CommitFacts, parsed: ParsedMessage, author: IdentityIndex.Match?, cache: IdentityCache?) -> Person? {
         guard let author else { return Person(name: facts.authorName, email: facts.authorEmail) }
         if let suffix = author.nameSuffix, author.identity.class == .ai {
             // `Jane Doe (aider)` with Jane's own address.
@@ -174,13 +191,25 @@ public struct Classifier: Sendable {
         // An agent or a bot as author: the person its co-author trailer names.
         for trailer in parsed.trailers where trailer.key == "co-authored-by" {
             guard let address = NamedAddress(trailer.value), !address.email.isEmpty,
-                  identities.match(name: address.name, email: address.email) == nil else { continue }
+                  identity(address.name, address.email, cache) == nil else { continue }
             return Person(name: address.name, email: address.email)
         }
-        if author.identity.class == .ai, identities.match(name: facts.committerName, email: facts.committerEmail) == nil {
+        if author.identity.class == .ai, identity(facts.committerName, facts.committerEmail, cache) == nil {
             return Person(name: facts.committerName, email: facts.committerEmail)
         }
         return nil
+    }
+
+    /// The catalogue identity of a name and an address, through `cache` when given.
+    private func identity(_ name: String, _ email: String, _ cache: IdentityCache?) -> IdentityIndex.Match? {
+        guard let cache else { return identities.match(name: name, email: email) }
+        let key = IdentityCache.Key(name: name, email: email)
+        if let known = cache.entries[key] { return known }
+        let found = identities.match(name: name, email: email)
+        // Bounded: a history with millions of distinct identities starts over.
+        if cache.entries.count >= 100_000 { cache.entries.removeAll(keepingCapacity: true) }
+        cache.entries[key] = .some(found)
+        return found
     }
 
     /// Adds a branch trace (the commit came in through a merge of an AI tool's
@@ -195,9 +224,12 @@ public struct Classifier: Sendable {
 
     /// The branch named in a merge subject and the AI tool whose branch it is.
     public func branchEvidence(forMergeSubject subject: String) -> Evidence? {
-        guard let branch = Self.mergedBranch(subject) else { return nil }
-        for rule in branchRules {
-            for prefix in rule.branchPrefix ?? [] where branch.lowercased().hasPrefix(prefix.lowercased()) && branch.count > prefix.count {
+        // Most merges say neither form; nothing is lower-cased for them.
+        guard subject.hasPrefix("Merge "), let branch = Self.mergedBranch(subject) else { return nil }
+        let lowered = branch.lowercased()
+        let length = branch.count
+        for (rule, prefixes) in branchPrefixes {
+            for prefix in prefixes where lowered.hasPrefix(prefix.lowered) && length > prefix.length {
                 return Evidence(rule: rule.id, kind: .branch, tool: rule.tool, indicates: .ai,
                                 confidence: rule.confidence, matched: branch, counts: true)
             }

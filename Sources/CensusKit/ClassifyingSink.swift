@@ -19,16 +19,21 @@ final class ClassifyingSink: @unchecked Sendable {
         /// New rows are visible at once: a first scan, whose repository stays
         /// out of every report until the scan completes.
         var insertVisible: Bool
+        /// Keep the sha of every commit consumed (a full re-walk works out what is reachable).
+        var keepWalked: Bool
         var writes: BoundedPipe<() throws -> Int>
     }
 
     private let context: Context
     private let mailmap: Mailmap
+    private let identities = IdentityCache()
     private var batch: [CommitRecord] = []
     private var reclassified: [(sha: String, verdict: Verdict)] = []
     private(set) var merges: [(parents: [ObjectID], evidence: Evidence)] = []
     private(set) var newCommits = 0
     private(set) var reclassifiedCount = 0
+    /// Every commit consumed, when the context asks for them.
+    private(set) var walked: [String] = []
 
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
@@ -38,18 +43,19 @@ final class ClassifyingSink: @unchecked Sendable {
 
     func consume(_ commit: Commit, sha: String, notes: [String: String]) {
         let classifier = context.classifier
+        if context.keepWalked { walked.append(sha) }
         let parsed = ParsedMessage(commit.message)
         if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
             merges.append((commit.parents, evidence))
         }
-        if context.stored.contains(sha) {
+        if !context.stored.isEmpty && context.stored.contains(sha) {
             if context.catalogueChanged || !notes.isEmpty {
-                reclassified.append((sha, HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap)))
+                reclassified.append((sha, HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)))
                 if reclassified.count >= context.batchSize { flush(force: false) }
             }
             return
         }
-        let verdict = HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap)
+        let verdict = HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)
         let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
         batch.append(CommitRecord(
             repositoryId: context.repositoryID, sha: sha, verdict: verdict,

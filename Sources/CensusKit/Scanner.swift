@@ -88,8 +88,8 @@ public final class HistoryScanner {
 
     /// The verdict for a commit, its person folded by .mailmap.
     static func derive(_ commit: Commit, parsed: ParsedMessage, notes: [String: String], classifier: Classifier,
-                       mailmap: Mailmap) -> Verdict {
-        var verdict = classifier.classify(facts(commit, notes: notes), parsed: parsed)
+                       mailmap: Mailmap, identities: IdentityCache? = nil) -> Verdict {
+        var verdict = classifier.classify(facts(commit, notes: notes), parsed: parsed, cache: identities)
         if let person = verdict.person {
             let resolved = mailmap.resolve(name: person.name, email: person.email)
             verdict.person = Person(name: resolved.name, email: resolved.email)
@@ -223,7 +223,7 @@ public final class HistoryScanner {
             }
             let context = ClassifyingSink.Context(
                 classifier: classifier, store: store, repositoryID: repositoryID, stored: stored, catalogueChanged: catalogueChanged,
-                batchSize: batchSize, insertVisible: firstScan, writes: writesPipe)
+                batchSize: batchSize, insertVisible: firstScan, keepWalked: reachable != nil, writes: writesPipe)
             var sinks: [ClassifyingSink] = []
             var walkError: (any Error)?
             if !fastForward {
@@ -232,27 +232,21 @@ public final class HistoryScanner {
                 let notesIndex = notes
                 let readers = ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
                 sinks = (0..<readers).map { _ in ClassifyingSink(context, mailmap: Mailmap(for: repository)) }
-                let keepReachable = reachable != nil
-                var reachableByReader = [[String]](repeating: [], count: readers)
                 let readerSinks = sinks
                 do {
-                    try withUnsafeMutablePointer(to: &reachableByReader) { pointer in
-                        nonisolated(unsafe) let reachableLists = pointer
-                        try repository.walkInParallel(from: [head], readers: readers) { commit, handle, reader in
-                            if failure.value != nil { return false }
-                            let sha = commit.id.hex
-                            if keepReachable { reachableLists.pointee[reader].append(sha) }
-                            let needsNotes = !notesIndex.isEmpty && (firstScan || catalogueChanged || notesChanged || !stored.contains(sha))
-                            let commitNotes = needsNotes ? Self.notes(of: commit.id, in: notesIndex, repository: handle) : [:]
-                            readerSinks[reader].consume(commit, sha: sha, notes: commitNotes)
-                            return true
-                        }
+                    try repository.walkInParallel(from: [head], readers: readers) { commit, handle, reader in
+                        if failure.value != nil { return false }
+                        let sha = commit.id.hex
+                        let needsNotes = !notesIndex.isEmpty && (firstScan || catalogueChanged || notesChanged || !stored.contains(sha))
+                        let commitNotes = needsNotes ? Self.notes(of: commit.id, in: notesIndex, repository: handle) : [:]
+                        readerSinks[reader].consume(commit, sha: sha, notes: commitNotes)
+                        return true
                     }
                 } catch {
                     walkError = error
                 }
                 sinks.forEach { $0.flush(force: true) }
-                if keepReachable { for list in reachableByReader { reachable?.formUnion(list) } }
+                if reachable != nil { for sink in sinks { reachable?.formUnion(sink.walked) } }
             } else {
                 // Three stages: this thread reads history through libgit2 (the
                 // repository handle stays on it), a second classifies, a third stores.
