@@ -481,7 +481,8 @@ public final class HistoryScanner {
                     guard let counted = result.stats else { continue }
                     stats.append((result.sha, counted.added, counted.deleted))
                 }
-                if stats.count >= batchSize {
+                // Small batches: each is a progress step of a long count.
+                if stats.count >= min(batchSize, 2000) {
                     try store.saveLineStats(repositoryID: repositoryID, stats)
                     tally.computed += stats.count
                     stats.removeAll(keepingCapacity: true)
