@@ -21,8 +21,19 @@ final class ClassifyingSink: @unchecked Sendable {
         var insertVisible: Bool
         /// Keep the sha of every commit consumed (a full re-walk works out what is reachable).
         var keepWalked: Bool
-        var writes: BoundedPipe<() throws -> Int>
+        var writes: BoundedPipe<Write>
     }
+
+    /// What a sink hands to the storing thread.
+    enum Write {
+        case insert([CommitRecord])
+        case replaceVerdicts([(sha: String, verdict: Verdict)])
+    }
+
+    /// Rows a sink gathers before handing them over: a quarter of a
+    /// transaction, so that little is left to store once the readers are
+    /// done (the storing thread joins whatever is waiting into one transaction).
+    private var handOff: Int { max(1, context.batchSize / 4) }
 
     private let context: Context
     private let mailmap: Mailmap
@@ -38,7 +49,7 @@ final class ClassifyingSink: @unchecked Sendable {
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
         self.mailmap = mailmap
-        batch.reserveCapacity(context.batchSize)
+        batch.reserveCapacity(max(1, context.batchSize / 4))
     }
 
     func consume(_ commit: Commit, sha: String, notes: [String: String]) {
@@ -51,7 +62,7 @@ final class ClassifyingSink: @unchecked Sendable {
         if !context.stored.isEmpty && context.stored.contains(sha) {
             if context.catalogueChanged || !notes.isEmpty {
                 reclassified.append((sha, HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)))
-                if reclassified.count >= context.batchSize { flush(force: false) }
+                if reclassified.count >= handOff { flush(force: false) }
             }
             return
         }
@@ -66,23 +77,19 @@ final class ClassifyingSink: @unchecked Sendable {
             subject: parsed.subject.utf8.count <= 500 ? parsed.subject : String(parsed.subject.prefix(500)),
             parentCount: commit.parents.count,
             reachable: context.insertVisible))
-        if batch.count >= context.batchSize { flush(force: false) }
+        if batch.count >= handOff { flush(force: false) }
     }
 
     /// Hands what is gathered to the store: full batches, or everything with `force`.
     func flush(force: Bool) {
-        let store = context.store
-        if !batch.isEmpty && (force || batch.count >= context.batchSize) {
-            let records = batch
-            newCommits += records.count
-            context.writes.push { try store.insert(records); return records.count }
+        if !batch.isEmpty && (force || batch.count >= handOff) {
+            newCommits += batch.count
+            context.writes.push(.insert(batch))
             batch.removeAll(keepingCapacity: true)
         }
-        if !reclassified.isEmpty && (force || reclassified.count >= context.batchSize) {
-            let verdicts = reclassified
-            reclassifiedCount += verdicts.count
-            let repositoryID = context.repositoryID
-            context.writes.push { try store.replaceVerdicts(repositoryID: repositoryID, verdicts); return 0 }
+        if !reclassified.isEmpty && (force || reclassified.count >= handOff) {
+            reclassifiedCount += reclassified.count
+            context.writes.push(.replaceVerdicts(reclassified))
             reclassified.removeAll(keepingCapacity: true)
         }
     }

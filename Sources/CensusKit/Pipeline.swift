@@ -34,6 +34,18 @@ final class BoundedPipe<Element>: @unchecked Sendable {
         return item
     }
 
+    /// Waits for an item, then takes every item waiting; empty once the pipe
+    /// is closed and empty.
+    func popAll() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        let all = items
+        items.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return all
+    }
+
     func close() {
         condition.lock()
         closed = true

@@ -198,7 +198,9 @@ public final class HistoryScanner {
             // threads, each classifying what it reads, and a third stores; an
             // incremental walk is short and runs as one reader feeding one
             // classifying stage. Batches go to the store through a bounded pipe.
-            let writesPipe = BoundedPipe<() throws -> Int>(capacity: 2)
+            // Four hand-offs of a quarter transaction each: the store lags the
+            // readers by at most about one transaction.
+            let writesPipe = BoundedPipe<ClassifyingSink.Write>(capacity: 4)
             let failure = FirstError()
             let store = self.store
             let stop = shouldStop
@@ -209,10 +211,20 @@ public final class HistoryScanner {
             let estimatedTotal = firstScan ? repository.commitGraphCount : nil
             nonisolated(unsafe) var storedCount = 0
             let writer = Stage("census-store") {
-                while let write = writesPipe.pop() {
+                while case let writes = writesPipe.popAll(), !writes.isEmpty {
                     guard failure.value == nil else { continue }
                     do {
-                        storedCount += try write()
+                        // Whatever waits is stored in one transaction: fewer,
+                        // larger transactions rewrite the sha index less often.
+                        var batches: [[CommitRecord]] = []
+                        for write in writes {
+                            switch write {
+                            case .insert(let batch): batches.append(batch)
+                            case .replaceVerdicts(let verdicts): try store.replaceVerdicts(repositoryID: repositoryID, verdicts)
+                            }
+                        }
+                        try store.insert(batches: batches)
+                        storedCount += batches.reduce(0) { $0 + $1.count }
                         if stop?() == true { throw Stopped() }
                         progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started),
                                                total: estimatedTotal.map { max($0, storedCount) }))

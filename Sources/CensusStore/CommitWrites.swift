@@ -22,7 +22,13 @@ extension CensusStore {
     /// (key encoding, snake-case conversion per column) cost more than the
     /// whole rest of a scan.
     public func insert(_ commits: [CommitRecord]) throws(StoreError) {
-        guard !commits.isEmpty else { return }
+        try insert(batches: [commits])
+    }
+
+    /// Inserts several batches in one transaction (what a scan's storing
+    /// thread found waiting), without joining them into one array first.
+    public func insert(batches: [[CommitRecord]]) throws(StoreError) {
+        guard batches.contains(where: { !$0.isEmpty }) else { return }
         try write { db in
             let insertCommit = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO commit_record (repository_id, sha, class, confidence, mode, tools, evidence,
@@ -37,6 +43,7 @@ extension CensusStore {
             // insert itself.
             let statement = insertCommit.sqliteStatement
             defer { sqlite3_reset(statement) }
+            for commits in batches {
             for commit in commits {
                 sqlite3_reset(statement)
                 var bind = Binder(statement)
@@ -56,6 +63,7 @@ extension CensusStore {
                 guard db.changesCount > 0, !commit.tools.isEmpty else { continue }
                 let id = db.lastInsertedRowID
                 for tool in commit.toolList { try insertTool.execute(arguments: [id, tool]) }
+            }
             }
         }
     }
