@@ -37,6 +37,11 @@ let package = Package(
             name: "GitHistory",
             dependencies: ["CLibGit2"]
         ),
+        // One call GRDBSQLite cannot make from Swift (sqlite3_config is variadic).
+        .systemLibrary(
+            name: "CSQLiteOptions",
+            path: "Sources/CSQLiteOptions"
+        ),
         .target(
             name: "Attribution",
             resources: [.copy("Catalogue/signatures.json")]
@@ -48,6 +53,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The scan's bulk insert binds values straight to SQLite.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteOptions",
             ]
         ),
         .target(

@@ -1,6 +1,16 @@
+import CSQLiteOptions
 import Foundation
 import GRDB
 import Synchronization
+
+/// Set once, before the process opens its first SQLite connection: the
+/// storing thread of a scan spent a fifth of its time in SQLite's
+/// allocation statistics (a process-wide mutex per allocation) that nothing
+/// reads.
+private let sqliteConfigured: Bool = {
+    _ = census_sqlite_disable_memory_statistics()
+    return true
+}()
 
 /// The SQLite store: one file, opened in WAL mode so that `census report` can
 /// read while a scan writes, with migrations applied on open.
@@ -27,6 +37,7 @@ public final class CensusStore: Sendable {
     /// program's database, a corrupt file or one from a newer CommitCensus is
     /// refused with a `StoreError` and left as it was.
     public init(path: String, busyTimeout: TimeInterval = CensusStore.defaultBusyTimeout) throws(StoreError) {
+        _ = sqliteConfigured
         self.path = path
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -57,6 +68,11 @@ public final class CensusStore: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "CommitCensus"
         configuration.prepareDatabase { db in
+            // 8 KiB pages: a scan inserts every commit into five b-trees, and
+            // larger pages mean shallower trees and fewer pages to rewrite
+            // (storing git/git's rows took a fifth less). Only a new file
+            // takes it; stores made with 4 KiB pages keep them.
+            try db.execute(sql: "PRAGMA page_size = 8192")
             // NORMAL is durable in WAL mode up to the last checkpoint and much
             // faster than FULL for the many small transactions of a scan.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -43,10 +43,27 @@ extension CensusStore {
             // insert itself.
             let statement = insertCommit.sqliteStatement
             defer { sqlite3_reset(statement) }
+            // Each row's text is copied end to end into one buffer and bound
+            // in place (SQLITE_STATIC), valid until the row is stepped: SQLite
+            // copying every value into an allocation of its own cost an eighth
+            // of storing.
+            var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+            defer { scratch.deallocate() }
+            // No binding may point into the buffer once it is gone.
+            defer { sqlite3_clear_bindings(statement) }
             for commits in batches {
             for commit in commits {
                 sqlite3_reset(statement)
-                var bind = Binder(statement)
+                func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
+                let needed = size(commit.sha) + size(commit.class) + size(commit.confidence) + size(commit.mode)
+                    + size(commit.tools) + size(commit.evidence) + size(commit.authorName) + size(commit.authorEmail)
+                    + size(commit.committerName) + size(commit.committerEmail) + size(commit.subject)
+                    + size(commit.personName) + size(commit.personEmail)
+                if needed > scratch.count {
+                    scratch.deallocate()
+                    scratch = .allocate(byteCount: max(needed, scratch.count * 2), alignment: 8)
+                }
+                var bind = Binder(statement, scratch: scratch)
                 bind.int(commit.repositoryId); bind.text(commit.sha); bind.text(commit.class); bind.text(commit.confidence)
                 bind.text(commit.mode); bind.text(commit.tools); bind.text(commit.evidence); bind.text(commit.authorName)
                 bind.text(commit.authorEmail); bind.int(commit.authoredAt); bind.int(Int64(commit.authorOffset))
@@ -125,14 +142,21 @@ extension CensusStore {
     }
 }
 
-/// Binds values to a statement's parameters in order, copying text (SQLite's
-/// transient destructor) so that no Swift buffer has to outlive the call.
+/// Binds values to a statement's parameters in order. Text is copied into
+/// `scratch` (which must hold the whole row's text) and bound from there
+/// without SQLite copying it again: `scratch` must stay untouched until the
+/// statement is stepped and reset.
 private struct Binder {
     let statement: OpaquePointer
+    let scratch: UnsafeMutableRawBufferPointer
+    var used = 0
     var index: Int32 = 1
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private static let staticText = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 
-    init(_ statement: OpaquePointer) { self.statement = statement }
+    init(_ statement: OpaquePointer, scratch: UnsafeMutableRawBufferPointer) {
+        self.statement = statement
+        self.scratch = scratch
+    }
 
     mutating func int(_ value: Int64?) {
         if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
@@ -141,14 +165,16 @@ private struct Binder {
 
     mutating func text(_ value: String?) {
         if var value {
+            let start = used
             value.withUTF8 { buffer in
+                precondition(start + buffer.count <= scratch.count, "row text larger than its buffer")
                 if let base = buffer.baseAddress, buffer.count > 0 {
-                    let characters = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-                    sqlite3_bind_text(statement, index, characters, Int32(buffer.count), Self.transient)
-                } else {
-                    sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                    (scratch.baseAddress! + start).copyMemory(from: base, byteCount: buffer.count)
                 }
+                used = start + buffer.count
             }
+            let characters = (scratch.baseAddress! + start).assumingMemoryBound(to: CChar.self)
+            sqlite3_bind_text(statement, index, characters, Int32(used - start), Self.staticText)
         } else {
             sqlite3_bind_null(statement, index)
         }
