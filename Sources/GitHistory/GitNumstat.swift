@@ -47,7 +47,11 @@ public struct GitNumstat: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "--git-dir=\(gitDirectory)", "-c", "protocol.allow=never", "-c", "core.quotePath=true",
-            "log", "--no-walk=unsorted", "--stdin", "--numstat", "-M", "--no-ext-diff", "--format=format:%H",
+            // No program the repository or the user's configuration names is
+            // run (external diffs, text conversion, signature checks): a scan
+            // reads history, it executes nothing of it.
+            "log", "--no-walk=unsorted", "--stdin", "--numstat", "-M", "--no-ext-diff", "--no-textconv",
+            "--no-show-signature", "--no-color", "--format=format:%H",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"

@@ -26,6 +26,25 @@ struct HostileRepositoryTests {
         try Shell.run("/usr/bin/git", arguments, in: directory, environment: TemporaryGitRepository.gitEnvironment)
     }
 
+    @Test("--lines runs no program a repository configures (text conversion, external diff); counts stay git's plain ones")
+    func linesRunNothingConfigured() throws {
+        let repo = try TemporaryGitRepository()
+        let marker = folder.appendingPathComponent("ran").path
+        // A text conversion and an external diff that would leave a file behind if run.
+        try repo.git(["config", "diff.evil.textconv", "sh -c 'touch \(marker); cat \"$0\"'"])
+        try repo.git(["config", "diff.external", "sh -c 'touch \(marker)'"])
+        try repo.commit("attributes", file: ".gitattributes", content: "*.txt diff=evil\n")
+        try repo.commit("one", file: "a.txt", content: "1\n2\n")
+        try repo.commit("two", file: "a.txt", content: "1\nx\n3\n")
+        let result = try CensusCLI.run(["scan", "--lines", "--db", db, repo.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "a configured program ran")
+        let commits = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"]).stdout
+            .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let two = try #require(commits.first { ($0["subject"] as? String) == "two" })
+        #expect(two["lines_added"] as? Int == 2 && two["lines_deleted"] as? Int == 1)
+    }
+
     @Test("a linked worktree is counted with its repository, once, whichever is met first")
     func linkedWorktree() throws {
         let src = folder.appendingPathComponent("src")
