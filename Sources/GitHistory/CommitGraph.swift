@@ -11,7 +11,7 @@ import Foundation
 /// by reading each commit, as before. An object's parents never change, so an
 /// entry is right as long as the file is intact; a walk still reads each
 /// commit's own parents and follows them too.
-struct CommitGraph {
+struct CommitGraph: @unchecked Sendable {
     /// One file of the chain, base first.
     private struct Layer {
         var data: Data
@@ -26,6 +26,9 @@ struct CommitGraph {
 
     private var layers: [Layer] = []
 
+    /// How many commits the graph holds, all layers together.
+    var count: Int { layers.reduce(0) { $0 + $1.count } }
+
     /// The graph of the repository whose common git directory is `directory`;
     /// nil when there is none, or it is not one this reader understands.
     init?(commonDirectory directory: String) {
@@ -39,7 +42,9 @@ struct CommitGraph {
         guard !files.isEmpty else { return nil }
         var base = 0
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file), let layer = Self.layer(data, base: base) else { return nil }
+            // Mapped, not read: counting the commits touches the header alone.
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped),
+                  let layer = Self.layer(data, base: base) else { return nil }
             layers.append(layer)
             base += layer.count
         }

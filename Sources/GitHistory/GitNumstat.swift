@@ -97,9 +97,15 @@ public struct GitNumstat: Sendable {
             let data = reading.availableData
             if data.isEmpty { break }
             parser.feed(data) { id, stats in ready.append((id, stats)) }
-            if ready.count >= batch {
-                do { try body(ready) } catch { failure = error; break }
-                ready.removeAll(keepingCapacity: true)
+            // Batches of exactly `batch`, however git's output was cut.
+            do {
+                while ready.count >= batch {
+                    try body(Array(ready.prefix(batch)))
+                    ready.removeFirst(batch)
+                }
+            } catch {
+                failure = error
+                break
             }
         }
         if failure != nil { process.terminate() }
@@ -112,7 +118,9 @@ public struct GitNumstat: Sendable {
                 .split(separator: "\n").first.map(String.init) ?? "exit status \(process.terminationStatus)"
             throw Failure(description: "git log --numstat failed: \(message)")
         }
-        if !ready.isEmpty { try body(ready) }
+        for start in stride(from: 0, to: ready.count, by: batch) {
+            try body(Array(ready[start..<min(start + batch, ready.count)]))
+        }
     }
 }
 

@@ -27,7 +27,7 @@ extension Repository {
         let frontier = Frontier(tips: tips)
         let boundary = shallowBoundary
         // git ignores the commit-graph in a shallow clone, and so does this walk.
-        let graph = boundary.isEmpty ? CommitGraph(commonDirectory: commonDirectory) : nil
+        let graph = boundary.isEmpty ? commitGraph : nil
         let gitDirectory = self.gitDirectory
         nonisolated(unsafe) let first = self
         let finished = DispatchGroup()

@@ -73,6 +73,9 @@ public final class Repository {
         return Set(text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: String($0)) })
     }()
 
+    /// The commit-graph git wrote for this repository, mapped once.
+    private(set) lazy var commitGraph: CommitGraph? = CommitGraph(commonDirectory: commonDirectory)
+
     /// The git directory, without a trailing slash.
     public var gitDirectory: String {
         Self.trimmingSlash(String(cString: git_repository_path(handle)))
@@ -154,41 +157,5 @@ extension Repository {
     /// which `git gc` and `git fetch` do by default), or nil without them.
     /// It counts every ref's history, not only HEAD's: an estimate, used for a
     /// first scan's progress.
-    public var commitGraphCount: Int? {
-        let info = commonDirectory + "/objects/info"
-        var files: [String] = []
-        if FileManager.default.fileExists(atPath: info + "/commit-graph") {
-            files = [info + "/commit-graph"]
-        } else if let chain = try? String(contentsOfFile: info + "/commit-graphs/commit-graph-chain", encoding: .utf8) {
-            files = chain.split(whereSeparator: \.isNewline).map { info + "/commit-graphs/graph-\($0).graph" }
-        }
-        guard !files.isEmpty else { return nil }
-        var total = 0
-        for file in files {
-            guard let count = Self.commitGraphFileCount(file) else { return nil }
-            total += count
-        }
-        return total
-    }
-
-    /// The last entry of a commit-graph file's OID fanout chunk: its commit count.
-    static func commitGraphFileCount(_ path: String) -> Int? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let header = try? handle.read(upToCount: 8), header.count == 8,
-              Array(header.prefix(4)) == Array("CGPH".utf8) else { return nil }
-        let chunks = Int(header[header.startIndex + 6])
-        guard chunks > 0, chunks < 64, let table = try? handle.read(upToCount: (chunks + 1) * 12), table.count == (chunks + 1) * 12 else { return nil }
-        let bytes = Array(table)
-        func bigEndian(_ offset: Int, _ width: Int) -> UInt64 {
-            bytes[offset..<offset + width].reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        for chunk in 0..<chunks where Array(bytes[chunk * 12..<chunk * 12 + 4]) == Array("OIDF".utf8) {
-            let fanout = bigEndian(chunk * 12 + 4, 8)
-            guard (try? handle.seek(toOffset: fanout + 255 * 4)) != nil,
-                  let last = try? handle.read(upToCount: 4), last.count == 4 else { return nil }
-            return Int(last.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
-        }
-        return nil
-    }
+    public var commitGraphCount: Int? { commitGraph?.count }
 }

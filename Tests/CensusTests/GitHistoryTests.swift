@@ -230,7 +230,7 @@ struct GitHistoryTests {
             for entry in batch { counted[entry.id.hex] = entry.stats }
         }
         #expect(counted == expected)
-        #expect(batches >= 4)
+        #expect(batches == (expected.count + 6) / 7)
         #expect(expected.values.contains(LineStats(added: 1, deleted: 1)), "the rename counts as an edit")
 
         // A commit git cannot read: a one-line error, not a hang.
