@@ -39,6 +39,9 @@ struct GitHistoryTests {
         // A small warm-up, so that the second reader takes part.
         try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
             seen.withLock { $0[commit.id.hex, default: (0, reader, commit.parents.count)].count += 1 }
+            // The first reader is held back a little, so that however busy
+            // the machine, the second has started before the walk is over.
+            if reader == 0 { usleep(100) }
             return true
         }
         let visits = seen.withLock { $0 }
@@ -80,6 +83,9 @@ struct GitHistoryTests {
         let seen = Mutex<[String: (count: Int, reader: Int)]>([:])
         try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
             seen.withLock { $0[commit.id.hex, default: (0, reader)].count += 1 }
+            // Held back as above: without the graph's parents the second
+            // reader would still find nothing to read on a straight line.
+            if reader == 0 { usleep(100) }
             return true
         }
         let visits = seen.withLock { $0 }
