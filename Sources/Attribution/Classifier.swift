@@ -35,7 +35,7 @@ public struct Classifier: Sendable {
     /// Each marker rule's whole subjects and subject prefixes, lower-cased once.
     private let subjectMarkers: [(rule: Catalogue.Rule, equals: [String], prefixes: [String])]
     /// Each marker rule's line prefixes, lower-cased once.
-    private let markerPrefixes: [(rule: Catalogue.Rule, prefixes: [String])]
+    private let markerPrefixes: [(index: Int, prefixes: [String])]
     /// The first byte (lower-cased) of every marker prefix: a line that starts
     /// with none of them needs no closer look.
     private let markerFirstBytes: Set<UInt8>
@@ -88,8 +88,8 @@ public struct Classifier: Sendable {
             let prefixes = (rule.subjectPrefix ?? []).map { $0.lowercased() }
             return equals.isEmpty && prefixes.isEmpty ? nil : (rule, equals, prefixes)
         }
-        markerPrefixes = markerRules.compactMap { rule in
-            rule.lineStartsWith.map { (rule, $0.map { $0.lowercased() }) }
+        markerPrefixes = markerRules.enumerated().compactMap { index, rule in
+            rule.lineStartsWith.map { (index, $0.map { $0.lowercased() }) }
         }
         markerFirstBytes = Set(markerPrefixes.flatMap { $0.prefixes.compactMap(\.utf8.first) })
         longestMarkerPrefix = markerPrefixes.flatMap(\.prefixes).map(\.count).max() ?? 0
@@ -276,13 +276,8 @@ public struct Classifier: Sendable {
             case .none: continue
             case .matched(let bits): lineMatched = bits
             case .handOff:
-                let stripped = Self.droppingDecoration(line)
-                guard let first = stripped.utf8.first, markerFirstBytes.contains(Self.asciiLower(first)) else { continue }
-                let head = stripped.prefix(longestMarkerPrefix).lowercased()
-                for (index, rule) in markerRules.enumerated() where matched & (1 << UInt64(index)) == 0 {
-                    if (rule.lineStartsWith ?? []).contains(where: { head.hasPrefix($0.lowercased()) }) {
-                        lineMatched |= 1 << UInt64(index)
-                    }
+                for index in lineMarkers(line, skipping: { matched & (1 << UInt64($0)) != 0 }) {
+                    lineMatched |= 1 << UInt64(index)
                 }
             }
             guard lineMatched != 0 else { continue }
@@ -309,17 +304,21 @@ public struct Classifier: Sendable {
         }
         guard !markerPrefixes.isEmpty else { return found }
         for line in parsed.lines {
-            let stripped = Self.droppingDecoration(line)
-            guard let first = stripped.utf8.first, markerFirstBytes.contains(Self.asciiLower(first)) else { continue }
-            let head = stripped.prefix(longestMarkerPrefix).lowercased()
-            for (rule, prefixes) in markerPrefixes where !matchedRules.contains(rule.id) {
-                if prefixes.contains(where: { head.hasPrefix($0) }) {
-                    matchedRules.insert(rule.id)
-                    found.append(marker(rule, String(line.prefix(200))))
-                }
+            for index in lineMarkers(line, skipping: { matchedRules.contains(markerRules[$0].id) }) {
+                matchedRules.insert(markerRules[index].id)
+                found.append(marker(markerRules[index], String(line.prefix(200))))
             }
         }
         return found
+    }
+
+    /// The marker rules (indexes into `markerRules`) whose line phrase `line`
+    /// starts with, after its decoration, Character by Character.
+    private func lineMarkers(_ line: Substring, skipping skip: (Int) -> Bool) -> [Int] {
+        let stripped = Self.droppingDecoration(line)
+        guard let first = stripped.utf8.first, markerFirstBytes.contains(Self.asciiLower(first)) else { return [] }
+        let head = stripped.prefix(longestMarkerPrefix).lowercased()
+        return markerPrefixes.filter { !skip($0.index) && $0.prefixes.contains(where: { head.hasPrefix($0) }) }.map(\.index)
     }
 
     private func marker(_ rule: Catalogue.Rule, _ matched: String) -> Evidence {

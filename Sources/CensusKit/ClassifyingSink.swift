@@ -10,7 +10,6 @@ import GitHistory
 final class ClassifyingSink: @unchecked Sendable {
     struct Context: @unchecked Sendable {
         var classifier: Classifier
-        var store: CensusStore
         var repositoryID: Int64
         /// Commits of the repository stored before this scan.
         var stored: Set<String>
@@ -19,7 +18,7 @@ final class ClassifyingSink: @unchecked Sendable {
         /// New rows are visible at once: a first scan, whose repository stays
         /// out of every report until the scan completes.
         var insertVisible: Bool
-        /// Keep the sha of every commit consumed (a full re-walk works out what is reachable).
+        /// Keep the sha of every commit consumed (what a walk shows, or finds reachable).
         var keepWalked: Bool
         var writes: BoundedPipe<Write>
     }

@@ -157,15 +157,17 @@ public final class HistoryScanner {
             .joined(separator: ",")
         let notesChanged = notesTip != (record.notesTip ?? "")
         // Which commits have notes is read once; a note itself only when its commit is classified.
-        var notes: [String: [ObjectID: ObjectID]] = [:]
-        var notesLoaded = false
-        func notesOf(_ id: ObjectID) throws -> [String: String] {
+        var loadedNotes: [String: [ObjectID: ObjectID]]?
+        func notesIndex() throws -> [String: [ObjectID: ObjectID]] {
             if notesTip.isEmpty { return [:] }
-            if !notesLoaded {
-                for ref in notesRefs { notes[ref] = try repository.notesIndex(ref) }
-                notesLoaded = true
-            }
-            return Self.notes(of: id, in: notes, repository: repository)
+            if let loadedNotes { return loadedNotes }
+            var index: [String: [ObjectID: ObjectID]] = [:]
+            for ref in notesRefs { index[ref] = try repository.notesIndex(ref) }
+            loadedNotes = index
+            return index
+        }
+        func notesOf(_ id: ObjectID) throws -> [String: String] {
+            Self.notes(of: id, in: try notesIndex(), repository: repository)
         }
         // A shallow clone can gain old history without HEAD moving (deepened,
         // unshallowed): it is walked in full each time, skipping what is stored.
@@ -188,7 +190,6 @@ public final class HistoryScanner {
             // scan completes; any other scan's new commits are stored hidden
             // and shown together when it completes.
             if firstScan { try store.beginFirstScan(repositoryID: repositoryID) }
-            var walked: [String] = []
             let mailmap = Mailmap(for: repository)
             var reclassifiedCount = 0
             var aiMerges: [(parents: [ObjectID], evidence: Evidence)] = []
@@ -234,14 +235,18 @@ public final class HistoryScanner {
                 }
             }
             let context = ClassifyingSink.Context(
-                classifier: classifier, store: store, repositoryID: repositoryID, stored: stored, catalogueChanged: catalogueChanged,
-                batchSize: batchSize, insertVisible: firstScan, keepWalked: reachable != nil, writes: writesPipe)
+                classifier: classifier, repositoryID: repositoryID, stored: stored, catalogueChanged: catalogueChanged,
+                batchSize: batchSize, insertVisible: firstScan, keepWalked: reachable != nil || fastForward, writes: writesPipe)
+            // A note is read for a commit whose verdict will be made: a new one,
+            // or any when the rules or the notes changed.
+            @Sendable func needsNotes(_ sha: String) -> Bool {
+                !notesTip.isEmpty && (firstScan || catalogueChanged || notesChanged || !stored.contains(sha))
+            }
             var sinks: [ClassifyingSink] = []
             var walkError: (any Error)?
             if !fastForward {
                 // Which commits have notes is known before the walk; each reader reads the notes themselves.
-                if !notesTip.isEmpty { _ = try notesOf(head) }
-                let notesIndex = notes
+                let notesByRef = try notesIndex()
                 let readers = ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
                 sinks = (0..<readers).map { _ in ClassifyingSink(context, mailmap: Mailmap(for: repository)) }
                 let readerSinks = sinks
@@ -249,8 +254,7 @@ public final class HistoryScanner {
                     try repository.walkInParallel(from: [head], readers: readers) { commit, handle, reader in
                         if failure.value != nil { return false }
                         let sha = commit.id.hex
-                        let needsNotes = !notesIndex.isEmpty && (firstScan || catalogueChanged || notesChanged || !stored.contains(sha))
-                        let commitNotes = needsNotes ? Self.notes(of: commit.id, in: notesIndex, repository: handle) : [:]
+                        let commitNotes = needsNotes(sha) ? Self.notes(of: commit.id, in: notesByRef, repository: handle) : [:]
                         readerSinks[reader].consume(commit, sha: sha, notes: commitNotes)
                         return true
                     }
@@ -258,7 +262,7 @@ public final class HistoryScanner {
                     walkError = error
                 }
                 sinks.forEach { $0.flush(force: true) }
-                if reachable != nil { for sink in sinks { reachable?.formUnion(sink.walked) } }
+                for sink in sinks { reachable?.formUnion(sink.walked) }
             } else {
                 // Three stages: this thread reads history through libgit2 (the
                 // repository handle stays on it), a second classifies, a third stores.
@@ -278,10 +282,8 @@ public final class HistoryScanner {
                     try repository.walk(from: [head], hiding: [previousHead!]) { commit in
                         if failure.value != nil { return false }
                         let sha = commit.id.hex
-                        walked.append(sha)
                         // Notes need the repository handle: read on this thread.
-                        let needsNotes = !notesTip.isEmpty && (catalogueChanged || notesChanged || !stored.contains(sha))
-                        chunk.append((commit, sha, needsNotes ? try notesOf(commit.id) : [:]))
+                        chunk.append((commit, sha, needsNotes(sha) ? try notesOf(commit.id) : [:]))
                         if chunk.count >= chunkSize {
                             guard commitsPipe.push(chunk) else { return false }
                             chunk.removeAll(keepingCapacity: true)
@@ -309,9 +311,8 @@ public final class HistoryScanner {
             try applyBranchEvidence(aiMerges, repository: repository, repositoryID: repositoryID)
             if fastForward && notesChanged {
                 // Commits below the old HEAD were not walked: evaluate the annotated ones.
-                _ = try notesOf(head)
                 var annotated = Set<ObjectID>()
-                for byCommit in notes.values { annotated.formUnion(byCommit.keys) }
+                for byCommit in try notesIndex().values { annotated.formUnion(byCommit.keys) }
                 let storedAnnotated = try store.commits(repositoryID: repositoryID, shas: annotated.map(\.hex))
                 var updated: [(sha: String, verdict: Verdict)] = []
                 for record in storedAnnotated {
@@ -325,7 +326,7 @@ public final class HistoryScanner {
             }
             try store.completeScan(repositoryID: repositoryID, head: head.hex, headBranch: branch,
                                    catalogueVersion: stateVersion, notesTip: notesTip, reachable: reachable,
-                                   newlyReachable: walked)
+                                   newlyReachable: fastForward ? sinks.flatMap(\.walked) : [])
         }
         if lines {
             lineStatsSkipped = 0
@@ -406,63 +407,47 @@ public final class HistoryScanner {
         if let git = lineCounter {
             // Two git processes, each given a contiguous half of the commits
             // (neighbours share trees and delta bases).
-            let results = BoundedPipe<[LineResult]>(capacity: 8)
-            let failure = FirstError()
-            let remaining = Countdown(workerCount) { results.close() }
             let share = (missing.count + workerCount - 1) / workerCount
-            var workers: [Stage] = []
-            for worker in 0..<workerCount {
-                let part = missing[min(missing.count, worker * share)..<min(missing.count, (worker + 1) * share)]
-                workers.append(Stage("census-lines-git-\(worker)") {
-                    defer { remaining.finish() }
-                    do {
-                        try git.counts(gitDirectory: gitDirectory, ids: part.compactMap(ObjectID.init(hex:))) { counted in
-                            guard results.push(counted.map { ($0.id.hex, $0.stats, false) }) else { throw Stopped() }
-                        }
-                    } catch is GitNumstat.Failure {
-                        // What git could not count, libgit2 counts below.
-                    } catch {
-                        failure.record(error)
-                    }
-                })
-            }
             var received = Set<String>(minimumCapacity: missing.count)
-            try storeLineResults(results, workers: workers, failure: failure, repositoryID: repositoryID, path: path,
-                                 tally: &tally) { received.insert($0) }
+            try runLineCounters(workers: workerCount, named: "census-lines-git", repositoryID: repositoryID, path: path,
+                           tally: &tally, seen: { received.insert($0) }) { worker, results, failure in
+                let part = missing[min(missing.count, worker * share)..<min(missing.count, (worker + 1) * share)]
+                do {
+                    try git.counts(gitDirectory: gitDirectory, ids: part.compactMap(ObjectID.init(hex:))) { counted in
+                        guard results.push(counted.map { ($0.id.hex, $0.stats, false) }) else { throw Stopped() }
+                    }
+                } catch is GitNumstat.Failure {
+                    // What git could not count, libgit2 counts below.
+                } catch {
+                    failure.record(error)
+                }
+            }
             left = received.count == missing.count ? [] : missing.filter { !received.contains($0) }
         }
         if !left.isEmpty {
-            let results = BoundedPipe<[LineResult]>(capacity: 8)
-            let failure = FirstError()
-            let remaining = Countdown(workerCount) { results.close() }
-            var workers: [Stage] = []
-            for worker in 0..<workerCount {
-                workers.append(Stage("census-lines-\(worker)") { [left] in
-                    defer { remaining.finish() }
-                    let handle: Repository
-                    do { handle = try Repository(at: gitDirectory) } catch {
+            try runLineCounters(workers: workerCount, named: "census-lines", repositoryID: repositoryID, path: path,
+                           tally: &tally, seen: { _ in }) { [left] worker, results, failure in
+                let handle: Repository
+                do { handle = try Repository(at: gitDirectory) } catch {
+                    failure.record(error)
+                    return
+                }
+                var chunk: [LineResult] = []
+                for index in stride(from: worker, to: left.count, by: workerCount) {
+                    guard failure.value == nil, let id = ObjectID(hex: left[index]) else { continue }
+                    let result = Self.countLines(handle, id)
+                    if let error = result.error, !result.missing {
                         failure.record(error)
                         return
                     }
-                    var chunk: [LineResult] = []
-                    for index in stride(from: worker, to: left.count, by: workerCount) {
-                        guard failure.value == nil, let id = ObjectID(hex: left[index]) else { continue }
-                        let result = Self.countLines(handle, id)
-                        if let error = result.error, !result.missing {
-                            failure.record(error)
-                            return
-                        }
-                        chunk.append((left[index], result.stats, result.missing))
-                        if chunk.count >= 256 {
-                            guard results.push(chunk) else { return }
-                            chunk.removeAll(keepingCapacity: true)
-                        }
+                    chunk.append((left[index], result.stats, result.missing))
+                    if chunk.count >= 256 {
+                        guard results.push(chunk) else { return }
+                        chunk.removeAll(keepingCapacity: true)
                     }
-                    if !chunk.isEmpty { results.push(chunk) }
-                })
+                }
+                if !chunk.isEmpty { results.push(chunk) }
             }
-            try storeLineResults(results, workers: workers, failure: failure, repositoryID: repositoryID, path: path,
-                                 tally: &tally) { _ in }
         }
         if tally.skipped > 0 {
             lineStatsSkipped = tally.skipped
@@ -478,11 +463,21 @@ public final class HistoryScanner {
         let started = Date()
     }
 
-    /// Stores what `workers` put in `results`, in batches, until they are done;
-    /// `seen` hears of every commit a worker answered for.
-    private func storeLineResults(_ results: BoundedPipe<[LineResult]>, workers: [Stage], failure: FirstError,
-                                  repositoryID: Int64, path: String, tally: inout LineTally,
-                                  seen: (String) -> Void) throws {
+    /// Runs `work` on `workers` threads (each gets its index, the pipe for its
+    /// results and the first-error slot) and stores what they send, in
+    /// batches, until all are done; `seen` hears of every commit answered for.
+    private func runLineCounters(workers workerCount: Int, named name: String, repositoryID: Int64, path: String,
+                            tally: inout LineTally, seen: (String) -> Void,
+                            _ work: @escaping @Sendable (Int, BoundedPipe<[LineResult]>, FirstError) -> Void) throws {
+        let results = BoundedPipe<[LineResult]>(capacity: 8)
+        let failure = FirstError()
+        let remaining = Countdown(workerCount) { results.close() }
+        let workers = (0..<workerCount).map { worker in
+            Stage("\(name)-\(worker)") {
+                defer { remaining.finish() }
+                work(worker, results, failure)
+            }
+        }
         var stats: [(sha: String, added: Int, deleted: Int)] = []
         do {
             while let chunk = results.pop() {
