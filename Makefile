@@ -8,7 +8,7 @@ SWIFT        ?= swift
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)
 # Build and test needs: libgit2 and SQLite headers, pkg-config to find them, git for the tests' repositories.
-APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config git
+APT_PACKAGES := libgit2-dev libdeflate-dev libsqlite3-dev pkg-config git
 # The tests also render the HTML report in a real browser; the load test and
 # the benchmark scripts use wrk, curl, sqlite3 and bc.
 TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc

@@ -33,9 +33,16 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // Commits are inflated straight from pack files (see PackedObjects):
+        // libdeflate inflates a whole buffer about twice as fast as zlib.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .target(
             name: "GitHistory",
-            dependencies: ["CLibGit2"]
+            dependencies: ["CLibGit2", "CDeflate"]
         ),
         // One call GRDBSQLite cannot make from Swift (sqlite3_config is variadic).
         .systemLibrary(

@@ -101,6 +101,10 @@ extension Repository {
 
     func readCommit(_ oid: git_oid) throws(GitError) -> Commit {
         var oid = oid
+        if let packedObjects {
+            let id = ObjectID(oid)
+            if let commit = packedObjects.withCommit(id, { CommitObject.parse(id: id, $0) }) { return commit }
+        }
         if let objectDatabase {
             var object: OpaquePointer?
             if git_odb_read(&object, objectDatabase, &oid) == 0, let object {

@@ -30,6 +30,8 @@ extension Repository {
         let graph = boundary.isEmpty ? commitGraph : nil
         let gitDirectory = self.gitDirectory
         nonisolated(unsafe) let first = self
+        // One mapping of the packs for all readers, each with its own inflater.
+        let packFiles = packedObjects?.files
         let finished = DispatchGroup()
 
         @Sendable func read(_ repository: Repository, reader: Int, started: (() -> Void)?) {
@@ -62,6 +64,7 @@ extension Repository {
                     defer { finished.leave() }
                     // A reader that cannot open its handle leaves the work to the others.
                     guard let handle = try? Repository(at: gitDirectory) else { return }
+                    if let packFiles { handle.packedObjects = PackedObjects(files: packFiles) }
                     read(handle, reader: reader, started: nil)
                 }
                 thread.name = "census-read-\(reader)"

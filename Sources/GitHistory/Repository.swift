@@ -64,6 +64,10 @@ public final class Repository {
         return git_repository_odb(&odb, handle) == 0 ? odb : nil
     }()
 
+    /// The pack files, mapped on first use: most commits are read from them
+    /// without libgit2 (see `PackedObjects`).
+    lazy var packedObjects: PackedObjects? = PackFiles(objectsDirectory: commonDirectory + "/objects").map(PackedObjects.init)
+
     /// The commits a shallow clone cut off from their parents (`.git/shallow`).
     /// libgit2 1.5 does not read this file during a walk, so walks treat these
     /// commits as roots themselves, as git does.

@@ -68,4 +68,76 @@ struct CommitObjectTests {
         }
         #expect(count == 300)
     }
+
+    /// A history whose commits git stores as deltas of each other (long, alike
+    /// messages, repacked hard), with a second pack and loose commits on top.
+    private func deltaHistory() throws -> (TemporaryGitRepository, [String]) {
+        let repo = try TemporaryGitRepository()
+        let body = (1...120).map { "a long body line shared by every commit, number \($0)" }.joined(separator: "\n")
+        for index in 1...30 { try repo.commit("Change \(index)\n\n\(body)\n\nCo-authored-by: Claude <noreply@anthropic.com>") }
+        try repo.git(["repack", "-q", "-a", "-d", "-f", "--window=250", "--depth=50"])
+        for index in 31...36 { try repo.commit("Change \(index)\n\n\(body)") }
+        try repo.git(["repack", "-q", "-d"])  // a second pack
+        for index in 37...40 { try repo.commit("Loose \(index)") }
+        let shas = try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init)
+        return (repo, shas)
+    }
+
+    @Test("commits stored as deltas, in two packs and loose, read as libgit2 reads them")
+    func packedDeltasMatchLibgit2() throws {
+        let (repo, shas) = try deltaHistory()
+        // The delta path must really be taken: git stored some commits as deltas.
+        let packs = try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/objects/pack").filter { $0.hasSuffix(".idx") }
+        #expect(packs.count == 2)
+        var deltas = 0
+        for pack in packs {
+            let listing = try repo.git(["verify-pack", "-v", ".git/objects/pack/" + pack])
+            deltas += listing.split(separator: "\n").filter { $0.contains(" commit ") && $0.split(separator: " ").count > 5 }.count
+        }
+        #expect(deltas >= 10, "git stored \(deltas) commits as deltas")
+
+        let repository = try Repository(at: repo.path)
+        let packed = try #require(repository.packedObjects)
+        var fromPacks = 0
+        for sha in shas {
+            let id = try #require(ObjectID(hex: sha))
+            let reference = try repository.lookupCommit(id.gitOID)
+            if let commit = packed.withCommit(id, { CommitObject.parse(id: id, $0) }) {
+                fromPacks += 1
+                #expect(commit.parents == reference.parents && commit.author == reference.author
+                        && commit.committer == reference.committer && commit.message == reference.message, "\(sha)")
+            }
+            let read = try repository.commit(id)
+            #expect(read.message == reference.message && read.parents == reference.parents)
+        }
+        // The 36 packed commits come from the packs; the 4 loose ones from libgit2.
+        #expect(fromPacks == 36)
+        #expect(shas.count == 40)
+    }
+
+    @Test("a damaged pack is not read around: libgit2 reports the damaged commit")
+    func damagedPackFallsBackToLibgit2() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...5 { try repo.commit("Change \(index) with a message long enough to compress") }
+        try repo.git(["repack", "-q", "-a", "-d"])
+        let head = try repo.head()
+        let folder = repo.path + "/.git/objects/pack/"
+        let pack = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".pack") })
+        // Where HEAD's object starts, from the index; its compressed bytes are flipped.
+        let listing = try repo.git(["verify-pack", "-v", folder + pack.replacingOccurrences(of: ".pack", with: ".idx")])
+        let line = try #require(listing.split(separator: "\n").first { $0.hasPrefix(head) })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        let offset = try #require(Int(fields[4]))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + pack)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: folder + pack))
+        try handle.seek(toOffset: UInt64(offset + 6))
+        try handle.write(contentsOf: Data([0xde, 0xad, 0xbe, 0xef]))
+        try handle.close()
+
+        let repository = try Repository(at: repo.path)
+        let id = try #require(ObjectID(hex: head))
+        #expect(repository.packedObjects?.withCommit(id, { CommitObject.parse(id: id, $0) }) == nil)
+        #expect(throws: GitError.self) { try repository.commit(id) }
+    }
 }
+
