@@ -270,21 +270,23 @@ public struct Classifier: Sendable {
             }
         }
         guard !markerPrefixes.isEmpty else { return found }
-        for line in parsed.lines {
+        parsed.forEachLine { bytes, lineIndex in
             var lineMatched: UInt64 = 0
-            switch matcher.lineMatches(line, skipping: matched) {
-            case .none: continue
+            switch matcher.lineMatches(bytes, skipping: matched) {
+            case .none: return true
             case .matched(let bits): lineMatched = bits
             case .handOff:
-                for index in lineMarkers(line, skipping: { matched & (1 << UInt64($0)) != 0 }) {
+                for index in lineMarkers(parsed.line(lineIndex), skipping: { matched & (1 << UInt64($0)) != 0 }) {
                     lineMatched |= 1 << UInt64(index)
                 }
             }
-            guard lineMatched != 0 else { continue }
+            guard lineMatched != 0 else { return true }
             matched |= lineMatched
+            let line = parsed.line(lineIndex)
             for index in 0..<matcher.ruleCount where lineMatched & (1 << UInt64(index)) != 0 {
                 found.append(marker(markerRules[index], String(line.prefix(200))))
             }
+            return true
         }
         return found
     }

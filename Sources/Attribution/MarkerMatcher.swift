@@ -77,23 +77,25 @@ struct MarkerMatcher: Sendable {
 
     /// Which phrases `line` starts with, after blanks and ASCII bullets.
     func lineMatches(_ line: Substring, skipping already: UInt64) -> LineResult {
-        let result: LineResult? = line.utf8.withContiguousStorageIfAvailable { bytes in
-            var start = 0
-            while start < bytes.count && Self.isDecoration(bytes[start]) { start += 1 }
-            guard start < bytes.count else { return .none }
-            if bytes[start] >= 0x80 { return .handOff }
-            guard firstBytes[Int(Self.lower(bytes[start]))] else { return .none }
-            var matched: UInt64 = 0
-            for needle in lineNeedles where already & (1 << UInt64(needle.rule)) == 0 {
-                guard Self.startsWith(bytes, start, needle.bytes) else { continue }
-                // A combining mark after the phrase changes its last Character.
-                let after = start + needle.bytes.count
-                if after < bytes.count && bytes[after] >= 0x80 { return .handOff }
-                matched |= 1 << UInt64(needle.rule)
-            }
-            return matched == 0 ? .none : .matched(matched)
+        line.utf8.withContiguousStorageIfAvailable { lineMatches($0, skipping: already) } ?? .handOff
+    }
+
+    /// `lineMatches` on a line's UTF-8 bytes.
+    func lineMatches(_ bytes: UnsafeBufferPointer<UInt8>, skipping already: UInt64) -> LineResult {
+        var start = 0
+        while start < bytes.count && Self.isDecoration(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return .none }
+        if bytes[start] >= 0x80 { return .handOff }
+        guard firstBytes[Int(Self.lower(bytes[start]))] else { return .none }
+        var matched: UInt64 = 0
+        for needle in lineNeedles where already & (1 << UInt64(needle.rule)) == 0 {
+            guard Self.startsWith(bytes, start, needle.bytes) else { continue }
+            // A combining mark after the phrase changes its last Character.
+            let after = start + needle.bytes.count
+            if after < bytes.count && bytes[after] >= 0x80 { return .handOff }
+            matched |= 1 << UInt64(needle.rule)
         }
-        return result ?? .handOff
+        return matched == 0 ? .none : .matched(matched)
     }
 
     @inline(__always) private static func isDecoration(_ byte: UInt8) -> Bool {

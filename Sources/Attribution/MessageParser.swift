@@ -27,8 +27,40 @@ public struct Trailer: Sendable, Equatable {
 /// backtracking, and a value is cut at `maxValueLength` characters.
 public struct ParsedMessage: Sendable {
     public var subject: String
-    public var lines: [Substring]
     public var trailers: [Trailer]
+    /// The message as given (its UTF-8 stored contiguously).
+    public let message: String
+    /// Where each line read is in the message's UTF-8 bytes, blanks at its end cut.
+    /// Offsets rather than `Substring`s: a scan parses every commit's message,
+    /// and a reference-counted slice per line cost more than the parsing.
+    let lineRanges: [LineRange]
+
+    struct LineRange: Sendable {
+        var start: Int32
+        var end: Int32
+    }
+
+    /// Every line read, in order.
+    public var lines: [Substring] { (0..<lineRanges.count).map(line) }
+    public var lineCount: Int { lineRanges.count }
+
+    /// Line `index` of `lines`.
+    public func line(_ index: Int) -> Substring {
+        let utf8 = message.utf8
+        let range = lineRanges[index]
+        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: Int(range.start))..<utf8.index(utf8.startIndex, offsetBy: Int(range.end))])
+    }
+
+    /// Calls `body` with each line's UTF-8 bytes and its index, until it returns false.
+    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool) {
+        var message = message
+        message.withUTF8 { bytes in
+            for index in 0..<lineRanges.count {
+                let range = lineRanges[index]
+                if !body(UnsafeBufferPointer(rebasing: bytes[Int(range.start)..<Int(range.end)]), index) { return }
+            }
+        }
+    }
 
     public static let maxValueLength = 4096
     /// At most this many lines are read: the first half and the last half of
@@ -40,60 +72,106 @@ public struct ParsedMessage: Sendable {
     static let inlineKeys = ["co-authored-by:", "assisted-by:", "generated-by:", "signed-off-by:"]
 
     public init(_ message: String) {
-        var lines: [Substring] = []
-        var trailers: [Trailer] = []
-        var index = 0
-        // True while the previous line was a trailer or one of its folded continuations.
-        var inTrailer = false
+        var message = message
         // Lines are cut on UTF-8 bytes: splitting on Characters would run
         // grapheme breaking over every message, the scan's hottest loop.
-        let utf8 = message.utf8
-        var lineStart = utf8.startIndex
-        // Where the last maxLines/2 lines start, when there are more lines than maxLines.
-        var tailStart: String.Index?
-        if utf8.count > Self.maxLines {
+        message.makeContiguousUTF8()
+        // Offsets are 32-bit; a message over 2 GiB is read up to there.
+        let text = message
+        let (ranges, trailers) = message.withUTF8 { bytes in
+            Self.parse(UnsafeBufferPointer(rebasing: bytes.prefix(Int(Int32.max))), text)
+        }
+        self.message = message
+        self.lineRanges = ranges
+        self.trailers = trailers
+        self.subject = ""
+        if let first = ranges.first(where: { $0.end > $0.start }) {
+            subject = message.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(first.start)..<Int(first.end)]), as: UTF8.self) }
+        }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ message: String) -> ([LineRange], [Trailer]) {
+        var lines: [LineRange] = []
+        var trailers: [Trailer] = []
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else { return ([], []) }
+        // Where the last maxLines/2 lines start, when there may be more lines than maxLines.
+        var tailStart: Int?
+        if count > Self.maxLines {
             var newlines = 0
-            var position = utf8.endIndex
-            while position > utf8.startIndex {
-                let previous = utf8.index(before: position)
-                if utf8[previous] == 0x0A && previous != utf8.index(before: utf8.endIndex) {
+            var position = count
+            while position > 0 {
+                let previous = position - 1
+                if bytes[previous] == 0x0A && previous != count - 1 {
                     newlines += 1
-                    if newlines == Self.maxLines / 2 { tailStart = utf8.index(after: previous); break }
+                    if newlines == Self.maxLines / 2 { tailStart = previous + 1; break }
                 }
                 position = previous
             }
         }
-        while lineStart != utf8.endIndex || (index == 0 && !message.isEmpty) {
+        // One allocation: as many lines as newlines, plus one.
+        var newlines = 0
+        var scan = base
+        while let hit = memchr(scan, 0x0A, base + count - scan) {
+            newlines += 1
+            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+            if newlines >= Self.maxLines { break }
+        }
+        lines.reserveCapacity(newlines + 1)
+
+        func substring(_ start: Int, _ end: Int) -> Substring {
+            let utf8 = message.utf8
+            return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+        }
+
+        var index = 0
+        var lineStart = 0
+        // True while the previous line was a trailer or one of its folded continuations.
+        var inTrailer = false
+        while lineStart != count || index == 0 {
             if index >= Self.maxLines { break }
             if index == Self.maxLines / 2, let tail = tailStart, tail > lineStart {
                 lineStart = tail
                 inTrailer = false
             }
             index += 1
-            let lineEnd = Self.newline(in: utf8, from: lineStart)
+            let lineEnd = memchr(base + lineStart, 0x0A, count - lineStart).map {
+                UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+            } ?? count
             var end = lineEnd
             while end > lineStart {
-                let previous = utf8.index(before: end)
-                let byte = utf8[previous]
+                let byte = bytes[end - 1]
                 guard byte == 0x0D || byte == 0x20 || byte == 0x09 else { break }
-                end = previous
+                end -= 1
             }
-            let line = Substring(utf8[lineStart..<end])
-            lineStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
-            let atEnd = lineEnd == utf8.endIndex
+            let start = lineStart
+            lines.append(LineRange(start: Int32(start), end: Int32(end)))
+            let atEnd = lineEnd == count
+            lineStart = atEnd ? lineEnd : lineEnd + 1
             // A folded value: a line that starts with a blank right after a trailer.
-            if let first = line.utf8.first, first == 0x20 || first == 0x09, inTrailer {
+            if end > start, bytes[start] == 0x20 || bytes[start] == 0x09, inTrailer {
                 var continued = trailers[trailers.count - 1]
                 if continued.value.utf8.count < Self.maxValueLength {
-                    continued.value += " " + line.drop(while: { $0 == " " || $0 == "\t" })
+                    var text = start
+                    while text < end && (bytes[text] == 0x20 || bytes[text] == 0x09) { text += 1 }
+                    if text < end && bytes[text] >= 0x80 {
+                        // A combining mark may join the last blank: Characters decide.
+                        continued.value += " " + substring(start, end).drop(while: { $0 == " " || $0 == "\t" })
+                    } else {
+                        continued.value += " " + String(decoding: UnsafeBufferPointer(rebasing: bytes[text..<end]), as: UTF8.self)
+                    }
                     trailers[trailers.count - 1] = continued
                 }
-                lines.append(line)
                 if atEnd { break }
                 continue
             }
-            lines.append(line)
-            if let trailer = Self.trailer(in: line) {
+            let found: Trailer?
+            switch Self.trailer(inBytes: UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+            case .notATrailer: found = nil
+            case .trailer(let trailer): found = trailer
+            case .byCharacter: found = trailerByCharacter(in: substring(start, end))
+            }
+            if let trailer = found {
                 Self.append(trailer, to: &trailers)
                 inTrailer = true
             } else {
@@ -104,37 +182,20 @@ public struct ParsedMessage: Sendable {
         // `git merge --squash` writes each squashed commit as `commit <sha>`,
         // `Author:`, then its message indented by four spaces: those messages'
         // trailers are trailers too (elsewhere, an indented line is a quotation).
-        if lines.contains(where: Self.isSquashHeader) {
-            for line in lines where line.hasPrefix("    ") {
-                if let trailer = Self.trailer(in: line.dropFirst(4)) {
+        if lines.contains(where: { isSquashHeader(UnsafeBufferPointer(rebasing: bytes[Int($0.start)..<Int($0.end)])) }) {
+            for range in lines {
+                let line = substring(Int(range.start), Int(range.end))
+                if line.hasPrefix("    "), let trailer = Self.trailer(in: line.dropFirst(4)) {
                     Self.append(trailer, to: &trailers)
                 }
             }
         }
-        self.lines = lines
-        self.trailers = trailers
-        self.subject = lines.first(where: { !$0.isEmpty }).map(String.init) ?? ""
+        return (lines, trailers)
     }
 
-    /// The next newline at or after `start`, or the end: memchr over the
-    /// string's UTF-8 storage (the generic search was the parser's hottest loop).
-    @inline(__always)
-    static func newline(in utf8: String.UTF8View, from start: String.Index) -> String.Index {
-        let offset = utf8.distance(from: utf8.startIndex, to: start)
-        let found: Int?? = utf8.withContiguousStorageIfAvailable { buffer -> Int? in
-            guard offset < buffer.count, let base = buffer.baseAddress,
-                  let hit = memchr(base + offset, 0x0A, buffer.count - offset) else { return nil }
-            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        }
-        switch found {
-        case .some(.some(let position)): return utf8.index(utf8.startIndex, offsetBy: position)
-        case .some(.none): return utf8.endIndex
-        case .none: return utf8[start...].firstIndex(of: 0x0A) ?? utf8.endIndex
-        }
-    }
-
-    static func isSquashHeader(_ line: Substring) -> Bool {
-        line.utf8.count == 47 && line.hasPrefix("commit ") && line.dropFirst(7).allSatisfy(\.isHexDigit)
+    static func isSquashHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard line.count == 47, line.starts(with: "commit ".utf8) else { return false }
+        return line[7...].allSatisfy { isDigit($0) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) }
     }
 
     /// `Key: value` where the key is a letter followed by letters, digits and
@@ -148,7 +209,7 @@ public struct ParsedMessage: Sendable {
         }
     }
 
-    private enum BytesAnswer {
+    enum BytesAnswer {
         case notATrailer
         case trailer(Trailer)
         /// Non-ASCII right after the blanks, or a value to cut: the Character rules decide.
@@ -156,7 +217,7 @@ public struct ParsedMessage: Sendable {
     }
 
     /// `trailer(in:)` on a line's bytes, with the same rules.
-    private static func trailer(inBytes bytes: UnsafeBufferPointer<UInt8>) -> BytesAnswer {
+    static func trailer(inBytes bytes: UnsafeBufferPointer<UInt8>) -> BytesAnswer {
         guard let first = bytes.first, isLetter(first) else { return .notATrailer }
         var colon = 1
         while colon < bytes.count {

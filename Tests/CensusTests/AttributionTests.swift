@@ -175,6 +175,18 @@ struct MessageParserTests {
             let text = String(decoding: bytes, as: UTF8.self)
             let parsed = ParsedMessage(text)
             #expect(parsed.lines.count <= ParsedMessage.maxLines)
+            // Lines are what splitting the bytes at each newline gives, blanks at the end cut.
+            var reference = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+            if text.isEmpty || text.utf8.last == 0x0A { reference.removeLast() }
+            reference = reference.map { line in
+                var end = line.utf8.endIndex
+                while end > line.utf8.startIndex, [0x0D, 0x20, 0x09].contains(line.utf8[line.utf8.index(before: end)]) {
+                    end = line.utf8.index(before: end)
+                }
+                return Substring(line.utf8[line.utf8.startIndex..<end])
+            }
+            #expect(parsed.lines == reference)
+            #expect(parsed.subject == reference.first(where: { !$0.isEmpty }).map(String.init) ?? "")
             let verdict = classifier.classify(CommitFacts(
                 authorName: text, authorEmail: text, committerName: text, committerEmail: text,
                 message: text, parentCount: 1, notes: ["refs/notes/ai": text]))
