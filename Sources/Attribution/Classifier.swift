@@ -45,6 +45,8 @@ public struct Classifier: Sendable {
     private let branchRules: [Catalogue.Rule]
     /// Each branch rule's prefixes, lower-cased once, with their length in Characters.
     private let branchPrefixes: [(rule: Catalogue.Rule, prefixes: [(lowered: String, length: Int)])]
+    /// The same prefixes as bytes, when all are ASCII.
+    private let asciiBranchPrefixes: [(rule: Catalogue.Rule, prefixes: [[UInt8]])]?
     private let notesRules: [Catalogue.Rule]
 
     /// The catalogue's version and a digest of its content: stored with every
@@ -96,6 +98,8 @@ public struct Classifier: Sendable {
         markerMatcher = comparingMarkerBytes ? MarkerMatcher(rules: markerRules) : nil
         branchRules = catalogue.rules.filter { $0.kind == .branch }
         branchPrefixes = branchRules.map { rule in (rule, (rule.branchPrefix ?? []).map { ($0.lowercased(), $0.count) }) }
+        let asciiPrefixes = branchPrefixes.map { ($0.rule, $0.prefixes.map { Array($0.lowered.utf8) }) }
+        asciiBranchPrefixes = asciiPrefixes.allSatisfy { $0.1.allSatisfy { $0.allSatisfy { $0 < 0x80 } } } ? asciiPrefixes : nil
         notesRules = catalogue.rules.filter { $0.kind == .notes && $0.notesRef != nil }
     }
 
@@ -224,6 +228,13 @@ public struct Classifier: Sendable {
 
     /// The branch named in a merge subject and the AI tool whose branch it is.
     public func branchEvidence(forMergeSubject subject: String) -> Evidence? {
+        guard subject.utf8.starts(with: "Merge ".utf8) else { return nil }
+        if let decided = asciiBranchEvidence(subject) { return decided }
+        return branchEvidenceByCharacter(forMergeSubject: subject)
+    }
+
+    /// `branchEvidence`, Character by Character: for subjects that are not ASCII.
+    func branchEvidenceByCharacter(forMergeSubject subject: String) -> Evidence? {
         // Most merges say neither form; nothing is lower-cased for them.
         guard subject.hasPrefix("Merge "), let branch = Self.mergedBranch(subject) else { return nil }
         let lowered = branch.lowercased()
@@ -232,6 +243,71 @@ public struct Classifier: Sendable {
             for prefix in prefixes where lowered.hasPrefix(prefix.lowered) && length > prefix.length {
                 return Evidence(rule: rule.id, kind: .branch, tool: rule.tool, indicates: .ai,
                                 confidence: rule.confidence, matched: branch, counts: true)
+            }
+        }
+        return nil
+    }
+
+    /// `branchEvidence` on the bytes of an ASCII subject, where bytes and
+    /// Characters are the same thing (a carriage return aside); nil when the
+    /// subject or the catalogue's prefixes are not ASCII. A quarter of a
+    /// typical history is merges, and Character-based searching cost more
+    /// than reading them.
+    func asciiBranchEvidence(_ subject: String) -> Evidence?? {
+        guard let prefixTable = asciiBranchPrefixes else { return nil }
+        var subject = subject
+        return subject.withUTF8 { bytes -> Evidence?? in
+            guard !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return nil }
+            func find(_ needle: StaticString, from start: Int) -> Int? {
+                let count = needle.utf8CodeUnitCount
+                guard bytes.count >= count else { return nil }
+                var position = start
+                while position + count <= bytes.count {
+                    if memcmp(bytes.baseAddress! + position, needle.utf8Start, count) == 0 { return position }
+                    position += 1
+                }
+                return nil
+            }
+            func hasPrefix(_ prefix: StaticString) -> Bool {
+                bytes.count >= prefix.utf8CodeUnitCount && memcmp(bytes.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+            }
+            var branch: Range<Int>
+            if hasPrefix("Merge pull request #"), let from = find(" from ", from: 20) {
+                // The first word after " from ", as split(separator: " ") finds it.
+                var start = from + 6
+                while start < bytes.count && bytes[start] == 0x20 { start += 1 }
+                let end = bytes[start...].firstIndex(of: 0x20) ?? bytes.count
+                branch = start..<end
+                guard let slash = bytes[branch].firstIndex(of: 0x2F) else {
+                    if branch.isEmpty { return .some(nil) }
+                    return .some(matchBranch(bytes, branch, prefixTable))
+                }
+                branch = (slash + 1)..<end
+            } else if hasPrefix("Merge branch '") || hasPrefix("Merge remote-tracking branch '") {
+                let remote = hasPrefix("Merge remote")
+                let start = remote ? 30 : 14
+                guard let close = bytes[start...].firstIndex(of: 0x27) else { return .some(nil) }
+                branch = start..<close
+                if remote, let slash = bytes[branch].firstIndex(of: 0x2F) { branch = (slash + 1)..<close }
+            } else {
+                return .some(nil)
+            }
+            return .some(matchBranch(bytes, branch, prefixTable))
+        }
+    }
+
+    private func matchBranch(_ bytes: UnsafeBufferPointer<UInt8>, _ branch: Range<Int>,
+                             _ table: [(rule: Catalogue.Rule, prefixes: [[UInt8]])]) -> Evidence? {
+        for (rule, prefixes) in table {
+            for prefix in prefixes where branch.count > prefix.count {
+                var same = true
+                for index in 0..<prefix.count where Self.asciiLower(bytes[branch.lowerBound + index]) != prefix[index] {
+                    same = false
+                    break
+                }
+                guard same else { continue }
+                return Evidence(rule: rule.id, kind: .branch, tool: rule.tool, indicates: .ai, confidence: rule.confidence,
+                                matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[branch]), as: UTF8.self), counts: true)
             }
         }
         return nil

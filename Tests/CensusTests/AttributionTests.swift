@@ -241,6 +241,28 @@ struct MessageParserTests {
         }
     }
 
+    @Test("property: merge branches read as bytes are the branches read by Character", arguments: 0..<4)
+    func branchBytesMatchCharacters(seed: Int) throws {
+        var random = SplitMix64(state: UInt64(seed) &+ 11)
+        let classifier = AttributionTests.classifier
+        let starts = ["Merge pull request #12 from ", "Merge branch '", "Merge remote-tracking branch '", "Merge ", "Merge pull request #", ""]
+        let pieces = ["claude/", "Claude/", "CODEX/", "copilot/", "cursor/", "devin/", "jules/", "origin/", "acme/", "fix-x", "/",
+                      "'", " ", "  ", " from ", " into main", "-", "x", "é", "\u{0301}", "\r"]
+        var decided = 0
+        for _ in 0..<3000 {
+            var subject = starts[Int.random(in: 0..<starts.count, using: &random)]
+            for _ in 0..<Int.random(in: 0...6, using: &random) { subject += pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+            let slow = classifier.branchEvidenceByCharacter(forMergeSubject: subject)
+            #expect(classifier.branchEvidence(forMergeSubject: subject) == slow, "\(subject.debugDescription)")
+            if let fast = classifier.asciiBranchEvidence(subject) {
+                decided += 1
+                #expect(fast == slow, "\(subject.debugDescription)")
+            }
+        }
+        // Most subjects are ASCII, and those the byte path decides.
+        #expect(decided > 1500)
+    }
+
     @Test("hostile messages: invalid UTF-8, NUL, 5 MB bodies and 10,000 trailer lines parse in linear time")
     func hostileMessages() {
         let invalid = String(decoding: [0x53, 0xFF, 0xFE, 0x0A, 0x0A, 0x43, 0x6F, 0x2D, 0x61, 0x3A, 0x20, 0xC3], as: UTF8.self)
