@@ -298,14 +298,16 @@ public struct Classifier: Sendable {
 
     private func matchBranch(_ bytes: UnsafeBufferPointer<UInt8>, _ branch: Range<Int>,
                              _ table: [(rule: Catalogue.Rule, prefixes: [[UInt8]])]) -> Evidence? {
-        for (rule, prefixes) in table {
-            for prefix in prefixes where branch.count > prefix.count {
+        // By index: copying a rule out of the table (a dozen strings and arrays) cost more than the match.
+        for entry in table.indices {
+            for prefix in table[entry].prefixes where branch.count > prefix.count {
                 var same = true
                 for index in 0..<prefix.count where Self.asciiLower(bytes[branch.lowerBound + index]) != prefix[index] {
                     same = false
                     break
                 }
                 guard same else { continue }
+                let rule = table[entry].rule
                 return Evidence(rule: rule.id, kind: .branch, tool: rule.tool, indicates: .ai, confidence: rule.confidence,
                                 matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[branch]), as: UTF8.self), counts: true)
             }

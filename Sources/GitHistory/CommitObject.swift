@@ -136,23 +136,29 @@ extension ObjectID {
     /// Forty hexadecimal digits (either case) at `digits`; nil for anything else.
     init?(hexDigits digits: UnsafePointer<UInt8>) {
         var raw = (UInt64(0), UInt64(0), UInt32(0))
-        let ok = withUnsafeMutableBytes(of: &raw) { out -> Bool in
-            for i in 0..<20 {
-                guard let high = Self.nibble(digits[2 * i]), let low = Self.nibble(digits[2 * i + 1]) else { return false }
-                out[i] = high << 4 | low
+        // Any digit that is not hex sets the table's high bit in `invalid`:
+        // one test at the end instead of a branch per digit.
+        var invalid: UInt8 = 0
+        withUnsafeMutableBytes(of: &raw) { out in
+            Self.nibbles.withUnsafeBufferPointer { table in
+                for i in 0..<20 {
+                    let high = table[Int(digits[2 * i])], low = table[Int(digits[2 * i + 1])]
+                    invalid |= high | low
+                    out[i] = high << 4 | (low & 0x0f)
+                }
             }
-            return true
         }
-        guard ok else { return nil }
+        guard invalid & 0x80 == 0 else { return nil }
         self.init(words: raw)
     }
 
-    @inline(__always) static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x61...0x66: byte - 0x61 + 10
-        case 0x41...0x46: byte - 0x41 + 10
-        default: nil
+    /// Each byte's value as a hex digit, or 0x80 for a byte that is not one.
+    private static let nibbles: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case 0x30...0x39: UInt8(byte) - 0x30
+        case 0x61...0x66: UInt8(byte) - 0x61 + 10
+        case 0x41...0x46: UInt8(byte) - 0x41 + 10
+        default: 0x80
         }
     }
 }

@@ -58,5 +58,8 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     public var description: String { hex }
 
+    /// The first eight bytes are enough: ids are SHA-1 digests, uniform already.
+    public func hash(into hasher: inout Hasher) { hasher.combine(a) }
+
     public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
 }
