@@ -104,23 +104,53 @@ final class PackedObjects {
 
     // MARK: Finding an object
 
+    /// The pack holding `id` and the object's offset in it.
+    ///
+    /// Ids are SHA-1 digests, spread evenly: the search guesses where `id`
+    /// sits from its first eight bytes (interpolation), narrowing the range
+    /// with each entry it reads, and lands in two or three reads where a
+    /// binary search visits a dozen cache lines of a large index for each
+    /// commit. After four guesses it bisects, so an uneven index costs no
+    /// more than a binary search.
     private func locate(_ id: ObjectID) -> (Pack, Int)? {
         var words = (id.a, id.b, id.c)
         return withUnsafeBytes(of: &words) { key -> (Pack, Int)? in
             let first = Int(key[0])
+            let target = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
             for pack in packs {
                 let index = pack.index
-                let low = first == 0 ? 0 : Int(Self.uint32(index, 8 + (first - 1) * 4))
-                let high = Int(Self.uint32(index, 8 + first * 4))
-                var lower = low, upper = high
+                let ids = index.baseAddress! + pack.ids
+                @inline(__always) func prefix(_ position: Int) -> UInt64 {
+                    UInt64(bigEndian: (ids + position * 20).loadUnaligned(as: UInt64.self))
+                }
+                var lower = first == 0 ? 0 : Int(Self.uint32(index, 8 + (first - 1) * 4))
+                var upper = Int(Self.uint32(index, 8 + first * 4))
+                // What the first eight bytes of the entries in lower..<upper lie between.
+                var lowKey = UInt64(first) << 56
+                var highKey = first == 255 ? UInt64.max : (UInt64(first + 1) << 56) - 1
+                var guesses = 0
                 while lower < upper {
-                    let middle = (lower + upper) / 2
-                    let order = memcmp(index.baseAddress! + pack.ids + middle * 20, key.baseAddress!, 20)
-                    if order == 0 {
-                        guard let offset = Self.offset(in: pack, at: middle) else { return nil }
+                    var probe = (lower + upper) / 2
+                    if guesses < 4 && upper - lower > 8 {
+                        guesses += 1
+                        guard target >= lowKey, target <= highKey else { break }
+                        let fraction = Double(target - lowKey) / (Double(highKey - lowKey) + 1)
+                        probe = lower + min(upper - lower - 1, Int(fraction * Double(upper - lower)))
+                    }
+                    let entry = prefix(probe)
+                    var comparison: Int32 = entry == target ? 0 : (entry < target ? -1 : 1)
+                    if comparison == 0 { comparison = memcmp(ids + probe * 20 + 8, key.baseAddress! + 8, 12) }
+                    if comparison == 0 {
+                        guard let offset = Self.offset(in: pack, at: probe) else { return nil }
                         return (pack, offset)
                     }
-                    if order < 0 { lower = middle + 1 } else { upper = middle }
+                    if comparison < 0 {
+                        lower = probe + 1
+                        lowKey = entry
+                    } else {
+                        upper = probe
+                        highKey = entry
+                    }
                 }
             }
             return nil
