@@ -77,6 +77,8 @@ final class PackedObjects {
     /// Compressed bytes read since the mapped pages were last given back.
     private var bytesSinceTrim = 0
 
+    /// Larger objects are left to libgit2 (no commit is near this; a damaged header may say so).
+    private static let maxObjectSize = 1 << 28
     /// A delta chain longer than this is left to libgit2 (git's own limit is 4095).
     private static let maxDeltaDepth = 64
     private static let objectCommit = 1, objectOffsetDelta = 6, objectReferenceDelta = 7
@@ -210,9 +212,11 @@ final class PackedObjects {
 
     /// Inflates `size` bytes from the zlib stream at `start` into `buffer` at `position`.
     private func inflate(_ data: UnsafeRawBufferPointer, from start: Int, into position: Int, size: Int) -> Bool {
-        reserve(position + size)
         let available = data.count - 20 - start
-        guard available > 0 else { return false }
+        // DEFLATE expands at most 1032 to 1: a header announcing more than the
+        // pack could hold is damaged, and must not make this allocate it.
+        guard available > 0, size <= Self.maxObjectSize, size <= available * 1032 + 64 else { return false }
+        reserve(position + size)
         var consumed = 0
         // With exactly `size` bytes of room, an object of any other length is an error.
         let status = libdeflate_zlib_decompress_ex(decompressor, data.baseAddress! + start, available,
@@ -232,7 +236,8 @@ final class PackedObjects {
     private func applyDelta(baseSize: Int, deltaSize: Int) -> Int? {
         let delta = UnsafeRawBufferPointer(start: buffer + baseSize, count: deltaSize)
         var cursor = 0
-        guard Self.deltaSize(delta, at: &cursor) == baseSize, let resultSize = Self.deltaSize(delta, at: &cursor) else { return nil }
+        guard Self.deltaSize(delta, at: &cursor) == baseSize, let resultSize = Self.deltaSize(delta, at: &cursor),
+              resultSize <= Self.maxObjectSize else { return nil }
         let resultStart = baseSize + deltaSize
         reserve(resultStart + resultSize)
         // `reserve` may have moved the buffer.
@@ -354,6 +359,13 @@ extension PackFiles {
         // Index: magic "\377tOc", version 2, 256 fan-out entries, then ids, CRCs, offsets.
         guard index.count >= 8 + 1024 + 40, uint32(index, 0) == 0xff74_4f63, uint32(index, 4) == 2 else { return reject() }
         let count = Int(uint32(index, 8 + 255 * 4))
+        // The fan-out never decreases: a hostile index must not send a search out of bounds.
+        var previous: UInt32 = 0
+        for entry in 0..<256 {
+            let value = uint32(index, 8 + entry * 4)
+            guard value >= previous else { return reject() }
+            previous = value
+        }
         let ids = 8 + 1024
         let offsets = ids + count * 24
         let largeOffsets = offsets + count * 4

@@ -143,5 +143,41 @@ struct CommitObjectTests {
         #expect(repository.packedObjects?.withCommit(id, { CommitObject.parse(id: id, $0) }) == nil)
         #expect(throws: GitError.self) { try repository.commit(id) }
     }
+
+    @Test("property: damaged packs and indexes never crash the reader or make it allocate what they claim", arguments: 0..<4)
+    func hostilePacks(seed: Int) throws {
+        let (repo, shas) = try deltaHistory()
+        let ids = shas.compactMap(ObjectID.init(hex:))
+        let source = repo.path + "/.git/objects/pack/"
+        let stems = try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".idx") }.map { String($0.dropLast(4)) }
+        let originals = try stems.map { (try Data(contentsOf: URL(fileURLWithPath: source + $0 + ".idx")),
+                                          try Data(contentsOf: URL(fileURLWithPath: source + $0 + ".pack"))) }
+        var random = MessageParserTests.SplitMix64(state: UInt64(seed) &+ 101)
+        let folder = try TemporaryFolder.make(prefix: "census-packs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(atPath: folder.path + "/pack", withIntermediateDirectories: true)
+        for _ in 0..<60 {
+            for (stem, (index, pack)) in zip(stems, originals) {
+                var index = [UInt8](index), pack = [UInt8](pack)
+                // Flip, overwrite with extreme values, or cut either file.
+                for _ in 0..<Int.random(in: 1...6, using: &random) {
+                    let inIndex = Bool.random(using: &random)
+                    let count = inIndex ? index.count : pack.count
+                    let position = Int.random(in: 0..<count, using: &random)
+                    let value: UInt8 = [0x00, 0xff, 0x7f, 0x80, UInt8.random(in: 0...255, using: &random)][Int.random(in: 0..<5, using: &random)]
+                    if inIndex { index[position] = value } else { pack[position] = value }
+                }
+                if Int.random(in: 0..<10, using: &random) == 0 { pack.removeLast(Int.random(in: 1...min(200, pack.count), using: &random)) }
+                try Data(index).write(to: folder.appendingPathComponent("pack/\(stem).idx"))
+                try Data(pack).write(to: folder.appendingPathComponent("pack/\(stem).pack"))
+            }
+            guard let files = PackFiles(objectsDirectory: folder.path) else { continue }
+            let reader = PackedObjects(files: files)
+            for id in ids {
+                // Whatever comes back is a commit's bytes or nothing; no crash, no runaway allocation.
+                _ = reader.withCommit(id) { CommitObject.parse(id: id, $0) }
+            }
+        }
+    }
 }
 
