@@ -65,6 +65,10 @@ public final class HistoryScanner {
     /// store a history faster: 10,000 took git/git's store time from 1.7 s
     /// to 0.8 s against 2,000. A killed scan loses at most this many.
     /// `CENSUS_SCAN_BATCH` sets another size (tests kill scans between many small batches).
+    /// A scan that stores at least this many commits checkpoints the store
+    /// while its last batches are written (see `CensusStore.checkpointWhileWriting`);
+    /// below it, the close's own checkpoint is small.
+    public var checkpointAfter = 20_000
     public var batchSize = ProcessInfo.processInfo.environment["CENSUS_SCAN_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 10_000
     public var progress: (@Sendable (ScanProgress) -> Void)?
     /// Asked after every stored batch; true stops the scan there, with what is
@@ -297,6 +301,11 @@ public final class HistoryScanner {
                 commitsPipe.close()
                 classifierStage.join()
             }
+            // History is read; while the storing thread finishes, the pages
+            // stored so far go to the database file on the idle core.
+            let storedMuch = sinks.reduce(0) { $0 + $1.newCommits + $1.reclassifiedCount } >= checkpointAfter
+            let checkpointer = storedMuch ? Stage("census-checkpoint") { [store] in store.checkpointWhileWriting() } : nil
+            defer { checkpointer?.join() }
             writesPipe.close()
             writer.join()
             if let error = walkError { failure.record(error) }

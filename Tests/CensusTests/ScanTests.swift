@@ -141,6 +141,8 @@ struct ScanTests {
         let explained = try store.commits(shaPrefix: partial)
         #expect(explained.count == 1 && explained[0].commit.reachable == false)
 
+        // The completing scan also checkpoints while its last batches are stored.
+        scanner.checkpointAfter = 1
         let outcome = try scanner.scan(repositoryAt: repo.path)
         #expect(outcome.newCommits == total - stored.count)
         let tally = try store.tally(CommitFilter(repositoryIDs: [record.id!]))

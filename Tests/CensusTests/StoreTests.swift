@@ -2,6 +2,7 @@ import Attribution
 import CensusStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite("CensusStore: a real SQLite file, never overwritten when it is not ours")
@@ -110,4 +111,42 @@ struct StoreTests {
         #expect(tools.map(\.tool) == ["claude-code", "cursor"])
         #expect(tools.map(\.commits) == [10, 10])
     }
+
+    @Test("a checkpoint while another connection writes copies committed pages and loses nothing")
+    func checkpointWhileWriting() throws {
+        let store = try CensusStore(path: path)
+        let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
+        let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
+        func batch(_ range: Range<Int>) -> [CommitRecord] {
+            range.map {
+                CommitRecord(repositoryId: repository.id!, sha: String(format: "%040x", $0), verdict: verdict, authorName: "A",
+                             authorEmail: "a@x", authoredAt: Int64($0), authorOffset: 0, committerName: "A", committerEmail: "a@x",
+                             committedAt: Int64($0), committerOffset: 0, subject: String(repeating: "s", count: 100), parentCount: 1)
+            }
+        }
+        try store.insert(batch(0..<2000))
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        // Checkpoints run over and over on their own thread while batches are written.
+        let writing = Mutex(true)
+        let checkpoints = Mutex(0)
+        let thread = Thread {
+            while writing.withLock({ $0 }) {
+                store.checkpointWhileWriting()
+                checkpoints.withLock { $0 += 1 }
+            }
+        }
+        thread.start()
+        for start in stride(from: 2000, to: 20000, by: 2000) { try store.insert(batch(start..<(start + 2000))) }
+        writing.withLock { $0 = false }
+        while checkpoints.withLock({ $0 }) == 0 { usleep(1000) }
+        store.checkpointWhileWriting()
+        // Pages reached the database file before any connection closed.
+        let after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(after > before)
+        #expect(try store.tally(CommitFilter()).commits == 20000)
+        let check = try DatabaseQueue(path: path)
+        #expect(try check.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try check.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM commit_record") } == 20000)
+    }
 }
+
