@@ -264,12 +264,16 @@ extension CensusStore {
         }
     }
 
-    /// Per person: commits and AI commits (non-merge, non-bot), most active first.
+    /// Per person: commits and AI commits (non-merge, non-bot), most active
+    /// first, named as in their latest commit (by the filter's date; ties: the
+    /// larger name).
     public func personTallies(_ filter: CommitFilter) throws(StoreError) -> [(email: String, name: String, commits: Int, ai: Int)] {
         try read { db in
             let condition = try filter.condition(db)
+            // Git's times are never negative: twenty zero-padded digits order as numbers.
+            let latestName: SQL = "substr(MAX(printf('%020d', c.\(sql: filter.dateColumn)) || c.person_name), 21)"
             let request: SQLRequest<Row> = """
-                SELECT c.person_email, MAX(c.person_name), COUNT(*), COUNT(CASE WHEN c.class = 'ai' THEN 1 END)
+                SELECT c.person_email, \(latestName), COUNT(*), COUNT(CASE WHEN c.class = 'ai' THEN 1 END)
                 FROM commit_record c
                 WHERE \(condition) AND c.parent_count < 2 AND c.class != 'bot' AND c.person_email IS NOT NULL
                 GROUP BY c.person_email ORDER BY COUNT(*) DESC, c.person_email

@@ -228,7 +228,7 @@ private struct Aggregator {
         var people = PersonTable()
         var personCommits: [Int] = []
         var personAI: [Int] = []
-        var personName: [[UInt8]?] = []
+        var personName: [(time: Int64, name: [UInt8])?] = []
         let teamColumn = Int32(12)
         let starts = periodSets.map { $0.map(\.start) }
         var periodIndexes = [Int](repeating: -1, count: periodSets.count)
@@ -305,11 +305,16 @@ private struct Aggregator {
                 personCommits[person] += 1
                 if row.commitClass == .ai { personAI[person] += 1 }
                 if sqlite3_column_type(statement, 11) != SQLITE_NULL {
+                    // The name of the person's latest commit: one e-mail can be
+                    // written with several names, and the newest is how they
+                    // call themselves now (ties: the larger name, as SQL's MAX).
                     let name = Self.text(statement, 11)
                     if let current = personName[person] {
-                        if Self.compare(name, current) > 0 { personName[person] = Array(name) }
+                        if row.time > current.time || (row.time == current.time && Self.compare(name, current.name) > 0) {
+                            personName[person] = (row.time, Array(name))
+                        }
                     } else {
-                        personName[person] = Array(name)
+                        personName[person] = (row.time, Array(name))
                     }
                 }
             }
@@ -333,7 +338,7 @@ private struct Aggregator {
         var people: PersonTable
         var personCommits: [Int]
         var personAI: [Int]
-        var personName: [[UInt8]?]
+        var personName: [(time: Int64, name: [UInt8])?]
 
         mutating func merge(_ other: Partial) {
             // The other pass interned people in its own order.
@@ -345,11 +350,14 @@ private struct Aggregator {
                 let target = Int(id)
                 personCommits[target] += other.personCommits[index]
                 personAI[target] += other.personAI[index]
-                if let name = other.personName[index] {
+                if let named = other.personName[index] {
                     if let current = personName[target] {
-                        if name.withUnsafeBufferPointer({ Aggregator.compare($0, current) }) > 0 { personName[target] = name }
+                        if named.time > current.time
+                            || (named.time == current.time && named.name.withUnsafeBufferPointer({ Aggregator.compare($0, current.name) }) > 0) {
+                            personName[target] = named
+                        }
                     } else {
-                        personName[target] = name
+                        personName[target] = named
                     }
                 }
             }
@@ -390,7 +398,7 @@ private struct Aggregator {
                 .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
             result.people = people.emails.indices.compactMap { index in
                 guard personCommits[index] > 0 else { return nil }
-                return (email: people.emails[index], name: personName[index].map { String(decoding: $0, as: UTF8.self) } ?? "",
+                return (email: people.emails[index], name: personName[index].map { String(decoding: $0.name, as: UTF8.self) } ?? "",
                         commits: personCommits[index], ai: personAI[index])
             }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : Array($0.email.utf8).lexicographicallyPrecedes(Array($1.email.utf8)) }
             return result

@@ -71,4 +71,37 @@ struct AggregationTests {
         }
         }
     }
+
+    @Test("a person is named as in their latest commit, by the report's date, in one pass, in halves and in SQL")
+    func personNamedByLatestCommit() throws {
+        let folder = try TemporaryFolder.make(prefix: "census-names")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let repo = try TemporaryGitRepository()
+        // One address, three names: the one that sorts last is the oldest by
+        // author date and the newest by committer date.
+        let commits: [(name: String, authored: Int, committed: Int)] = [
+            ("Zoe Zed", 1_700_000_000, 1_700_900_000), ("Ann Old", 1_700_100_000, 1_700_200_000), ("Ann New", 1_700_500_000, 1_700_600_000),
+        ]
+        for (index, commit) in commits.enumerated() {
+            try "\(index)\n".write(to: repo.root.appendingPathComponent("f.txt"), atomically: true, encoding: .utf8)
+            try repo.git(["add", "f.txt"])
+            try repo.git(["commit", "-q", "-m", "change \(index)"], environment: [
+                "GIT_AUTHOR_NAME": commit.name, "GIT_AUTHOR_EMAIL": "ann@example.com", "GIT_AUTHOR_DATE": "@\(commit.authored) +0000",
+                "GIT_COMMITTER_NAME": commit.name, "GIT_COMMITTER_EMAIL": "ann@example.com", "GIT_COMMITTER_DATE": "@\(commit.committed) +0000",
+            ])
+        }
+        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: repo.path)
+        for threshold in [Int64.max, 0] {
+            CensusStore.parallelAggregationRows = threshold
+            defer { CensusStore.parallelAggregationRows = 100_000 }
+            for (filter, expected) in [(CommitFilter(), "Ann New"), (CommitFilter(dateField: .committer), "Zoe Zed")] {
+                let people = try store.aggregate(filter, periodSets: [], teams: [:]).people
+                #expect(people.map(\.name) == [expected], "rows per half \(threshold)")
+                #expect(people.map(\.commits) == [3])
+                #expect(try store.personTallies(filter).map(\.name) == [expected])
+            }
+        }
+    }
 }
+
