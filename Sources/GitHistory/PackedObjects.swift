@@ -7,7 +7,6 @@ final class PackFiles: @unchecked Sendable {
     fileprivate struct Pack {
         let index: UnsafeRawBufferPointer
         let data: UnsafeRawBufferPointer
-        let count: Int
         /// Where the 20-byte ids, the 4-byte offsets and the 8-byte offsets start in `index`.
         let ids: Int, offsets: Int, largeOffsets: Int
     }
@@ -57,11 +56,11 @@ final class PackFiles: @unchecked Sendable {
 /// Through libgit2 each read takes the process-wide lock of its pack window
 /// cache and allocates an inflate state and a copy of the object; with two
 /// reader threads the lock alone cost a tenth of the scan. Here each reader
-/// thread owns one of these over the shared `PackFiles`: an id is found by
-/// binary search in the index (version 2), and the object is inflated by
+/// thread owns one of these over the shared `PackFiles`: an id is found in
+/// the pack's index (version 2, see `locate`), and the object is inflated by
 /// libdeflate (twice zlib's speed on whole buffers, which mapped packs are)
-/// into one reused buffer. Delta objects (commits
-/// rarely are) are rebuilt from their bases.
+/// into one reused buffer. Delta objects (commits rarely are) are rebuilt
+/// from their bases.
 ///
 /// Anything this reader does not handle — loose objects, alternates, index
 /// version 1, a damaged pack — is a miss, and the caller asks libgit2, which
@@ -373,7 +372,7 @@ extension PackFiles {
         // Pack: "PACK", version 2 or 3, the object count the index has.
         guard data.count >= 32, uint32(data, 0) == 0x5041_434b, [2, 3].contains(uint32(data, 4)),
               Int(uint32(data, 8)) == count else { return reject() }
-        return Pack(index: index, data: data, count: count, ids: ids, offsets: offsets, largeOffsets: largeOffsets)
+        return Pack(index: index, data: data, ids: ids, offsets: offsets, largeOffsets: largeOffsets)
     }
 
     fileprivate static func map(_ path: String) -> UnsafeRawBufferPointer? {
