@@ -25,7 +25,7 @@ final class ClassifyingSink: @unchecked Sendable {
 
     /// What a sink hands to the storing thread.
     enum Write {
-        case insert([CommitRecord])
+        case insert(EncodedCommits)
         case replaceVerdicts([(sha: String, verdict: Verdict)])
     }
 
@@ -37,7 +37,8 @@ final class ClassifyingSink: @unchecked Sendable {
     private let context: Context
     private let mailmap: Mailmap
     private let identities = IdentityCache()
-    private var batch: [CommitRecord] = []
+    /// New commits, encoded here so that the storing thread only binds them.
+    private var batch = EncodedCommits()
     private var reclassified: [(sha: String, verdict: Verdict)] = []
     private(set) var merges: [(parents: [ObjectID], evidence: Evidence)] = []
     private(set) var newCommits = 0
@@ -48,7 +49,7 @@ final class ClassifyingSink: @unchecked Sendable {
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
         self.mailmap = mailmap
-        batch.reserveCapacity(max(1, context.batchSize / 4))
+        batch.reserve(handOff)
     }
 
     func consume(_ commit: Commit, sha: String, notes: [String: String]) {
@@ -84,7 +85,8 @@ final class ClassifyingSink: @unchecked Sendable {
         if !batch.isEmpty && (force || batch.count >= handOff) {
             newCommits += batch.count
             context.writes.push(.insert(batch))
-            batch.removeAll(keepingCapacity: true)
+            batch = EncodedCommits()
+            batch.reserve(handOff)
         }
         if !reclassified.isEmpty && (force || reclassified.count >= handOff) {
             reclassifiedCount += reclassified.count

@@ -221,7 +221,7 @@ public final class HistoryScanner {
                     do {
                         // Whatever waits is stored in one transaction: fewer,
                         // larger transactions rewrite the sha index less often.
-                        var batches: [[CommitRecord]] = []
+                        var batches: [EncodedCommits] = []
                         for write in writes {
                             switch write {
                             case .insert(let batch): batches.append(batch)

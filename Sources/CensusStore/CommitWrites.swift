@@ -17,70 +17,68 @@ extension CensusStore {
 
     /// Inserts commits not stored yet, in one transaction: a batch is all
     /// there or not at all, so an interrupted scan never leaves half a batch.
-    ///
-    /// A cached statement with positional arguments: the Codable record path
-    /// (key encoding, snake-case conversion per column) cost more than the
-    /// whole rest of a scan.
     public func insert(_ commits: [CommitRecord]) throws(StoreError) {
-        try insert(batches: [commits])
+        try insert(batches: [EncodedCommits(commits)])
     }
 
     /// Inserts several batches in one transaction (what a scan's storing
-    /// thread found waiting), without joining them into one array first.
-    public func insert(batches: [[CommitRecord]]) throws(StoreError) {
+    /// thread found waiting), without joining them into one first.
+    ///
+    /// One cached statement with positional arguments, each value bound in
+    /// place from the batch's buffers (SQLITE_STATIC): the Codable record path
+    /// (key encoding, snake-case conversion per column) cost more than the
+    /// whole rest of a scan, GRDB's StatementArguments (23 boxed values a
+    /// commit) more than the insert itself, and SQLite copying every value an
+    /// eighth of storing.
+    public func insert(batches: [EncodedCommits]) throws(StoreError) {
         guard batches.contains(where: { !$0.isEmpty }) else { return }
+        let columns = (EncodedCommits.textColumns + EncodedCommits.integerColumns).joined(separator: ", ")
+        let placeholders = Array(repeating: "?", count: EncodedCommits.textColumns.count + EncodedCommits.integerColumns.count)
+            .joined(separator: ", ")
         try write { db in
-            let insertCommit = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO commit_record (repository_id, sha, class, confidence, mode, tools, evidence,
-                    author_name, author_email, authored_at, author_offset, committer_name, committer_email,
-                    committed_at, committer_offset, subject, parent_count, lines_added, lines_deleted, ai_lines, reachable,
-                    person_name, person_email)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertCommit = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_record (\(columns)) VALUES (\(placeholders))")
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
-            // Values are bound straight to SQLite: building GRDB's
-            // StatementArguments (23 boxed values a commit) cost more than the
-            // insert itself.
             let statement = insertCommit.sqliteStatement
             defer { sqlite3_reset(statement) }
-            // Each row's text is copied end to end into one buffer and bound
-            // in place (SQLITE_STATIC), valid until the row is stepped: SQLite
-            // copying every value into an allocation of its own cost an eighth
-            // of storing.
-            var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
-            defer { scratch.deallocate() }
-            // No binding may point into the buffer once it is gone.
+            // No binding may point into a batch once it is gone.
             defer { sqlite3_clear_bindings(statement) }
-            for commits in batches {
-            for commit in commits {
-                sqlite3_reset(statement)
-                func size(_ text: String?) -> Int { text?.utf8.count ?? 0 }
-                let needed = size(commit.sha) + size(commit.class) + size(commit.confidence) + size(commit.mode)
-                    + size(commit.tools) + size(commit.evidence) + size(commit.authorName) + size(commit.authorEmail)
-                    + size(commit.committerName) + size(commit.committerEmail) + size(commit.subject)
-                    + size(commit.personName) + size(commit.personEmail)
-                if needed > scratch.count {
-                    scratch.deallocate()
-                    scratch = .allocate(byteCount: max(needed, scratch.count * 2), alignment: 8)
+            let texts = EncodedCommits.textColumns.count, integers = EncodedCommits.integerColumns.count
+            let staticText = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+            for batch in batches {
+                try batch.bytes.withUnsafeBufferPointer { bytes in
+                    // A batch of empty texts has no storage; SQLite still needs an address.
+                    let base = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
+                    for row in 0..<batch.count {
+                        sqlite3_reset(statement)
+                        for column in 0..<texts {
+                            let span = batch.spans[row * texts + column]
+                            if span.length < 0 {
+                                sqlite3_bind_null(statement, Int32(column + 1))
+                            } else {
+                                sqlite3_bind_text(statement, Int32(column + 1), base.advanced(by: Int(span.start)).assumingMemoryBound(to: CChar.self),
+                                                  span.length, staticText)
+                            }
+                        }
+                        for column in 0..<integers {
+                            let value = batch.integers[row * integers + column]
+                            if value == EncodedCommits.null {
+                                sqlite3_bind_null(statement, Int32(texts + column + 1))
+                            } else {
+                                sqlite3_bind_int64(statement, Int32(texts + column + 1), value)
+                            }
+                        }
+                        let code = sqlite3_step(statement)
+                        guard code == SQLITE_DONE else {
+                            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                        }
+                        let tools = batch.spans[row * texts + EncodedCommits.toolsColumn]
+                        guard tools.length > 0, db.changesCount > 0 else { continue }
+                        let id = db.lastInsertedRowID
+                        let list = String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(tools.start)..<Int(tools.start + tools.length)]), as: UTF8.self)
+                        for tool in list.split(separator: ",") { try insertTool.execute(arguments: [id, String(tool)]) }
+                    }
                 }
-                var bind = Binder(statement, scratch: scratch)
-                bind.int(commit.repositoryId); bind.text(commit.sha); bind.text(commit.class); bind.text(commit.confidence)
-                bind.text(commit.mode); bind.text(commit.tools); bind.text(commit.evidence); bind.text(commit.authorName)
-                bind.text(commit.authorEmail); bind.int(commit.authoredAt); bind.int(Int64(commit.authorOffset))
-                bind.text(commit.committerName); bind.text(commit.committerEmail); bind.int(commit.committedAt)
-                bind.int(Int64(commit.committerOffset)); bind.text(commit.subject); bind.int(Int64(commit.parentCount))
-                bind.int(commit.linesAdded.map(Int64.init)); bind.int(commit.linesDeleted.map(Int64.init))
-                bind.int(commit.aiLines.map(Int64.init)); bind.int(commit.reachable ? 1 : 0)
-                bind.text(commit.personName); bind.text(commit.personEmail)
-                let code = sqlite3_step(statement)
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                guard db.changesCount > 0, !commit.tools.isEmpty else { continue }
-                let id = db.lastInsertedRowID
-                for tool in commit.toolList { try insertTool.execute(arguments: [id, tool]) }
-            }
             }
         }
     }
@@ -139,45 +137,5 @@ extension CensusStore {
                 try update.execute(arguments: [stat.added, stat.deleted, repositoryID, stat.sha])
             }
         }
-    }
-}
-
-/// Binds values to a statement's parameters in order. Text is copied into
-/// `scratch` (which must hold the whole row's text) and bound from there
-/// without SQLite copying it again: `scratch` must stay untouched until the
-/// statement is stepped and reset.
-private struct Binder {
-    let statement: OpaquePointer
-    let scratch: UnsafeMutableRawBufferPointer
-    var used = 0
-    var index: Int32 = 1
-    private static let staticText = unsafeBitCast(0, to: sqlite3_destructor_type.self)
-
-    init(_ statement: OpaquePointer, scratch: UnsafeMutableRawBufferPointer) {
-        self.statement = statement
-        self.scratch = scratch
-    }
-
-    mutating func int(_ value: Int64?) {
-        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
-        index += 1
-    }
-
-    mutating func text(_ value: String?) {
-        if var value {
-            let start = used
-            value.withUTF8 { buffer in
-                precondition(start + buffer.count <= scratch.count, "row text larger than its buffer")
-                if let base = buffer.baseAddress, buffer.count > 0 {
-                    (scratch.baseAddress! + start).copyMemory(from: base, byteCount: buffer.count)
-                }
-                used = start + buffer.count
-            }
-            let characters = (scratch.baseAddress! + start).assumingMemoryBound(to: CChar.self)
-            sqlite3_bind_text(statement, index, characters, Int32(used - start), Self.staticText)
-        } else {
-            sqlite3_bind_null(statement, index)
-        }
-        index += 1
     }
 }

@@ -148,5 +148,39 @@ struct StoreTests {
         #expect(try check.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         #expect(try check.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM commit_record") } == 20000)
     }
+
+    @Test("every column reads back as written: NULLs, empty and non-ASCII text, large values, tools")
+    func insertedColumnsReadBack() throws {
+        let store = try CensusStore(path: path)
+        let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
+        let ai = Verdict(commitClass: .ai, confidence: .attested, mode: .agent, tools: ["claude-code", "codex"],
+                         evidence: [Evidence(rule: "r", kind: .marker, tool: "codex", indicates: .ai, confidence: .attested,
+                                             matched: "🤖 Généré", counts: true)],
+                         person: Person(name: "Zoë Ünïcode", email: "ZOE@Example.com"))
+        let human = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
+        var records: [CommitRecord] = []
+        for index in 0..<300 {
+            var record = CommitRecord(
+                repositoryId: repository.id!, sha: String(format: "%040x", index), verdict: index % 3 == 0 ? ai : human,
+                authorName: index % 2 == 0 ? "" : "Ann \u{1F600} \(index)", authorEmail: "a\(index)@x",
+                authoredAt: Int64(index) * 1_000_003, authorOffset: index % 5 == 0 ? -330 : 120,
+                committerName: "C", committerEmail: "", committedAt: Int64.max - Int64(index), committerOffset: 0,
+                subject: index == 7 ? String(repeating: "ß", count: 50_000) : "subject \(index)", parentCount: index % 4,
+                linesAdded: index % 2 == 0 ? nil : index, linesDeleted: index % 2 == 0 ? nil : 0)
+            if index % 7 == 0 { record.aiLines = 0 }
+            records.append(record)
+        }
+        try store.insert(records)
+        let stored = try store.commits(repositoryID: repository.id!, shas: records.map(\.sha))
+        #expect(stored.count == records.count)
+        let bySha = Dictionary(uniqueKeysWithValues: stored.map { ($0.sha, $0) })
+        for record in records {
+            var read = try #require(bySha[record.sha])
+            #expect(read.id != nil)
+            read.id = nil
+            #expect(read == record, "\(record.sha)")
+        }
+        #expect(try store.toolTallies(CommitFilter()).map(\.tool) == ["claude-code", "codex"])
+    }
 }
 
