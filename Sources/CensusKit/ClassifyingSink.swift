@@ -68,7 +68,7 @@ final class ClassifyingSink: @unchecked Sendable {
         }
         let verdict = HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)
         let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
-        batch.append(CommitRecord(
+        batch.append(
             repositoryId: context.repositoryID, sha: sha, verdict: verdict,
             authorName: identity.name, authorEmail: identity.email,
             authoredAt: commit.author.time, authorOffset: commit.author.offsetMinutes,
@@ -76,7 +76,7 @@ final class ClassifyingSink: @unchecked Sendable {
             committedAt: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
             subject: parsed.subject.utf8.count <= 500 ? parsed.subject : String(parsed.subject.prefix(500)),
             parentCount: commit.parents.count,
-            reachable: context.insertVisible))
+            reachable: context.insertVisible)
         if batch.count >= handOff { flush(force: false) }
     }
 

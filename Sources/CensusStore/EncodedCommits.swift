@@ -1,3 +1,5 @@
+import Attribution
+
 /// Commits to insert, encoded by the thread that classified them: every
 /// text column end to end in one byte buffer, every number in one array.
 ///
@@ -5,15 +7,20 @@
 /// `CommitRecord` per commit it also retained, copied and finally freed a
 /// dozen strings a row. Encoded, a batch is three allocations, and the
 /// storing thread binds each value straight from its buffer.
-public struct EncodedCommits: Sendable {
+public struct EncodedCommits: Sendable, Equatable {
     /// Text columns, in `Self.textColumns` order, row after row.
     var bytes: [UInt8] = []
     /// Per text value: where it starts in `bytes` and its length (-1: NULL).
-    var spans: [(start: Int32, length: Int32)] = []
+    var spans: [Span] = []
     /// Integer columns, in `Self.integerColumns` order, row after row (`Self.null`: NULL).
     var integers: [Int64] = []
 
     public private(set) var count = 0
+
+    struct Span: Sendable, Equatable {
+        var start: Int32
+        var length: Int32
+    }
 
     static let textColumns = ["sha", "class", "confidence", "mode", "tools", "evidence", "author_name", "author_email",
                               "committer_name", "committer_email", "subject", "person_name", "person_email"]
@@ -38,6 +45,30 @@ public struct EncodedCommits: Sendable {
         integers.reserveCapacity(rows * Self.integerColumns.count)
     }
 
+    /// Appends a commit as `CommitRecord(repositoryId:sha:verdict:…)` would
+    /// hold it, without making the record: what a scan's readers call for
+    /// every commit.
+    public mutating func append(repositoryId: Int64, sha: String, verdict: Verdict, authorName: String, authorEmail: String,
+                                authoredAt: Int64, authorOffset: Int, committerName: String, committerEmail: String,
+                                committedAt: Int64, committerOffset: Int, subject: String, parentCount: Int, reachable: Bool) {
+        text(sha); text(verdict.commitClass.rawValue); text(verdict.confidence?.rawValue); text(verdict.mode?.rawValue)
+        if verdict.tools.isEmpty { text("") } else { text(verdict.tools.joined(separator: ",")) }
+        text(CommitRecord.encode(verdict.evidence)); text(authorName); text(authorEmail); text(committerName)
+        text(committerEmail); text(subject); text(verdict.person?.name)
+        if let email = verdict.person?.email { lowercasedText(email) } else { text(nil) }
+        integers.append(repositoryId)
+        integers.append(authoredAt)
+        integers.append(Int64(authorOffset))
+        integers.append(committedAt)
+        integers.append(Int64(committerOffset))
+        integers.append(Int64(parentCount))
+        integers.append(Self.null)
+        integers.append(Self.null)
+        integers.append(verdict.aiLines.map(Int64.init) ?? Self.null)
+        integers.append(reachable ? 1 : 0)
+        count += 1
+    }
+
     public mutating func append(_ record: CommitRecord) {
         text(record.sha); text(record.class); text(record.confidence); text(record.mode); text(record.tools)
         text(record.evidence); text(record.authorName); text(record.authorEmail); text(record.committerName)
@@ -57,13 +88,21 @@ public struct EncodedCommits: Sendable {
 
     private mutating func text(_ value: String?) {
         guard let value else {
-            spans.append((0, -1))
+            spans.append(Span(start: 0, length: -1))
             return
         }
         let start = bytes.count
         if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
             bytes.append(contentsOf: value.utf8)
         }
-        spans.append((Int32(start), Int32(bytes.count - start)))
+        spans.append(Span(start: Int32(start), length: Int32(bytes.count - start)))
+    }
+
+    /// `text(value.lowercased())`, without the new string when `value` is ASCII.
+    private mutating func lowercasedText(_ value: String) {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return text(value.lowercased()) }
+        let start = bytes.count
+        for byte in value.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+        spans.append(Span(start: Int32(start), length: Int32(bytes.count - start)))
     }
 }

@@ -182,5 +182,31 @@ struct StoreTests {
         }
         #expect(try store.toolTallies(CommitFilter()).map(\.tool) == ["claude-code", "codex"])
     }
+
+    @Test("a commit encoded directly is encoded as its CommitRecord is")
+    func directEncodingMatchesRecords() {
+        let verdicts = [
+            Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: []),
+            Verdict(commitClass: .ai, confidence: .inferred, mode: .assisted, tools: ["cursor"],
+                    evidence: [Evidence(rule: "x", kind: .marker, tool: "cursor", indicates: .ai, confidence: .inferred, matched: "m", counts: true)],
+                    person: Person(name: "Ann", email: "Ann.Lee@Example.COM")),
+            Verdict(commitClass: .bot, confidence: .attested, mode: nil, tools: [], evidence: [],
+                    person: Person(name: "Émile", email: "ÉMILE@Exemple.FR")),
+        ]
+        var direct = EncodedCommits(), viaRecords = EncodedCommits()
+        for (index, verdict) in verdicts.enumerated() {
+            var withLines = verdict
+            withLines.aiLines = index == 1 ? 12 : nil
+            direct.append(repositoryId: 3, sha: "s\(index)", verdict: withLines, authorName: "A \(index)", authorEmail: "a@x",
+                          authoredAt: 100 + Int64(index), authorOffset: -60, committerName: "C", committerEmail: "c@x",
+                          committedAt: 200, committerOffset: 30, subject: "subject", parentCount: index, reachable: index != 2)
+            viaRecords.append(CommitRecord(repositoryId: 3, sha: "s\(index)", verdict: withLines, authorName: "A \(index)", authorEmail: "a@x",
+                                           authoredAt: 100 + Int64(index), authorOffset: -60, committerName: "C", committerEmail: "c@x",
+                                           committedAt: 200, committerOffset: 30, subject: "subject", parentCount: index,
+                                           reachable: index != 2))
+        }
+        #expect(direct == viaRecords)
+        #expect(direct.count == 3)
+    }
 }
 
