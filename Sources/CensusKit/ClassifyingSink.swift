@@ -77,12 +77,12 @@ final class ClassifyingSink: @unchecked Sendable {
             subject: parsed.subject.utf8.count <= 500 ? parsed.subject : String(parsed.subject.prefix(500)),
             parentCount: commit.parents.count,
             reachable: context.insertVisible)
-        if batch.count >= handOff { flush(force: false) }
+        if batch.count >= handOff || batch.isFull { flush(force: false) }
     }
 
     /// Hands what is gathered to the store: full batches, or everything with `force`.
     func flush(force: Bool) {
-        if !batch.isEmpty && (force || batch.count >= handOff) {
+        if !batch.isEmpty && (force || batch.count >= handOff || batch.isFull) {
             newCommits += batch.count
             context.writes.push(.insert(batch))
             batch = EncodedCommits()

@@ -39,6 +39,11 @@ public struct EncodedCommits: Sendable, Equatable {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// True once the batch holds 64 MiB of text: hand it over then, whatever
+    /// its count (hostile histories have megabyte names; offsets are 32-bit).
+    public var isFull: Bool { bytes.count >= Self.fullBytes }
+    static let fullBytes = 64 << 20
+
     public mutating func reserve(_ rows: Int) {
         bytes.reserveCapacity(rows * 200)
         spans.reserveCapacity(rows * Self.textColumns.count)

@@ -208,5 +208,26 @@ struct StoreTests {
         #expect(direct == viaRecords)
         #expect(direct.count == 3)
     }
+
+    @Test("a batch of megabyte names says it is full long before its offsets could overflow, and stores")
+    func largeTextBatches() throws {
+        let store = try CensusStore(path: path)
+        let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
+        let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
+        let name = String(repeating: "n", count: 1 << 20)
+        var batch = EncodedCommits()
+        var records: [CommitRecord] = []
+        while !batch.isFull {
+            let record = CommitRecord(repositoryId: repository.id!, sha: String(format: "%040x", records.count), verdict: verdict,
+                                      authorName: name, authorEmail: "a@x", authoredAt: 0, authorOffset: 0, committerName: "C",
+                                      committerEmail: "c@x", committedAt: 0, committerOffset: 0, subject: "s", parentCount: 1)
+            batch.append(record)
+            records.append(record)
+        }
+        #expect(batch.count == 64)
+        try store.insert(batches: [batch])
+        let stored = try store.commits(repositoryID: repository.id!, shas: records.map(\.sha))
+        #expect(stored.count == 64 && stored.allSatisfy { $0.authorName.utf8.count == 1 << 20 })
+    }
 }
 
