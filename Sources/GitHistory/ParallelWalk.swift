@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension Repository {
     /// Calls `body` for every commit reachable from `tips`, each once, on up to
@@ -38,21 +39,28 @@ extension Repository {
             var count = 0
             var started = started
             var parents: [ObjectID]? = nil
-            while let id = frontier.next(finishing: parents) {
-                // Parents known before reading: the other reader can go on at once.
-                if let early = graph?.parents(of: id) { frontier.offer(early) }
-                do {
-                    var commit = try repository.commit(id)
-                    if boundary.contains(id) { commit.parents = [] }
-                    parents = commit.parents
-                    if try !body(commit, repository, reader) { frontier.stop(nil) }
-                } catch {
-                    frontier.stop(error)
-                }
-                count += 1
-                if count == warmUp, let start = started {
-                    started = nil
-                    start()
+            while let chain = frontier.next(finishing: parents, graph: graph) {
+                parents = nil
+                for id in chain {
+                    do {
+                        var commit = try repository.commit(id)
+                        if boundary.contains(id) { commit.parents = [] }
+                        parents = commit.parents
+                        if try !body(commit, repository, reader) {
+                            frontier.stop(nil)
+                            break
+                        }
+                    } catch {
+                        frontier.stop(error)
+                        break
+                    }
+                    // Another reader stopped the walk: the rest of this run is not read.
+                    if frontier.isStopped { break }
+                    count += 1
+                    if count == warmUp, let start = started {
+                        started = nil
+                        start()
+                    }
                 }
             }
         }
@@ -87,52 +95,68 @@ private final class Frontier: @unchecked Sendable {
     /// one does, an empty frontier may still grow.
     private var busy = 0
     private var stopped = false
+    /// `stopped`, readable without the lock by a reader in the middle of a run.
+    private let stopSeen = Atomic<Bool>(false)
+    var isStopped: Bool { stopSeen.load(ordering: .relaxed) }
     private(set) var error: (any Error)?
 
     init(tips: [ObjectID]) {
         for tip in tips where seen.insert(tip).inserted { pending.append(tip) }
     }
 
+    /// Commits a reader takes at once when the commit-graph knows their parents.
+    static let chainLength = 64
+
     /// Hands in the parents of the commit the reader took last (nil on its
-    /// first call), and takes the next commit: nil when none is left for
-    /// anyone, or the walk stopped.
-    func next(finishing parents: [ObjectID]?) -> ObjectID? {
+    /// first call), and takes the next commits to read: nil when none is
+    /// left for anyone, or the walk stopped.
+    ///
+    /// Without a commit-graph that is one commit, whose parents are known
+    /// once it is read. With one, it is a run of first parents the graph
+    /// already knows (up to `chainLength`), their other parents and the
+    /// parents of the run's last commit put out for the other reader at
+    /// once: on a straight line of history the readers then read
+    /// alternate runs side by side instead of passing one commit to and fro.
+    func next(finishing parents: [ObjectID]?, graph: CommitGraph?) -> [ObjectID]? {
         condition.lock()
         defer { condition.unlock() }
         if let parents {
             busy -= 1
-            let before = pending.count
             // Reversed, so that the first parent is read next (depth first, as git does).
             for parent in parents.reversed() where seen.insert(parent).inserted { pending.append(parent) }
-            if pending.count > before + 1 || busy == 0 { condition.broadcast() }
         }
+        // A waiting reader wakes when there is work for it, or none for anyone.
+        defer { if !pending.isEmpty || busy == 0 { condition.broadcast() } }
         while true {
             if stopped { return nil }
             if let id = pending.popLast() {
                 busy += 1
-                return id
+                guard let graph else { return [id] }
+                var chain = [id]
+                var current = id
+                while let known = graph.parents(of: current) {
+                    var firstParent: ObjectID?
+                    for (index, parent) in known.enumerated().reversed() where seen.insert(parent).inserted {
+                        if index == 0 && chain.count < Self.chainLength { firstParent = parent } else { pending.append(parent) }
+                    }
+                    guard let next = firstParent else { break }
+                    chain.append(next)
+                    current = next
+                }
+                return chain
             }
             if busy == 0 {
-                condition.broadcast()
                 return nil
             }
             condition.wait()
         }
     }
 
-    /// Adds parents learnt before their child was read (see `CommitGraph`).
-    func offer(_ parents: [ObjectID]) {
-        condition.lock()
-        defer { condition.unlock() }
-        let before = pending.count
-        for parent in parents.reversed() where seen.insert(parent).inserted { pending.append(parent) }
-        if pending.count > before { condition.broadcast() }
-    }
-
     func stop(_ error: (any Error)?) {
         condition.lock()
         if !stopped {
             stopped = true
+            stopSeen.store(true, ordering: .relaxed)
             self.error = error
         }
         condition.broadcast()

@@ -95,6 +95,36 @@ struct GitHistoryTests {
         #expect(secondReader > 300, "the second reader read \(secondReader) of \(expected.count)")
     }
 
+    @Test("parallel walk over merges with a commit-graph: runs of first parents, every commit once, stops promptly")
+    func parallelWalkRunsWithCommitGraph() throws {
+        let repo = try TemporaryGitRepository()
+        // Topic branches longer than a reader's run, merged back: runs end at
+        // merges, at commits already taken, and at their length limit.
+        try repo.fastImportMerges(topics: 20, length: 100)
+        try repo.git(["commit-graph", "write", "--reachable"])
+        let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
+        #expect(expected.count == 1 + 20 * 102)
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let seen = Mutex<[String: (count: Int, reader: Int)]>([:])
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
+            seen.withLock { $0[commit.id.hex, default: (0, reader)].count += 1 }
+            if reader == 0 { usleep(100) }
+            return true
+        }
+        let visits = seen.withLock { $0 }
+        #expect(Set(visits.keys) == expected)
+        #expect(visits.values.allSatisfy { $0.count == 1 })
+        #expect(visits.values.filter { $0.reader == 1 }.count > 200)
+
+        // A stop is seen by the other reader before the next commit of its run.
+        let count = Mutex(0)
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { _, _, _ in
+            count.withLock { $0 += 1; return $0 < 100 }
+        }
+        #expect((100...101).contains(count.withLock { $0 }))
+    }
+
     @Test("the commit-graph's count, for a first scan's progress; nil without one")
     func commitGraphCount() throws {
         let repo = try TemporaryGitRepository()
