@@ -39,7 +39,9 @@ extension Repository {
             var count = 0
             var started = started
             var parents: [ObjectID]? = nil
-            while let chain = frontier.next(finishing: parents, graph: graph) {
+            var chain: [ObjectID] = []
+            chain.reserveCapacity(Frontier.chainLength)
+            while frontier.next(finishing: parents, graph: graph, into: &chain) {
                 parents = nil
                 for id in chain {
                     do {
@@ -108,8 +110,8 @@ private final class Frontier: @unchecked Sendable {
     static let chainLength = 64
 
     /// Hands in the parents of the commit the reader took last (nil on its
-    /// first call), and takes the next commits to read: nil when none is
-    /// left for anyone, or the walk stopped.
+    /// first call), and puts the next commits to read in `chain`: false when
+    /// none is left for anyone, or the walk stopped.
     ///
     /// Without a commit-graph that is one commit, whose parents are known
     /// once it is read. With one, it is a run of first parents the graph
@@ -117,7 +119,8 @@ private final class Frontier: @unchecked Sendable {
     /// parents of the run's last commit put out for the other reader at
     /// once: on a straight line of history the readers then read
     /// alternate runs side by side instead of passing one commit to and fro.
-    func next(finishing parents: [ObjectID]?, graph: CommitGraph?) -> [ObjectID]? {
+    func next(finishing parents: [ObjectID]?, graph: CommitGraph?, into chain: inout [ObjectID]) -> Bool {
+        chain.removeAll(keepingCapacity: true)
         condition.lock()
         defer { condition.unlock() }
         if let parents {
@@ -128,11 +131,11 @@ private final class Frontier: @unchecked Sendable {
         // A waiting reader wakes when there is work for it, or none for anyone.
         defer { if !pending.isEmpty || busy == 0 { condition.broadcast() } }
         while true {
-            if stopped { return nil }
+            if stopped { return false }
             if let id = pending.popLast() {
                 busy += 1
-                guard let graph else { return [id] }
-                var chain = [id]
+                chain.append(id)
+                guard let graph else { return true }
                 var current = id
                 while let known = graph.parents(of: current) {
                     var firstParent: ObjectID?
@@ -143,10 +146,10 @@ private final class Frontier: @unchecked Sendable {
                     chain.append(next)
                     current = next
                 }
-                return chain
+                return true
             }
             if busy == 0 {
-                return nil
+                return false
             }
             condition.wait()
         }
