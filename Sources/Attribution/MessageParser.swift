@@ -46,9 +46,13 @@ public struct ParsedMessage: Sendable {
 
     /// Line `index` of `lines`.
     public func line(_ index: Int) -> Substring {
+        Self.slice(message, Int(lineRanges[index].start), Int(lineRanges[index].end))
+    }
+
+    /// The UTF-8 bytes `start..<end` of `message` (on scalar boundaries) as a Substring.
+    static func slice(_ message: String, _ start: Int, _ end: Int) -> Substring {
         let utf8 = message.utf8
-        let range = lineRanges[index]
-        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: Int(range.start))..<utf8.index(utf8.startIndex, offsetBy: Int(range.end))])
+        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
     }
 
     /// Calls `body` with each line's UTF-8 bytes and its index, until it returns false.
@@ -119,10 +123,7 @@ public struct ParsedMessage: Sendable {
         }
         lines.reserveCapacity(newlines + 1)
 
-        func substring(_ start: Int, _ end: Int) -> Substring {
-            let utf8 = message.utf8
-            return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
-        }
+        func substring(_ start: Int, _ end: Int) -> Substring { slice(message, start, end) }
 
         var index = 0
         var lineStart = 0

@@ -61,33 +61,35 @@ public struct EncodedCommits: Sendable, Equatable {
         text(CommitRecord.encode(verdict.evidence)); text(authorName); text(authorEmail); text(committerName)
         text(committerEmail); text(subject); text(verdict.person?.name)
         if let email = verdict.person?.email { lowercasedText(email) } else { text(nil) }
-        integers.append(repositoryId)
-        integers.append(authoredAt)
-        integers.append(Int64(authorOffset))
-        integers.append(committedAt)
-        integers.append(Int64(committerOffset))
-        integers.append(Int64(parentCount))
-        integers.append(Self.null)
-        integers.append(Self.null)
-        integers.append(verdict.aiLines.map(Int64.init) ?? Self.null)
-        integers.append(reachable ? 1 : 0)
-        count += 1
+        numbers(repositoryId: repositoryId, authoredAt: authoredAt, authorOffset: authorOffset, committedAt: committedAt,
+                committerOffset: committerOffset, parentCount: parentCount, linesAdded: nil, linesDeleted: nil,
+                aiLines: verdict.aiLines, reachable: reachable)
     }
 
     public mutating func append(_ record: CommitRecord) {
         text(record.sha); text(record.class); text(record.confidence); text(record.mode); text(record.tools)
         text(record.evidence); text(record.authorName); text(record.authorEmail); text(record.committerName)
         text(record.committerEmail); text(record.subject); text(record.personName); text(record.personEmail)
-        integers.append(record.repositoryId)
-        integers.append(record.authoredAt)
-        integers.append(Int64(record.authorOffset))
-        integers.append(record.committedAt)
-        integers.append(Int64(record.committerOffset))
-        integers.append(Int64(record.parentCount))
-        integers.append(record.linesAdded.map(Int64.init) ?? Self.null)
-        integers.append(record.linesDeleted.map(Int64.init) ?? Self.null)
-        integers.append(record.aiLines.map(Int64.init) ?? Self.null)
-        integers.append(record.reachable ? 1 : 0)
+        numbers(repositoryId: record.repositoryId, authoredAt: record.authoredAt, authorOffset: record.authorOffset,
+                committedAt: record.committedAt, committerOffset: record.committerOffset, parentCount: record.parentCount,
+                linesAdded: record.linesAdded, linesDeleted: record.linesDeleted, aiLines: record.aiLines,
+                reachable: record.reachable)
+    }
+
+    /// A row's integer columns, in `Self.integerColumns` order; the last step of a row.
+    private mutating func numbers(repositoryId: Int64, authoredAt: Int64, authorOffset: Int, committedAt: Int64,
+                                  committerOffset: Int, parentCount: Int, linesAdded: Int?, linesDeleted: Int?,
+                                  aiLines: Int?, reachable: Bool) {
+        integers.append(repositoryId)
+        integers.append(authoredAt)
+        integers.append(Int64(authorOffset))
+        integers.append(committedAt)
+        integers.append(Int64(committerOffset))
+        integers.append(Int64(parentCount))
+        integers.append(linesAdded.map(Int64.init) ?? Self.null)
+        integers.append(linesDeleted.map(Int64.init) ?? Self.null)
+        integers.append(aiLines.map(Int64.init) ?? Self.null)
+        integers.append(reachable ? 1 : 0)
         count += 1
     }
 

@@ -64,8 +64,9 @@ struct CommitGraph: @unchecked Sendable {
         }
         guard let fanout = offsets["OIDF"], let oids = offsets["OIDL"], let commitData = offsets["CDAT"],
               fanout + 1024 <= data.count else { return nil }
-        let count = Int(bigEndian(data, fanout + 255 * 4, 4))
-        guard oids + count * 20 <= data.count, commitData + count * 36 <= data.count else { return nil }
+        // A fan-out that decreases would send a search out of the file.
+        guard let count = data.withUnsafeBytes({ SortedObjectIDs.count(in: $0, fanout: fanout, ids: oids) }),
+              commitData + count * 36 <= data.count else { return nil }
         return Layer(data: data, count: count, base: base, fanout: fanout, oids: oids, commitData: commitData,
                      extraEdges: offsets["EDGE"])
     }
@@ -78,41 +79,18 @@ struct CommitGraph: @unchecked Sendable {
 
     /// The parents of `id`, or nil when the graph does not hold it.
     func parents(of id: ObjectID) -> [ObjectID]? {
-        var key = id.gitOID
-        return withUnsafeBytes(of: &key.id) { raw -> [ObjectID]? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            for layer in layers.reversed() {
-                guard let index = Self.find(bytes, in: layer) else { continue }
-                return parents(layer, index)
-            }
-            return nil
+        for layer in layers.reversed() {
+            let found = layer.data.withUnsafeBytes { SortedObjectIDs.position(of: id, in: $0, fanout: layer.fanout, ids: layer.oids) }
+            if let index = found { return parents(layer, index) }
         }
-    }
-
-    private static func find(_ key: UnsafeBufferPointer<UInt8>, in layer: Layer) -> Int? {
-        layer.data.withUnsafeBytes { raw -> Int? in
-            let first = Int(key[0])
-            var low = first == 0 ? 0 : Int(bigEndianWord(raw, layer.fanout + (first - 1) * 4))
-            var high = Int(bigEndianWord(raw, layer.fanout + first * 4))
-            while low < high {
-                let middle = (low + high) / 2
-                let order = memcmp(raw.baseAddress! + layer.oids + middle * 20, key.baseAddress!, 20)
-                if order == 0 { return middle }
-                if order < 0 { low = middle + 1 } else { high = middle }
-            }
-            return nil
-        }
-    }
-
-    @inline(__always) private static func bigEndianWord(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
-        UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        return nil
     }
 
     private func parents(_ layer: Layer, _ index: Int) -> [ObjectID]? {
         layer.data.withUnsafeBytes { raw -> [ObjectID]? in
             let entry = layer.commitData + index * 36 + 20
-            let first = Self.bigEndianWord(raw, entry)
-            let second = Self.bigEndianWord(raw, entry + 4)
+            let first = SortedObjectIDs.bigEndian(raw, entry)
+            let second = SortedObjectIDs.bigEndian(raw, entry + 4)
             let none: UInt32 = 0x7000_0000
             var positions: [UInt32] = []
             if first != none { positions.append(first) }
@@ -125,7 +103,7 @@ struct CommitGraph: @unchecked Sendable {
                     var edge = Int(second & 0x7FFF_FFFF)
                     while true {
                         guard edges + edge * 4 + 4 <= layer.data.count else { return nil }
-                        let value = Self.bigEndianWord(raw, edges + edge * 4)
+                        let value = SortedObjectIDs.bigEndian(raw, edges + edge * 4)
                         positions.append(value & 0x7FFF_FFFF)
                         if value & 0x8000_0000 != 0 { break }
                         edge += 1

@@ -43,11 +43,6 @@ final class PackFiles: @unchecked Sendable {
             madvise(UnsafeMutableRawPointer(mutating: pack.data.baseAddress), pack.data.count, MADV_DONTNEED)
         }
     }
-
-    @inline(__always)
-    fileprivate static func uint32(_ buffer: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
-        UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-    }
 }
 
 /// Reads commit objects straight from a repository's pack files.
@@ -57,7 +52,7 @@ final class PackFiles: @unchecked Sendable {
 /// cache and allocates an inflate state and a copy of the object; with two
 /// reader threads the lock alone cost a tenth of the scan. Here each reader
 /// thread owns one of these over the shared `PackFiles`: an id is found in
-/// the pack's index (version 2, see `locate`), and the object is inflated by
+/// the pack's index (version 2, see `SortedObjectIDs`), and the object is inflated by
 /// libdeflate (twice zlib's speed on whole buffers, which mapped packs are)
 /// into one reused buffer. Delta objects (commits rarely are) are rebuilt
 /// from their bases.
@@ -106,67 +101,24 @@ final class PackedObjects {
     // MARK: Finding an object
 
     /// The pack holding `id` and the object's offset in it.
-    ///
-    /// Ids are SHA-1 digests, spread evenly: the search guesses where `id`
-    /// sits from its first eight bytes (interpolation), narrowing the range
-    /// with each entry it reads, and lands in two or three reads where a
-    /// binary search visits a dozen cache lines of a large index for each
-    /// commit. After four guesses it bisects, so an uneven index costs no
-    /// more than a binary search.
     private func locate(_ id: ObjectID) -> (Pack, Int)? {
-        var words = (id.a, id.b, id.c)
-        return withUnsafeBytes(of: &words) { key -> (Pack, Int)? in
-            let first = Int(key[0])
-            let target = UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
-            for pack in packs {
-                let index = pack.index
-                let ids = index.baseAddress! + pack.ids
-                @inline(__always) func prefix(_ position: Int) -> UInt64 {
-                    UInt64(bigEndian: (ids + position * 20).loadUnaligned(as: UInt64.self))
-                }
-                var lower = first == 0 ? 0 : Int(Self.uint32(index, 8 + (first - 1) * 4))
-                var upper = Int(Self.uint32(index, 8 + first * 4))
-                // What the first eight bytes of the entries in lower..<upper lie between.
-                var lowKey = UInt64(first) << 56
-                var highKey = first == 255 ? UInt64.max : (UInt64(first + 1) << 56) - 1
-                var guesses = 0
-                while lower < upper {
-                    var probe = (lower + upper) / 2
-                    if guesses < 4 && upper - lower > 8 {
-                        guesses += 1
-                        guard target >= lowKey, target <= highKey else { break }
-                        let fraction = Double(target - lowKey) / (Double(highKey - lowKey) + 1)
-                        probe = lower + min(upper - lower - 1, Int(fraction * Double(upper - lower)))
-                    }
-                    let entry = prefix(probe)
-                    var comparison: Int32 = entry == target ? 0 : (entry < target ? -1 : 1)
-                    if comparison == 0 { comparison = memcmp(ids + probe * 20 + 8, key.baseAddress! + 8, 12) }
-                    if comparison == 0 {
-                        guard let offset = Self.offset(in: pack, at: probe) else { return nil }
-                        return (pack, offset)
-                    }
-                    if comparison < 0 {
-                        lower = probe + 1
-                        lowKey = entry
-                    } else {
-                        upper = probe
-                        highKey = entry
-                    }
-                }
-            }
-            return nil
+        for pack in packs {
+            guard let position = SortedObjectIDs.position(of: id, in: pack.index, fanout: 8, ids: pack.ids) else { continue }
+            guard let offset = Self.offset(in: pack, at: position) else { return nil }
+            return (pack, offset)
         }
+        return nil
     }
 
     private static func offset(in pack: Pack, at position: Int) -> Int? {
-        let small = uint32(pack.index, pack.offsets + position * 4)
+        let small = SortedObjectIDs.bigEndian(pack.index, pack.offsets + position * 4)
         var offset: Int
         if small & 0x8000_0000 == 0 {
             offset = Int(small)
         } else {
             let large = pack.largeOffsets + Int(small & 0x7fff_ffff) * 8
             guard large + 8 <= pack.index.count - 40 else { return nil }
-            offset = Int(uint32(pack.index, large)) << 32 | Int(uint32(pack.index, large + 4))
+            offset = Int(SortedObjectIDs.bigEndian(pack.index, large)) << 32 | Int(SortedObjectIDs.bigEndian(pack.index, large + 4))
         }
         // 12 bytes of pack header before the first object, 20 of checksum after the last.
         guard offset >= 12, offset < pack.data.count - 20 else { return nil }
@@ -190,10 +142,7 @@ final class PackedObjects {
                 baseOffset = offset - distance
             } else {
                 guard cursor + 20 <= pack.data.count else { return nil }
-                let base = ObjectID(words: (
-                    pack.data.loadUnaligned(fromByteOffset: cursor, as: UInt64.self),
-                    pack.data.loadUnaligned(fromByteOffset: cursor + 8, as: UInt64.self),
-                    pack.data.loadUnaligned(fromByteOffset: cursor + 16, as: UInt32.self)))
+                let base = ObjectID(rawBytes: pack.data.baseAddress! + cursor)
                 cursor += 20
                 // A base in another pack: left to libgit2.
                 guard let (basePack, found) = locate(base), basePack.data.baseAddress == pack.data.baseAddress else { return nil }
@@ -339,7 +288,6 @@ final class PackedObjects {
         }
     }
 
-    private static func uint32(_ buffer: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 { PackFiles.uint32(buffer, offset) }
 }
 
 extension PackFiles {
@@ -356,22 +304,16 @@ extension PackFiles {
             return nil
         }
         // Index: magic "\377tOc", version 2, 256 fan-out entries, then ids, CRCs, offsets.
-        guard index.count >= 8 + 1024 + 40, uint32(index, 0) == 0xff74_4f63, uint32(index, 4) == 2 else { return reject() }
-        let count = Int(uint32(index, 8 + 255 * 4))
-        // The fan-out never decreases: a hostile index must not send a search out of bounds.
-        var previous: UInt32 = 0
-        for entry in 0..<256 {
-            let value = uint32(index, 8 + entry * 4)
-            guard value >= previous else { return reject() }
-            previous = value
-        }
+        guard index.count >= 8 + 1024 + 40, SortedObjectIDs.bigEndian(index, 0) == 0xff74_4f63, SortedObjectIDs.bigEndian(index, 4) == 2 else { return reject() }
         let ids = 8 + 1024
+        // A fan-out that decreases would send a search out of the index.
+        guard let count = SortedObjectIDs.count(in: index, fanout: 8, ids: ids) else { return reject() }
         let offsets = ids + count * 24
         let largeOffsets = offsets + count * 4
         guard largeOffsets + 40 <= index.count else { return reject() }
         // Pack: "PACK", version 2 or 3, the object count the index has.
-        guard data.count >= 32, uint32(data, 0) == 0x5041_434b, [2, 3].contains(uint32(data, 4)),
-              Int(uint32(data, 8)) == count else { return reject() }
+        guard data.count >= 32, SortedObjectIDs.bigEndian(data, 0) == 0x5041_434b, [2, 3].contains(SortedObjectIDs.bigEndian(data, 4)),
+              Int(SortedObjectIDs.bigEndian(data, 8)) == count else { return reject() }
         return Pack(index: index, data: data, ids: ids, offsets: offsets, largeOffsets: largeOffsets)
     }
 

@@ -27,6 +27,32 @@ struct GitHistoryTests {
         #expect(commits[1].author.time == 1_740_816_000)
     }
 
+    /// Walks `repository` from HEAD on two readers and counts each commit's
+    /// visits, with the reader that read it and its parent count. The first
+    /// reader is held back a little, so that however busy the machine, the
+    /// second has started before the walk is over (a small warm-up too).
+    private static func parallelVisits(_ repository: Repository) throws -> [String: (count: Int, reader: Int, parents: Int)] {
+        let head = try #require(try repository.head())
+        let seen = Mutex<[String: (count: Int, reader: Int, parents: Int)]>([:])
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
+            seen.withLock { $0[commit.id.hex, default: (0, reader, commit.parents.count)].count += 1 }
+            if reader == 0 { usleep(100) }
+            return true
+        }
+        return seen.withLock { $0 }
+    }
+
+    /// How many commits a two-reader walk from HEAD reads when its body says
+    /// stop at the 100th.
+    private static func readsAfterStopAtHundred(_ repository: Repository) throws -> Int {
+        let head = try #require(try repository.head())
+        let count = Mutex(0)
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { _, _, _ in
+            count.withLock { $0 += 1; return $0 < 100 }
+        }
+        return count.withLock { $0 }
+    }
+
     @Test("a walk on two readers meets every commit of a merged history once, as git lists them")
     func parallelWalk() throws {
         let repo = try TemporaryGitRepository()
@@ -35,16 +61,7 @@ struct GitHistoryTests {
         #expect(expected.count == 1 + 60 * 10)
         let repository = try Repository(at: repo.path)
         let head = try #require(try repository.head())
-        let seen = Mutex<[String: (count: Int, reader: Int, parents: Int)]>([:])
-        // A small warm-up, so that the second reader takes part.
-        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
-            seen.withLock { $0[commit.id.hex, default: (0, reader, commit.parents.count)].count += 1 }
-            // The first reader is held back a little, so that however busy
-            // the machine, the second has started before the walk is over.
-            if reader == 0 { usleep(100) }
-            return true
-        }
-        let visits = seen.withLock { $0 }
+        let visits = try Self.parallelVisits(repository)
         #expect(Set(visits.keys) == expected)
         #expect(visits.values.allSatisfy { $0.count == 1 })
         #expect(visits.values.filter { $0.parents == 2 }.count == 60)
@@ -52,11 +69,7 @@ struct GitHistoryTests {
 
         // Stopping: no commit is read after the body said stop, beyond the one
         // each other reader had already taken.
-        let count = Mutex(0)
-        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { _, _, _ in
-            count.withLock { $0 += 1; return $0 < 100 }
-        }
-        #expect((100...101).contains(count.withLock { $0 }))
+        #expect((100...101).contains(try Self.readsAfterStopAtHundred(repository)))
 
         // An error in the body ends the walk and comes back to the caller.
         struct Refused: Error {}
@@ -78,17 +91,10 @@ struct GitHistoryTests {
         try repo.git(["commit-graph", "write", "--reachable", "--split=no-merge"])
         for index in 1...5 { try repo.commit("after the chain \(index)") }
         let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
-        let repository = try Repository(at: repo.path)
-        let head = try #require(try repository.head())
-        let seen = Mutex<[String: (count: Int, reader: Int)]>([:])
-        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
-            seen.withLock { $0[commit.id.hex, default: (0, reader)].count += 1 }
-            // Held back as above: without the graph's parents the second
-            // reader would still find nothing to read on a straight line.
-            if reader == 0 { usleep(100) }
-            return true
-        }
-        let visits = seen.withLock { $0 }
+        // The first reader is held back (see parallelVisits): without the
+        // graph's parents the second would still find nothing to read on a
+        // straight line.
+        let visits = try Self.parallelVisits(try Repository(at: repo.path))
         #expect(Set(visits.keys) == expected)
         #expect(visits.values.allSatisfy { $0.count == 1 })
         let secondReader = visits.values.filter { $0.reader == 1 }.count
@@ -105,24 +111,13 @@ struct GitHistoryTests {
         let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
         #expect(expected.count == 1 + 20 * 102)
         let repository = try Repository(at: repo.path)
-        let head = try #require(try repository.head())
-        let seen = Mutex<[String: (count: Int, reader: Int)]>([:])
-        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
-            seen.withLock { $0[commit.id.hex, default: (0, reader)].count += 1 }
-            if reader == 0 { usleep(100) }
-            return true
-        }
-        let visits = seen.withLock { $0 }
+        let visits = try Self.parallelVisits(repository)
         #expect(Set(visits.keys) == expected)
         #expect(visits.values.allSatisfy { $0.count == 1 })
         #expect(visits.values.filter { $0.reader == 1 }.count > 200)
 
         // A stop is seen by the other reader before the next commit of its run.
-        let count = Mutex(0)
-        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { _, _, _ in
-            count.withLock { $0 += 1; return $0 < 100 }
-        }
-        #expect((100...101).contains(count.withLock { $0 }))
+        #expect((100...101).contains(try Self.readsAfterStopAtHundred(repository)))
     }
 
     @Test("the commit-graph's count, for a first scan's progress; nil without one")
