@@ -29,24 +29,55 @@ public struct ScanProgress: Sendable {
     public var phase: String
     public var done: Int
     public var elapsed: TimeInterval
-    /// How many there are in all, when known before the end (line counts).
+    /// How many there are in all, when known before the end (line counts),
+    /// or estimated (a first scan's commits: see `totalIsEstimate`).
     public var total: Int?
+    /// True when `total` is an estimate, which the count may pass.
+    public var totalIsEstimate: Bool
 
-    public init(path: String, phase: String, done: Int, elapsed: TimeInterval, total: Int? = nil) {
+    public init(path: String, phase: String, done: Int, elapsed: TimeInterval, total: Int? = nil, totalIsEstimate: Bool = false) {
         self.path = path
         self.phase = phase
         self.done = done
         self.elapsed = elapsed
         self.total = total
+        self.totalIsEstimate = totalIsEstimate
     }
 
     /// Items a second so far.
     public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
 
-    /// Seconds left at the rate so far, when the total is known.
+    /// Seconds left at the rate so far, while the total is ahead of the count.
     public var remaining: TimeInterval? {
-        guard let total, done > 0, rate > 0 else { return nil }
-        return Double(max(0, total - done)) / rate
+        guard let total, done > 0, rate > 0, done <= total else { return nil }
+        return Double(total - done) / rate
+    }
+
+    /// The status line a terminal shows: `git: commits 2500 of about 85400
+    /// (25243/s, about 3 s left)`; an estimate is rounded to three figures,
+    /// and dropped once the count passes it.
+    public var line: String {
+        var line = "\(path): \(phase) \(done)"
+        if let total, done <= total {
+            line += totalIsEstimate ? " of about \(Self.roughly(total))" : "/\(total)"
+        }
+        line += " (\(Int(rate))/s"
+        if let remaining { line += ", about \(Self.duration(remaining)) left" }
+        return line + ")"
+    }
+
+    static func roughly(_ count: Int) -> Int {
+        var scale = 1
+        while count / scale >= 1000 { scale *= 10 }
+        return (count + scale / 2) / scale * scale
+    }
+
+    /// `45 s`, `3 min`, `1 h 20 min`: an estimate, so coarse.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\((whole + 30) / 60) min" }
+        return "\(whole / 3600) h \((whole % 3600) / 60) min"
     }
 }
 
@@ -211,9 +242,9 @@ public final class HistoryScanner {
             let stop = shouldStop
             let progress = self.progress
             let path = outcome.path
-            // A first scan's total is not known before the walk ends; the
-            // commit-graph, when git wrote one, says about how many there are.
-            let estimatedTotal = firstScan ? repository.commitGraphCount : nil
+            // A first scan's total is not known before the walk ends: it is
+            // estimated, only when someone watches the progress.
+            let estimatedTotal = firstScan && progress != nil ? repository.estimatedCommitCount() : nil
             nonisolated(unsafe) var storedCount = 0
             let writer = Stage("census-store") {
                 while case let writes = writesPipe.popAll(), !writes.isEmpty {
@@ -232,7 +263,7 @@ public final class HistoryScanner {
                         storedCount += batches.reduce(0) { $0 + $1.count }
                         if stop?() == true { throw Stopped() }
                         progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started),
-                                               total: estimatedTotal.map { max($0, storedCount) }))
+                                               total: estimatedTotal, totalIsEstimate: true))
                     } catch {
                         failure.record(error)
                     }

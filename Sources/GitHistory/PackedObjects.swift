@@ -4,14 +4,16 @@ import Foundation
 /// The pack files of one object database, mapped read-only: shared by every
 /// reader thread of a walk (each reads through its own `PackedObjects`).
 final class PackFiles: @unchecked Sendable {
-    fileprivate struct Pack {
+    struct Pack {
         let index: UnsafeRawBufferPointer
         let data: UnsafeRawBufferPointer
         /// Where the 20-byte ids, the 4-byte offsets and the 8-byte offsets start in `index`.
         let ids: Int, offsets: Int, largeOffsets: Int
+        /// Objects in the pack: 24 bytes of id and CRC each come before the offsets.
+        var count: Int { (offsets - ids) / 24 }
     }
 
-    fileprivate let packs: [Pack]
+    let packs: [Pack]
 
     /// Maps the packs in `objectsDirectory/pack`; nil when there are none.
     init?(objectsDirectory: String) {
@@ -38,10 +40,35 @@ final class PackFiles: @unchecked Sendable {
     /// pack stays within its memory budget (libgit2 caps its pack windows for
     /// the same reason). Pages are only read, so another thread reading them
     /// meanwhile just maps them in again.
-    fileprivate func trimResidentPages() {
+    func trimResidentPages() {
         for pack in packs {
             madvise(UnsafeMutableRawPointer(mutating: pack.data.baseAddress), pack.data.count, MADV_DONTNEED)
         }
+    }
+
+    /// The pack holding `id` and the object's offset in it.
+    func locate(_ id: ObjectID) -> (Pack, Int)? {
+        for pack in packs {
+            guard let position = SortedObjectIDs.position(of: id, in: pack.index, fanout: 8, ids: pack.ids) else { continue }
+            guard let offset = Self.offset(in: pack, at: position) else { return nil }
+            return (pack, offset)
+        }
+        return nil
+    }
+
+    static func offset(in pack: Pack, at position: Int) -> Int? {
+        let small = SortedObjectIDs.bigEndian(pack.index, pack.offsets + position * 4)
+        var offset: Int
+        if small & 0x8000_0000 == 0 {
+            offset = Int(small)
+        } else {
+            let large = pack.largeOffsets + Int(small & 0x7fff_ffff) * 8
+            guard large + 8 <= pack.index.count - 40 else { return nil }
+            offset = Int(SortedObjectIDs.bigEndian(pack.index, large)) << 32 | Int(SortedObjectIDs.bigEndian(pack.index, large + 4))
+        }
+        // 12 bytes of pack header before the first object, 20 of checksum after the last.
+        guard offset >= 12, offset < pack.data.count - 20 else { return nil }
+        return offset
     }
 }
 
@@ -74,8 +101,8 @@ final class PackedObjects {
     /// Larger objects are left to libgit2 (no commit is near this; a damaged header may say so).
     private static let maxObjectSize = 1 << 28
     /// A delta chain longer than this is left to libgit2 (git's own limit is 4095).
-    private static let maxDeltaDepth = 64
-    private static let objectCommit = 1, objectOffsetDelta = 6, objectReferenceDelta = 7
+    static let maxDeltaDepth = 64
+    static let objectCommit = 1, objectOffsetDelta = 6, objectReferenceDelta = 7
 
     init(files: PackFiles) {
         self.files = files
@@ -93,37 +120,12 @@ final class PackedObjects {
     /// prints it), valid only during the call; nil when `id` is not a commit
     /// this reader can read from the packs.
     func withCommit<Result>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) -> Result?) -> Result? {
-        guard let (pack, offset) = locate(id) else { return nil }
+        guard let (pack, offset) = files.locate(id) else { return nil }
         guard let (type, size) = read(pack: pack, offset: offset, depth: 0), type == Self.objectCommit else { return nil }
         return body(UnsafeRawBufferPointer(start: buffer, count: size))
     }
 
     // MARK: Finding an object
-
-    /// The pack holding `id` and the object's offset in it.
-    private func locate(_ id: ObjectID) -> (Pack, Int)? {
-        for pack in packs {
-            guard let position = SortedObjectIDs.position(of: id, in: pack.index, fanout: 8, ids: pack.ids) else { continue }
-            guard let offset = Self.offset(in: pack, at: position) else { return nil }
-            return (pack, offset)
-        }
-        return nil
-    }
-
-    private static func offset(in pack: Pack, at position: Int) -> Int? {
-        let small = SortedObjectIDs.bigEndian(pack.index, pack.offsets + position * 4)
-        var offset: Int
-        if small & 0x8000_0000 == 0 {
-            offset = Int(small)
-        } else {
-            let large = pack.largeOffsets + Int(small & 0x7fff_ffff) * 8
-            guard large + 8 <= pack.index.count - 40 else { return nil }
-            offset = Int(SortedObjectIDs.bigEndian(pack.index, large)) << 32 | Int(SortedObjectIDs.bigEndian(pack.index, large + 4))
-        }
-        // 12 bytes of pack header before the first object, 20 of checksum after the last.
-        guard offset >= 12, offset < pack.data.count - 20 else { return nil }
-        return offset
-    }
 
     // MARK: Reading an object
 
@@ -145,7 +147,7 @@ final class PackedObjects {
                 let base = ObjectID(rawBytes: pack.data.baseAddress! + cursor)
                 cursor += 20
                 // A base in another pack: left to libgit2.
-                guard let (basePack, found) = locate(base), basePack.data.baseAddress == pack.data.baseAddress else { return nil }
+                guard let (basePack, found) = files.locate(base), basePack.data.baseAddress == pack.data.baseAddress else { return nil }
                 baseOffset = found
             }
             guard let (type, baseSize) = read(pack: pack, offset: baseOffset, depth: depth + 1) else { return nil }
@@ -240,7 +242,7 @@ final class PackedObjects {
     // MARK: Formats
 
     /// An object's type, inflated size, and where its data starts.
-    private static func header(_ data: UnsafeRawBufferPointer, at offset: Int) -> (type: Int, size: Int, dataStart: Int)? {
+    static func header(_ data: UnsafeRawBufferPointer, at offset: Int) -> (type: Int, size: Int, dataStart: Int)? {
         var cursor = offset
         let end = data.count - 20
         guard cursor < end else { return nil }
@@ -260,7 +262,7 @@ final class PackedObjects {
     }
 
     /// An offset delta's distance back to its base.
-    private static func deltaDistance(_ data: UnsafeRawBufferPointer, at cursor: inout Int) -> Int? {
+    static func deltaDistance(_ data: UnsafeRawBufferPointer, at cursor: inout Int) -> Int? {
         let end = data.count - 20
         guard cursor < end else { return nil }
         var byte = data[cursor]

@@ -33,7 +33,13 @@ enum Terminal {
     /// Rewrites one status line on stderr; only when it is a terminal.
     static func progress(_ message: String) {
         guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + message).utf8))
+        // The line names a repository's path: a folder's name is hostile text too.
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Reports.Sanitize.terminal(message)).utf8))
+    }
+
+    /// One line on stderr that may name repositories: sanitized like errors, without the prefix.
+    static func status(_ message: String) {
+        FileHandle.standardError.write(Data((Reports.Sanitize.terminal(message) + "\n").utf8))
     }
 
     static func endProgress() {

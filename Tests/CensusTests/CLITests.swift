@@ -34,6 +34,29 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("a first scan on a terminal shows commits/s and an ETA, also without a commit-graph; nothing on a pipe")
+    func progressOnATerminal() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000)
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/objects/info/commit-graph"))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/objects/info/commit-graphs"))
+        // The path is named with an escape sequence: the status lines must not pass it to the terminal.
+        let hostile = folder.appendingPathComponent("repo\u{1B}[31mred").path
+        try FileManager.default.copyItem(atPath: repo.path, toPath: hostile)
+        // script(1) runs census on a pseudo-terminal and copies what it wrote; small batches give many progress steps.
+        let command = [PackagePaths.census, "scan", "--db", db, hostile].map { "'\($0)'" }.joined(separator: " ")
+        let terminal = try Shell.capture("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["CENSUS_SCAN_BATCH": "200"])
+        #expect(terminal.status == 0, "\(terminal.stdout)")
+        let steps = terminal.stdout.split(separator: "\r").filter { $0.contains(/commits \d+ of about \d+ \(\d+\/s, about \d+ s left\)/) }
+        #expect(!steps.isEmpty, "\(terminal.stdout)")
+        #expect(terminal.stdout.contains("repored: 3000 new commits"))
+        #expect(!terminal.stdout.contains("\u{1B}[31m"))
+
+        let piped = try census(["scan", "--db", folder.appendingPathComponent("piped.sqlite").path, repo.path], environment: ["CENSUS_SCAN_BATCH": "200"])
+        #expect(piped.status == 0)
+        #expect(piped.stderr.isEmpty, "\(piped.stderr)")
+    }
+
     @Test("one good and one bad path: exit 1, the failure on stderr, the good one stored")
     func partialFailure() throws {
         let path = try sample()

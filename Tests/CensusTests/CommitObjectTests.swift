@@ -119,6 +119,31 @@ struct CommitObjectTests {
         #expect(shas.count == 40)
     }
 
+    @Test("a first scan's total without a commit-graph: every object's type read when few, deltas and loose ones included")
+    func estimatedCommitCountReadsEveryObjectWhenFew() throws {
+        let (repo, shas) = try deltaHistory()
+        // A tag object and the trees are objects, not commits.
+        try repo.git(["tag", "-a", "v1", "-m", "a tag object"])
+        #expect(try Repository(at: repo.path).estimatedCommitCount() == shas.count)
+        // A commit-graph, when git wrote one, is taken as it is: written before two more commits, it says 40.
+        try repo.git(["commit-graph", "write", "--reachable"])
+        try repo.commit("after the graph")
+        try repo.commit("after the graph, again")
+        #expect(try Repository(at: repo.path).estimatedCommitCount() == 40)
+        let empty = try TemporaryGitRepository()
+        #expect(try Repository(at: empty.path).estimatedCommitCount() == nil)
+    }
+
+    @Test("a large pack's commits are estimated from an even sample of its index")
+    func estimatedCommitCountSamplesLargePacks() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000, aiEvery: 7)  // about 9,000 objects: a commit, a tree and a blob each
+        let repository = try Repository(at: repo.path)
+        #expect(repository.estimatedCommitCount(samplesPerPack: 1 << 20) == 3000)
+        let sampled = try #require(repository.estimatedCommitCount(samplesPerPack: 600))
+        #expect(sampled != 3000 && abs(sampled - 3000) <= 300, "estimated \(sampled) of 3000 from 600 objects")
+    }
+
     @Test("a damaged pack is not read around: libgit2 reports the damaged commit")
     func damagedPackFallsBackToLibgit2() throws {
         let repo = try TemporaryGitRepository()
@@ -144,7 +169,7 @@ struct CommitObjectTests {
         #expect(throws: GitError.self) { try repository.commit(id) }
     }
 
-    @Test("property: damaged packs and indexes never crash the reader or make it allocate what they claim", arguments: 0..<4)
+    @Test("property: damaged packs and indexes never crash the reader or the estimate, or make them allocate what they claim", arguments: 0..<4)
     func hostilePacks(seed: Int) throws {
         let (repo, shas) = try deltaHistory()
         let ids = shas.compactMap(ObjectID.init(hex:))
@@ -176,6 +201,10 @@ struct CommitObjectTests {
             for id in ids {
                 // Whatever comes back is a commit's bytes or nothing; no crash, no runaway allocation.
                 _ = reader.withCommit(id) { CommitObject.parse(id: id, $0) }
+            }
+            // The estimate reads every object's header and follows every delta chain.
+            if let estimate = files.estimatedCommitCount(samplesPerPack: 1 << 20) {
+                #expect(estimate >= 0 && estimate <= files.packs.reduce(0) { $0 + $1.count })
             }
         }
     }

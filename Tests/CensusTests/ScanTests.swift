@@ -7,6 +7,19 @@ import Testing
 
 @Suite("HistoryScanner: real repositories into a real store")
 struct ScanTests {
+    @Test("progress: an estimated total is shown rounded and dropped once passed; an exact one as it is")
+    func progressLine() {
+        var commits = ScanProgress(path: "repo", phase: "commits", done: 2500, elapsed: 0.5, total: 85361, totalIsEstimate: true)
+        #expect(commits.line == "repo: commits 2500 of about 85400 (5000/s, about 17 s left)")
+        commits.done = 90000
+        commits.elapsed = 18
+        #expect(commits.line == "repo: commits 90000 (5000/s)")
+        let lines = ScanProgress(path: "repo", phase: "lines", done: 100, elapsed: 2, total: 400)
+        #expect(lines.line == "repo: lines 100/400 (50/s, about 6 s left)")
+        let long = ScanProgress(path: "linux", phase: "commits", done: 1000, elapsed: 10, total: 1_300_000, totalIsEstimate: true)
+        #expect(long.line == "linux: commits 1000 of about 1300000 (100/s, about 3 h 36 min left)")
+    }
+
     let folder: URL
     let store: CensusStore
     let scanner: HistoryScanner

@@ -56,13 +56,9 @@ struct Scan: ParsableCommand {
             }
             defer { withExtendedLifetime(lock) {} }
             let classifier = try common.classifier()
-            let progress: @Sendable (ScanProgress) -> Void = { progress in
-                var line = "\(progress.path): \(progress.phase) \(progress.done)"
-                if let total = progress.total { line += "/\(total)" }
-                line += " (\(Int(progress.rate))/s"
-                if let remaining = progress.remaining { line += ", about \(Self.duration(remaining)) left" }
-                Terminal.progress(line + ")")
-            }
+            // Progress only on a terminal: a first scan estimates its total for the ETA only then.
+            let showProgress: @Sendable (ScanProgress) -> Void = { Terminal.progress($0.line) }
+            let progress = Terminal.stderrIsTerminal ? showProgress : nil
             // Two repositories at once when there are several: a small
             // repository's scan is too short for its own stages to overlap, and
             // the store takes the writes of both in turn.
@@ -112,15 +108,7 @@ struct Scan: ParsableCommand {
         }
         if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
         if outcome.lineStatsComputed > 0 { summary += ", line counts for \(outcome.lineStatsComputed)" }
-        FileHandle.standardError.write(Data((summary + "\n").utf8))
-    }
-
-    /// `45 s`, `3 min`, `1 h 20 min`: an estimate, so coarse.
-    static func duration(_ seconds: TimeInterval) -> String {
-        let whole = Int(seconds.rounded())
-        if whole < 60 { return "\(whole) s" }
-        if whole < 3600 { return "\((whole + 30) / 60) min" }
-        return "\(whole / 3600) h \((whole % 3600) / 60) min"
+        Terminal.status(summary)
     }
 }
 

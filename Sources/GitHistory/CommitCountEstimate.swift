@@ -1,0 +1,126 @@
+import CLibGit2
+import Foundation
+
+extension Repository {
+    /// About how many commits a first walk of this repository will meet, for
+    /// the ETA of its progress; nil when nothing is known.
+    ///
+    /// The commit-graph, when git wrote one, counts them exactly. Without one
+    /// (a fresh clone: `git clone` writes none), the total is not known before
+    /// a walk ends, so it is estimated from a sample of the object database:
+    /// objects spread evenly through each pack index — ids are uniformly
+    /// random, so that is a random sample — have their type read from the
+    /// pack (a delta's from its base), and the share of commits is scaled to
+    /// the pack's object count; loose objects likewise through libgit2. No
+    /// object is inflated from a pack: 1,024 samples a pack cost 10-20 ms on
+    /// git/git's 500 MB pack (deltas' chains are followed to their base) and
+    /// come within about 5% (git/git: 213,900 for 203,352 commits).
+    ///
+    /// Either way it counts every ref's commits, not only those reachable from
+    /// HEAD (a mirror with pull-request refs holds many more): the ETA errs
+    /// long rather than short. Commits behind alternates are not counted.
+    public func estimatedCommitCount(samplesPerPack: Int = 1024) -> Int? {
+        if let commitGraph { return commitGraph.count }
+        var total = 0
+        var known = false
+        if let files = PackFiles(objectsDirectory: commonDirectory + "/objects") {
+            if let packed = files.estimatedCommitCount(samplesPerPack: samplesPerPack) {
+                total += packed
+                known = true
+            }
+            files.trimResidentPages()
+        }
+        if let loose = estimatedLooseCommitCount(samples: 256) {
+            total += loose
+            known = true
+        }
+        return known ? total : nil
+    }
+
+    /// Loose objects are counted by name; the share of commits among them is
+    /// read from up to `samples` of their headers (libgit2 inflates only the
+    /// header of a loose object).
+    private func estimatedLooseCommitCount(samples: Int) -> Int? {
+        guard let objectDatabase else { return nil }
+        let folder = commonDirectory + "/objects"
+        var ids: [ObjectID] = []
+        for byte in 0..<256 {
+            let prefix = String(format: "%02x", byte)
+            guard let directory = opendir(folder + "/" + prefix) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.utf8.count == 38, let id = ObjectID(hex: prefix + name) { ids.append(id) }
+            }
+        }
+        guard !ids.isEmpty else { return nil }
+        let sampled = ids.count <= samples ? ids.indices.map { $0 } : (0..<samples).map { $0 * ids.count / samples }
+        var commits = 0, read = 0
+        for index in sampled {
+            var oid = ids[index].gitOID
+            var size = 0
+            var type = GIT_OBJECT_INVALID
+            guard git_odb_read_header(&size, &type, objectDatabase, &oid) == 0 else { continue }
+            read += 1
+            if type == GIT_OBJECT_COMMIT { commits += 1 }
+        }
+        guard read > 0 else { return nil }
+        return Int((Double(ids.count) * Double(commits) / Double(read)).rounded())
+    }
+}
+
+extension PackFiles {
+    /// The commits in all packs, estimated from `samplesPerPack` objects of
+    /// each (every object of a smaller pack: then the count is exact). Nil
+    /// when no sampled object's type could be read.
+    func estimatedCommitCount(samplesPerPack: Int) -> Int? {
+        var total = 0.0
+        var known = false
+        for pack in packs where pack.count > 0 {
+            let samples = min(pack.count, samplesPerPack)
+            var commits = 0, read = 0
+            for sample in 0..<samples {
+                // Each read maps in a window of pages around it (fault-around):
+                // given back as it goes, or thousands of reads would hold
+                // hundreds of megabytes of a large pack.
+                if sample % 256 == 255 { trimResidentPages() }
+                // Evenly spread positions; exact when every object is taken.
+                let position = sample * pack.count / samples
+                guard let offset = Self.offset(in: pack, at: position), let type = objectType(in: pack, at: offset) else { continue }
+                read += 1
+                if type == PackedObjects.objectCommit { commits += 1 }
+            }
+            guard read > 0 else { continue }
+            known = true
+            total += Double(pack.count) * Double(commits) / Double(read)
+        }
+        return known ? Int(total.rounded()) : nil
+    }
+
+    /// The type of the object at `offset` (1 commit, 2 tree, 3 blob, 4 tag),
+    /// following deltas to their base without inflating anything; nil when
+    /// the pack is damaged there or the chain is too long.
+    private func objectType(in pack: Pack, at offset: Int) -> Int? {
+        var pack = pack
+        var offset = offset
+        for _ in 0...PackedObjects.maxDeltaDepth {
+            guard let header = PackedObjects.header(pack.data, at: offset) else { return nil }
+            switch header.type {
+            case 1...4:
+                return header.type
+            case PackedObjects.objectOffsetDelta:
+                var cursor = header.dataStart
+                guard let distance = PackedObjects.deltaDistance(pack.data, at: &cursor), distance < offset else { return nil }
+                offset -= distance
+            case PackedObjects.objectReferenceDelta:
+                guard header.dataStart + 20 <= pack.data.count - 20 else { return nil }
+                guard let (basePack, baseOffset) = locate(ObjectID(rawBytes: pack.data.baseAddress! + header.dataStart)) else { return nil }
+                pack = basePack
+                offset = baseOffset
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+}
