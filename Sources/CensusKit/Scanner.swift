@@ -102,6 +102,11 @@ public final class HistoryScanner {
     public var checkpointAfter = 20_000
     public var batchSize = ProcessInfo.processInfo.environment["CENSUS_SCAN_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 10_000
     public var progress: (@Sendable (ScanProgress) -> Void)?
+    /// Seconds a scan runs before its progress estimates the total (see
+    /// `CommitCountEstimate`): a scan shorter than this needs no ETA. Tests set 0.
+    public static let estimateAfter: TimeInterval = {
+        ProcessInfo.processInfo.environment["CENSUS_ESTIMATE_AFTER"].flatMap(TimeInterval.init) ?? 0.5
+    }()
     /// Asked after every stored batch; true stops the scan there, with what is
     /// stored kept and the rest left for the next scan (a daemon shutting down).
     public var shouldStop: (@Sendable () -> Bool)?
@@ -242,9 +247,18 @@ public final class HistoryScanner {
             let stop = shouldStop
             let progress = self.progress
             let path = outcome.path
-            // A first scan's total is not known before the walk ends: it is
-            // estimated, only when someone watches the progress.
-            let estimatedTotal = firstScan && progress != nil ? repository.estimatedCommitCount() : nil
+            // A scan's total is not known before the walk ends: it is
+            // estimated (the repository's commits less those stored) once the
+            // scan has run for half a second, and only when someone watches
+            // its progress; a short scan never pays for it.
+            let estimator = CommitCountEstimate(repository)
+            let storedBefore = firstScan ? 0 : fastForward ? nil : stored.count
+            nonisolated(unsafe) var estimatedTotal: Int??
+            @Sendable func newCommitsEstimate() -> Int? {
+                guard let all = estimator.commits(),
+                      let before = storedBefore ?? (try? store.storedCommitCount(repositoryID: repositoryID)) else { return nil }
+                return max(0, all - before)
+            }
             nonisolated(unsafe) var storedCount = 0
             let writer = Stage("census-store") {
                 while case let writes = writesPipe.popAll(), !writes.isEmpty {
@@ -262,8 +276,12 @@ public final class HistoryScanner {
                         try store.insert(batches: batches)
                         storedCount += batches.reduce(0) { $0 + $1.count }
                         if stop?() == true { throw Stopped() }
-                        progress?(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: Date().timeIntervalSince(started),
-                                               total: estimatedTotal, totalIsEstimate: true))
+                        if let progress {
+                            let elapsed = Date().timeIntervalSince(started)
+                            if estimatedTotal == nil && elapsed >= Self.estimateAfter { estimatedTotal = .some(newCommitsEstimate()) }
+                            progress(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: elapsed,
+                                                  total: estimatedTotal ?? nil, totalIsEstimate: true))
+                        }
                     } catch {
                         failure.record(error)
                     }

@@ -15,6 +15,15 @@ extension CensusStore {
         }
     }
 
+    /// How many commits are stored for a repository, reachable or not (from
+    /// the (repository, sha) key, not the table).
+    public func storedCommitCount(repositoryID: Int64) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM commit_record INDEXED BY sqlite_autoindex_commit_record_1 WHERE repository_id = ?",
+                             arguments: [repositoryID]) ?? 0
+        }
+    }
+
     /// Inserts commits not stored yet, in one transaction: a batch is all
     /// there or not at all, so an interrupted scan never leaves half a batch.
     public func insert(_ commits: [CommitRecord]) throws(StoreError) {

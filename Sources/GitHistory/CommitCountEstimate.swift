@@ -1,26 +1,37 @@
 import CLibGit2
 import Foundation
 
-extension Repository {
-    /// About how many commits a first walk of this repository will meet, for
-    /// the ETA of its progress; nil when nothing is known.
-    ///
-    /// The commit-graph, when git wrote one, counts them exactly. Without one
-    /// (a fresh clone: `git clone` writes none), the total is not known before
-    /// a walk ends, so it is estimated from a sample of the object database:
-    /// objects spread evenly through each pack index — ids are uniformly
-    /// random, so that is a random sample — have their type read from the
-    /// pack (a delta's from its base), and the share of commits is scaled to
-    /// the pack's object count; loose objects likewise through libgit2. No
-    /// object is inflated from a pack: 1,024 samples a pack cost 10-20 ms on
-    /// git/git's 500 MB pack (deltas' chains are followed to their base) and
-    /// come within about 5% (git/git: 213,900 for 203,352 commits).
-    ///
-    /// Either way it counts every ref's commits, not only those reachable from
-    /// HEAD (a mirror with pull-request refs holds many more): the ETA errs
-    /// long rather than short. Commits behind alternates are not counted.
-    public func estimatedCommitCount(samplesPerPack: Int = 1024) -> Int? {
-        if let commitGraph { return commitGraph.count }
+/// About how many commits a repository holds, for the ETA of a scan's
+/// progress.
+///
+/// The commit-graph, when git wrote one, counts them exactly. Without one
+/// (a fresh clone: `git clone` writes none), the total is not known before a
+/// walk ends, so it is estimated from a sample of the object database:
+/// objects spread evenly through each pack index — ids are uniformly random,
+/// so that is a random sample — have their type read from the pack (a
+/// delta's from its base), and the share of commits is scaled to the pack's
+/// object count; loose objects likewise through libgit2. No object is
+/// inflated from a pack: 1,024 samples a pack cost 10-20 ms on git/git's
+/// 500 MB pack (deltas' chains are followed to their base) and come within
+/// about 5% (git/git: 213,900 for 203,352 commits).
+///
+/// Either way it counts every ref's commits, not only those reachable from
+/// HEAD (a mirror with pull-request refs holds many more): an ETA from it
+/// errs long rather than short. Commits behind alternates are not counted.
+///
+/// It opens what it reads itself, so any thread may use it while another
+/// walks the repository (a scan asks from its storing thread).
+public struct CommitCountEstimate: Sendable {
+    /// The git directory holding the objects (a linked worktree's main one).
+    public let commonDirectory: String
+
+    public init(_ repository: Repository) {
+        commonDirectory = repository.commonDirectory
+    }
+
+    /// The estimate; nil when nothing is known (no objects, or none readable).
+    public func commits(samplesPerPack: Int = 1024) -> Int? {
+        if let graph = CommitGraph(commonDirectory: commonDirectory) { return graph.count }
         var total = 0
         var known = false
         if let files = PackFiles(objectsDirectory: commonDirectory + "/objects") {
@@ -30,7 +41,7 @@ extension Repository {
             }
             files.trimResidentPages()
         }
-        if let loose = estimatedLooseCommitCount(samples: 256) {
+        if let loose = looseCommits(samples: 256) {
             total += loose
             known = true
         }
@@ -40,8 +51,7 @@ extension Repository {
     /// Loose objects are counted by name; the share of commits among them is
     /// read from up to `samples` of their headers (libgit2 inflates only the
     /// header of a loose object).
-    private func estimatedLooseCommitCount(samples: Int) -> Int? {
-        guard let objectDatabase else { return nil }
+    private func looseCommits(samples: Int) -> Int? {
         let folder = commonDirectory + "/objects"
         var ids: [ObjectID] = []
         for byte in 0..<256 {
@@ -54,18 +64,28 @@ extension Repository {
             }
         }
         guard !ids.isEmpty else { return nil }
-        let sampled = ids.count <= samples ? ids.indices.map { $0 } : (0..<samples).map { $0 * ids.count / samples }
+        var database: OpaquePointer?
+        guard git_odb_open(&database, folder) == 0, let database else { return nil }
+        defer { git_odb_free(database) }
+        let sampled = ids.count <= samples ? Array(ids.indices) : (0..<samples).map { $0 * ids.count / samples }
         var commits = 0, read = 0
         for index in sampled {
             var oid = ids[index].gitOID
             var size = 0
             var type = GIT_OBJECT_INVALID
-            guard git_odb_read_header(&size, &type, objectDatabase, &oid) == 0 else { continue }
+            guard git_odb_read_header(&size, &type, database, &oid) == 0 else { continue }
             read += 1
             if type == GIT_OBJECT_COMMIT { commits += 1 }
         }
         guard read > 0 else { return nil }
         return Int((Double(ids.count) * Double(commits) / Double(read)).rounded())
+    }
+}
+
+extension Repository {
+    /// About how many commits this repository holds: see `CommitCountEstimate`.
+    public func estimatedCommitCount(samplesPerPack: Int = 1024) -> Int? {
+        CommitCountEstimate(self).commits(samplesPerPack: samplesPerPack)
     }
 }
 

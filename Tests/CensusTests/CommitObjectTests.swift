@@ -142,6 +142,12 @@ struct CommitObjectTests {
         #expect(repository.estimatedCommitCount(samplesPerPack: 1 << 20) == 3000)
         let sampled = try #require(repository.estimatedCommitCount(samplesPerPack: 600))
         #expect(sampled != 3000 && abs(sampled - 3000) <= 300, "estimated \(sampled) of 3000 from 600 objects")
+        // A second pack on top, as a fetch brings.
+        try repo.fastImport(commits: 1000, after: 3000)
+        let both = try Repository(at: repo.path)
+        #expect(both.estimatedCommitCount(samplesPerPack: 1 << 20) == 4000)
+        let sampledBoth = try #require(both.estimatedCommitCount())
+        #expect(abs(sampledBoth - 4000) <= 200, "estimated \(sampledBoth) of 4000")
     }
 
     @Test("a damaged pack is not read around: libgit2 reports the damaged commit")

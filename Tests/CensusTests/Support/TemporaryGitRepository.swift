@@ -67,9 +67,9 @@ final class TemporaryGitRepository {
 
     /// `git fast-import` for large histories: `count` commits on main, each
     /// touching one of a few files.
-    func fastImport(commits count: Int, aiEvery: Int = 10) throws {
+    func fastImport(commits count: Int, aiEvery: Int = 10, after existing: Int = 0) throws {
         var stream = ""
-        for index in 1...count {
+        for index in existing + 1...existing + count {
             let message = index % aiEvery == 0
                 ? "Change \(index)\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
                 : "Change \(index)\n"
@@ -78,7 +78,12 @@ final class TemporaryGitRepository {
             stream += "author Dev \(index % 7) <dev\(index % 7)@example.com> \(1_600_000_000 + index * 60) +0000\n"
             stream += "committer Dev \(index % 7) <dev\(index % 7)@example.com> \(1_600_000_000 + index * 60) +0000\n"
             stream += "data \(message.utf8.count)\n\(message)\n"
-            if index > 1 { stream += "from :\(index - 1)\n" }
+            if index > existing + 1 {
+                stream += "from :\(index - 1)\n"
+            } else if existing > 0 {
+                // Continues the branch as the repository has it (fast-import's idiom).
+                stream += "from refs/heads/main^0\n"
+            }
             stream += "M 644 inline file\(index % 13).txt\ndata \(content.utf8.count)\n\(content)\n"
         }
         try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
