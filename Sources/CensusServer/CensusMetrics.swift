@@ -18,11 +18,18 @@ public final class CensusMetrics: @unchecked Sendable {
 
     public init(version: String) {
         scanDuration = registry.makeDurationHistogram(
-            name: "census_scan_duration_seconds",
-            buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60), .seconds(600)],
-            help: "Time taken to scan one repository")
-        scanErrors = registry.makeCounter(name: "census_scan_errors_total", help: "Repository scans that failed")
-        registry.makeGauge(name: "census_build_info", labels: [("version", version)], help: "CommitCensus build").set(to: 1.0)
+            descriptor: Self.descriptor("census_scan_duration_seconds", "Time taken to scan one repository"),
+            buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60), .seconds(600)])
+        scanErrors = registry.makeCounter(descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"))
+        registry.makeGauge(descriptor: Self.descriptor("census_build_info", "CommitCensus build"), labels: [("version", version)]).set(to: 1.0)
+    }
+
+    /// The registry's descriptor for a metric whose full name is part of the
+    /// contract (dashboards query it): split at its last underscore into
+    /// name and unit, which the registry joins back unchanged.
+    static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        let cut = name.lastIndex(of: "_")!
+        return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[name.index(after: cut)...]), helpText: help)
     }
 
     /// Re-reads the figures from the store.
@@ -47,7 +54,7 @@ public final class CensusMetrics: @unchecked Sendable {
             let tools = (figures.repositoryTools[id] ?? [:]).map { (tool: $0.key, commits: $0.value) }
                 .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
             func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
-                let metric = registry.makeGauge(name: name, labels: labels, help: help)
+                let metric = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
                 metric.set(to: value)
                 gauges.append(metric)
             }

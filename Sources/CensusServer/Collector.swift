@@ -88,7 +88,7 @@ public actor Collector: Service {
             wake = continuation
             Task {
                 try? await Task.sleep(for: .seconds(seconds))
-                await self.wakeUp()
+                self.wakeUp()
             }
         }
         triggered = false
