@@ -17,7 +17,8 @@ import Foundation
 ///
 /// Either way it counts every ref's commits, not only those reachable from
 /// HEAD (a mirror with pull-request refs holds many more): an ETA from it
-/// errs long rather than short. Commits behind alternates are not counted.
+/// errs long rather than short. Object folders named as alternates (a
+/// `git clone --shared` or `--reference`) are counted with the repository's own.
 ///
 /// It opens what it reads itself, so any thread may use it while another
 /// walks the repository (a scan asks from its storing thread).
@@ -34,25 +35,46 @@ public struct CommitCountEstimate: Sendable {
         if let graph = CommitGraph(commonDirectory: commonDirectory) { return graph.count }
         var total = 0
         var known = false
-        if let files = PackFiles(objectsDirectory: commonDirectory + "/objects") {
-            if let packed = files.estimatedCommitCount(samplesPerPack: samplesPerPack) {
-                total += packed
+        for folder in objectFolders() {
+            if let files = PackFiles(objectsDirectory: folder) {
+                if let packed = files.estimatedCommitCount(samplesPerPack: samplesPerPack) {
+                    total += packed
+                    known = true
+                }
+                files.trimResidentPages()
+            }
+            if let loose = looseCommits(in: folder, samples: 256) {
+                total += loose
                 known = true
             }
-            files.trimResidentPages()
-        }
-        if let loose = looseCommits(samples: 256) {
-            total += loose
-            known = true
         }
         return known ? total : nil
+    }
+
+    /// The repository's object folder and those its alternates name, as git
+    /// reads them: one path a line, `#` for comments, relative to the folder
+    /// naming them, followed five deep; each folder once.
+    func objectFolders() -> [String] {
+        var folders: [String] = []
+        var seen = Set<String>()
+        func visit(_ folder: String, depth: Int) {
+            let canonical = URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path
+            guard depth <= 5, seen.insert(canonical).inserted else { return }
+            folders.append(canonical)
+            guard let text = try? String(contentsOfFile: canonical + "/info/alternates", encoding: .utf8) else { return }
+            for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty && !line.hasPrefix("#") {
+                let path = String(line)
+                visit(path.hasPrefix("/") ? path : canonical + "/" + path, depth: depth + 1)
+            }
+        }
+        visit(commonDirectory + "/objects", depth: 0)
+        return folders
     }
 
     /// Loose objects are counted by name; the share of commits among them is
     /// read from up to `samples` of their headers (libgit2 inflates only the
     /// header of a loose object).
-    private func looseCommits(samples: Int) -> Int? {
-        let folder = commonDirectory + "/objects"
+    private func looseCommits(in folder: String, samples: Int) -> Int? {
         var ids: [ObjectID] = []
         for byte in 0..<256 {
             let prefix = String(format: "%02x", byte)

@@ -132,6 +132,11 @@ struct CommitObjectTests {
         #expect(try Repository(at: repo.path).estimatedCommitCount() == 40)
         let empty = try TemporaryGitRepository()
         #expect(try Repository(at: empty.path).estimatedCommitCount() == nil)
+        // A clone sharing the objects through alternates holds none of its own.
+        let shared = try TemporaryFolder.make(prefix: "census-shared")
+        defer { try? FileManager.default.removeItem(at: shared) }
+        try Shell.run("/usr/bin/git", ["clone", "-q", "--shared", "--no-checkout", repo.path, shared.path + "/clone"])
+        #expect(try Repository(at: shared.path + "/clone").estimatedCommitCount() == 42)
     }
 
     @Test("a large pack's commits are estimated from an even sample of its index")
