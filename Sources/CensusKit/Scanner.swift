@@ -30,7 +30,7 @@ public struct ScanProgress: Sendable {
     public var done: Int
     public var elapsed: TimeInterval
     /// How many there are in all, when known before the end (line counts),
-    /// or estimated (a first scan's commits: see `totalIsEstimate`).
+    /// or estimated (a scan's commits: see `totalIsEstimate`).
     public var total: Int?
     /// True when `total` is an estimate, which the count may pass.
     public var totalIsEstimate: Bool
@@ -66,6 +66,7 @@ public struct ScanProgress: Sendable {
         return line + ")"
     }
 
+    /// `count` to three significant figures: an estimate shown as one.
     static func roughly(_ count: Int) -> Int {
         var scale = 1
         while count / scale >= 1000 { scale *= 10 }
@@ -254,9 +255,11 @@ public final class HistoryScanner {
             let estimator = CommitCountEstimate(repository)
             let storedBefore = firstScan ? 0 : fastForward ? nil : stored.count
             nonisolated(unsafe) var estimatedTotal: Int??
-            @Sendable func newCommitsEstimate() -> Int? {
+            @Sendable func newCommitsEstimate(storedSoFar: Int) -> Int? {
+                // Counted in the store now, what this scan stored is no longer "before".
                 guard let all = estimator.commits(),
-                      let before = storedBefore ?? (try? store.storedCommitCount(repositoryID: repositoryID)) else { return nil }
+                      let before = storedBefore ?? (try? store.storedCommitCount(repositoryID: repositoryID)).map({ $0 - storedSoFar })
+                else { return nil }
                 return max(0, all - before)
             }
             nonisolated(unsafe) var storedCount = 0
@@ -278,7 +281,7 @@ public final class HistoryScanner {
                         if stop?() == true { throw Stopped() }
                         if let progress {
                             let elapsed = Date().timeIntervalSince(started)
-                            if estimatedTotal == nil && elapsed >= Self.estimateAfter { estimatedTotal = .some(newCommitsEstimate()) }
+                            if estimatedTotal == nil && elapsed >= Self.estimateAfter { estimatedTotal = .some(newCommitsEstimate(storedSoFar: storedCount)) }
                             progress(ScanProgress(path: path, phase: "commits", done: storedCount, elapsed: elapsed,
                                                   total: estimatedTotal ?? nil, totalIsEstimate: true))
                         }
