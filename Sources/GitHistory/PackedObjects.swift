@@ -9,6 +9,8 @@ final class PackFiles: @unchecked Sendable {
         let data: UnsafeRawBufferPointer
         /// Where the 20-byte ids, the 4-byte offsets and the 8-byte offsets start in `index`.
         let ids: Int, offsets: Int, largeOffsets: Int
+        /// The pack file's path, for reads that should not go through the mapping.
+        let dataPath: String
         /// Objects in the pack: 24 bytes of id and CRC each come before the offsets.
         var count: Int { (offsets - ids) / 24 }
     }
@@ -316,7 +318,7 @@ extension PackFiles {
         // Pack: "PACK", version 2 or 3, the object count the index has.
         guard data.count >= 32, SortedObjectIDs.bigEndian(data, 0) == 0x5041_434b, [2, 3].contains(SortedObjectIDs.bigEndian(data, 4)),
               Int(SortedObjectIDs.bigEndian(data, 8)) == count else { return reject() }
-        return Pack(index: index, data: data, ids: ids, offsets: offsets, largeOffsets: largeOffsets)
+        return Pack(index: index, data: data, ids: ids, offsets: offsets, largeOffsets: largeOffsets, dataPath: dataPath)
     }
 
     fileprivate static func map(_ path: String) -> UnsafeRawBufferPointer? {
