@@ -4,7 +4,8 @@ import Foundation
 /// About how many commits a repository holds, for the ETA of a scan's
 /// progress.
 ///
-/// The commit-graph, when git wrote one, counts them exactly. Without one
+/// The commit-graph, when git wrote one, counts them exactly, and what was
+/// written after it is estimated as below and added. Without one
 /// (a fresh clone: `git clone` writes none), the total is not known before a
 /// walk ends, so it is estimated from a sample of the object database:
 /// objects spread evenly through each pack index — ids are uniformly random,
@@ -34,7 +35,15 @@ public struct CommitCountEstimate: Sendable {
 
     /// The estimate; nil when nothing is known (no objects, or none readable).
     public func commits(samplesPerPack: Int = 1024) -> Int? {
-        if let graph = CommitGraph(commonDirectory: commonDirectory) { return graph.count }
+        if let graph = CommitGraph(commonDirectory: commonDirectory), let written = graphWritten() {
+            // The graph holds what git had when it wrote it (gc does, after
+            // repacking); what came since — a fetch's pack, new loose
+            // commits — is sampled and added.
+            let objects = commonDirectory + "/objects"
+            let packed = PackFiles(objectsDirectory: objects, modifiedAfter: written)?.estimatedCommitCount(samplesPerPack: samplesPerPack)
+            let loose = looseCommits(in: objects, samples: 256, modifiedAfter: written)
+            return graph.count + (packed ?? 0) + (loose ?? 0)
+        }
         var total = 0
         var known = false
         for folder in objectFolders() {
@@ -48,6 +57,14 @@ public struct CommitCountEstimate: Sendable {
             }
         }
         return known ? total : nil
+    }
+
+    /// When the commit-graph was last written: its single file, or the chain
+    /// file that names its layers.
+    private func graphWritten() -> timespec? {
+        let info = commonDirectory + "/objects/info"
+        return [info + "/commit-graph", info + "/commit-graphs/commit-graph-chain"].compactMap(FileTimes.modified)
+            .max { FileTimes.isLater($1, than: $0) }
     }
 
     /// The repository's object folder and those its alternates name, as git
@@ -70,10 +87,11 @@ public struct CommitCountEstimate: Sendable {
         return folders
     }
 
-    /// Loose objects are counted by name; the share of commits among them is
-    /// read from up to `samples` of their headers (libgit2 inflates only the
+    /// Loose objects are counted by name (only those written after
+    /// `modifiedAfter`, when given); the share of commits among them is read
+    /// from up to `samples` of their headers (libgit2 inflates only the
     /// header of a loose object).
-    private func looseCommits(in folder: String, samples: Int) -> Int? {
+    private func looseCommits(in folder: String, samples: Int, modifiedAfter: timespec? = nil) -> Int? {
         var ids: [ObjectID] = []
         for byte in 0..<256 {
             let prefix = String(format: "%02x", byte)
@@ -81,7 +99,10 @@ public struct CommitCountEstimate: Sendable {
             defer { closedir(directory) }
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name.utf8.count == 38, let id = ObjectID(hex: prefix + name) { ids.append(id) }
+                guard name.utf8.count == 38, let id = ObjectID(hex: prefix + name) else { continue }
+                if let modifiedAfter, let written = FileTimes.modified(folder + "/" + prefix + "/" + name),
+                   !FileTimes.isLater(written, than: modifiedAfter) { continue }
+                ids.append(id)
             }
         }
         guard !ids.isEmpty else { return nil }

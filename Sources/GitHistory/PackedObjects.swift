@@ -17,13 +17,15 @@ final class PackFiles: @unchecked Sendable {
 
     let packs: [Pack]
 
-    /// Maps the packs in `objectsDirectory/pack`; nil when there are none.
-    init?(objectsDirectory: String) {
+    /// Maps the packs in `objectsDirectory/pack` (only those written after
+    /// `modifiedAfter`, when given); nil when there are none.
+    init?(objectsDirectory: String, modifiedAfter: timespec? = nil) {
         let folder = objectsDirectory + "/pack"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
         var packs: [Pack] = []
         for name in names.sorted() where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
             let stem = folder + "/" + name.dropLast(4)
+            if let modifiedAfter, let written = FileTimes.modified(stem + ".pack"), !FileTimes.isLater(written, than: modifiedAfter) { continue }
             if let pack = Self.open(index: stem + ".idx", data: stem + ".pack") { packs.append(pack) }
         }
         guard !packs.isEmpty else { return nil }
@@ -330,5 +332,17 @@ extension PackFiles {
         let size = Int(status.st_size)
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else { return nil }
         return UnsafeRawBufferPointer(start: address, count: size)
+    }
+}
+
+/// File modification times, to the nanosecond.
+enum FileTimes {
+    static func modified(_ path: String) -> timespec? {
+        var status = stat()
+        return stat(path, &status) == 0 ? status.st_mtim : nil
+    }
+
+    static func isLater(_ a: timespec, than b: timespec) -> Bool {
+        a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec
     }
 }
