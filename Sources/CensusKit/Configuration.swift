@@ -231,7 +231,7 @@ private struct Reader {
                         configuration.scanLines = try bool(fieldValue, "scan.lines")
                     } else {
                         let text = try string(fieldValue, "scan.interval")
-                        guard let seconds = Self.duration(text), seconds >= 1 else {
+                        guard let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
                             throw fail(fieldValue, "scan.interval '\(text)' is not a duration (2s, 15m, 1h, 1d)")
                         }
                         configuration.scanInterval = seconds
@@ -346,8 +346,16 @@ private struct Reader {
         }
     }
 
-    /// `2s`, `15m`, `1h`, `1d`, or plain seconds.
-    static func duration(_ text: String) -> Double? {
+    static func isHostPort(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
+        return (1...65_535).contains(port) && colon != text.startIndex
+    }
+}
+
+extension CensusConfiguration {
+    /// `2s`, `15m`, `1h`, `1d`, or plain seconds: `scan_interval` here, and
+    /// `CENSUS_SCAN_INTERVAL` for the daemon, read alike.
+    public static func duration(_ text: String) -> Double? {
         guard let unit = text.last else { return nil }
         if let seconds = Double(text) { return seconds }
         guard let amount = Double(text.dropLast()) else { return nil }
@@ -358,10 +366,5 @@ private struct Reader {
         case "d": return amount * 86_400
         default: return nil
         }
-    }
-
-    static func isHostPort(_ text: String) -> Bool {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
-        return (1...65_535).contains(port) && colon != text.startIndex
     }
 }

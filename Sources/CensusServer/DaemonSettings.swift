@@ -40,7 +40,7 @@ public struct DaemonSettings: Sendable {
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         var interval = configuration.scanInterval
         if let text = env("CENSUS_SCAN_INTERVAL") {
-            guard let seconds = Self.duration(text), seconds >= 1 else {
+            guard let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
                 throw Refusal(message: "CENSUS_SCAN_INTERVAL '\(text)': not a duration (2s, 15m, 1h)")
             }
             interval = seconds
@@ -82,17 +82,5 @@ public struct DaemonSettings: Sendable {
 
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    static func duration(_ text: String) -> Double? {
-        if let seconds = Double(text) { return seconds }
-        guard let unit = text.last, let amount = Double(text.dropLast()) else { return nil }
-        switch unit {
-        case "s": return amount
-        case "m": return amount * 60
-        case "h": return amount * 3600
-        case "d": return amount * 86_400
-        default: return nil
-        }
     }
 }
