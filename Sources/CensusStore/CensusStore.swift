@@ -101,10 +101,29 @@ public final class CensusStore: Sendable {
                 try queue.read { db in try Self.checkOwnership(db, path: path) }
                 try queue.close()
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path: path, configuration: configuration, patience: busyTimeout)
             try Self.migrate(pool)
         } catch {
             throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Opens the pool, which switches the file to WAL. Two processes that
+    /// create a new store at the same moment both make that switch, and
+    /// SQLite answers the later one "locked" at once, without waiting for the
+    /// busy timeout (a journal-mode change is not retried by the busy
+    /// handler): one of two scans started together exited 2. So the open is
+    /// retried here, until the other has switched or the timeout has passed.
+    private static func openPool(path: String, configuration: Configuration, patience: TimeInterval) throws -> DatabasePool {
+        let started = Date()
+        var pause = 0.005
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date().timeIntervalSince(started) < patience {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.1)
+            }
         }
     }
 
