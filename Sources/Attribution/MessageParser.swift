@@ -90,7 +90,7 @@ public struct ParsedMessage: Sendable {
         self.trailers = trailers
         self.subject = ""
         if let first = ranges.first(where: { $0.end > $0.start }) {
-            subject = message.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[Int(first.start)..<Int(first.end)]), as: UTF8.self) }
+            subject = String(Self.slice(message, Int(first.start), Int(first.end)))
         }
     }
 

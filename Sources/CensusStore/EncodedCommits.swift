@@ -57,7 +57,7 @@ public struct EncodedCommits: Sendable, Equatable {
                                 authoredAt: Int64, authorOffset: Int, committerName: String, committerEmail: String,
                                 committedAt: Int64, committerOffset: Int, subject: String, parentCount: Int, reachable: Bool) {
         text(sha); text(verdict.commitClass.rawValue); text(verdict.confidence?.rawValue); text(verdict.mode?.rawValue)
-        if verdict.tools.isEmpty { text("") } else { text(verdict.tools.joined(separator: ",")) }
+        text(verdict.tools.joined(separator: ","))
         text(CommitRecord.encode(verdict.evidence)); text(authorName); text(authorEmail); text(committerName)
         text(committerEmail); text(subject); text(verdict.person?.name)
         if let email = verdict.person?.email { lowercasedText(email) } else { text(nil) }

@@ -35,36 +35,26 @@ public struct CommitCountEstimate: Sendable {
 
     /// The estimate; nil when nothing is known (no objects, or none readable).
     public func commits(samplesPerPack: Int = 1024) -> Int? {
-        if let graph = CommitGraph(commonDirectory: commonDirectory), let written = graphWritten() {
-            // The graph holds what git had when it wrote it (gc does, after
-            // repacking); what came since — a fetch's pack, new loose
-            // commits — is sampled and added.
-            let objects = commonDirectory + "/objects"
-            let packed = PackFiles(objectsDirectory: objects, modifiedAfter: written)?.estimatedCommitCount(samplesPerPack: samplesPerPack)
-            let loose = looseCommits(in: objects, samples: 256, modifiedAfter: written)
-            return graph.count + (packed ?? 0) + (loose ?? 0)
+        // The graph holds what git had when it wrote it (gc does, after
+        // repacking): what came since in the repository's own folder — a
+        // fetch's pack, new loose commits — is sampled and added. Without a
+        // graph, every object folder is sampled whole.
+        let graph = CommitGraph(commonDirectory: commonDirectory).flatMap { graph in
+            FileTimes.modified(graph.source).map { (count: graph.count, written: $0) }
         }
-        var total = 0
-        var known = false
-        for folder in objectFolders() {
-            if let packed = PackFiles(objectsDirectory: folder)?.estimatedCommitCount(samplesPerPack: samplesPerPack) {
+        var total = graph?.count ?? 0
+        var known = graph != nil
+        for folder in graph == nil ? objectFolders() : [commonDirectory + "/objects"] {
+            if let packed = PackFiles(objectsDirectory: folder, modifiedAfter: graph?.written)?.estimatedCommitCount(samplesPerPack: samplesPerPack) {
                 total += packed
                 known = true
             }
-            if let loose = looseCommits(in: folder, samples: 256) {
+            if let loose = looseCommits(in: folder, samples: 256, modifiedAfter: graph?.written) {
                 total += loose
                 known = true
             }
         }
         return known ? total : nil
-    }
-
-    /// When the commit-graph was last written: its single file, or the chain
-    /// file that names its layers.
-    private func graphWritten() -> timespec? {
-        let info = commonDirectory + "/objects/info"
-        return [info + "/commit-graph", info + "/commit-graphs/commit-graph-chain"].compactMap(FileTimes.modified)
-            .max { FileTimes.isLater($1, than: $0) }
     }
 
     /// The repository's object folder and those its alternates name, as git
@@ -140,8 +130,7 @@ extension PackFiles {
     /// no larger than `samplesPerPack` is read whole: then the count is exact.
     /// Nil when no sampled object's type could be read.
     func estimatedCommitCount(samplesPerPack: Int, commitsWanted: Int = 400) -> Int? {
-        var reader = HeaderReader(packs: packs)
-        defer { reader.close() }
+        let reader = HeaderReader(packs: packs)
         var total = 0.0
         var known = false
         for pack in packs where pack.count > 0 {
@@ -153,7 +142,7 @@ extension PackFiles {
                 // the golden ratio, evenly spread however many are taken.
                 let position = whole ? sample : Int((Double(sample) * 0.618_033_988_749_894_9).truncatingRemainder(dividingBy: 1) * Double(pack.count))
                 sample += 1
-                guard let offset = Self.offset(in: pack, at: position), let type = objectType(in: pack, at: offset, &reader) else { continue }
+                guard let offset = Self.offset(in: pack, at: position), let type = objectType(in: pack, at: offset, reader) else { continue }
                 read += 1
                 if type == PackedObjects.objectCommit { commits += 1 }
             }
@@ -167,30 +156,25 @@ extension PackFiles {
     /// The type of the object at `offset` (1 commit, 2 tree, 3 blob, 4 tag),
     /// following deltas to their base without inflating anything; nil when
     /// the pack is damaged there or the chain is too long.
-    private func objectType(in pack: Pack, at offset: Int, _ reader: inout HeaderReader) -> Int? {
+    private func objectType(in pack: Pack, at offset: Int, _ reader: HeaderReader) -> Int? {
         var pack = pack
         var offset = offset
         for _ in 0...PackedObjects.maxDeltaDepth {
-            let step: (type: Int, base: (Pack, Int)?)?? = reader.withHeader(of: pack, at: offset) { bytes in
-                guard let header = PackedObjects.header(bytes, at: 0) else { return nil }
-                switch header.type {
-                case 1...4:
-                    return (header.type, nil)
-                case PackedObjects.objectOffsetDelta:
-                    var cursor = header.dataStart
-                    guard let distance = PackedObjects.deltaDistance(bytes, at: &cursor), distance < offset else { return nil }
-                    return (header.type, (pack, offset - distance))
-                case PackedObjects.objectReferenceDelta:
-                    guard header.dataStart + 20 <= bytes.count - 20,
-                          let base = locate(ObjectID(rawBytes: bytes.baseAddress! + header.dataStart)) else { return nil }
-                    return (header.type, base)
-                default:
-                    return nil
-                }
+            guard let bytes = reader.header(of: pack, at: offset), let header = PackedObjects.header(bytes, at: 0) else { return nil }
+            switch header.type {
+            case 1...4:
+                return header.type
+            case PackedObjects.objectOffsetDelta:
+                var cursor = header.dataStart
+                guard let distance = PackedObjects.deltaDistance(bytes, at: &cursor), distance < offset else { return nil }
+                offset -= distance
+            case PackedObjects.objectReferenceDelta:
+                guard header.dataStart + 20 <= bytes.count - 20,
+                      let base = locate(ObjectID(rawBytes: bytes.baseAddress! + header.dataStart)) else { return nil }
+                (pack, offset) = base
+            default:
+                return nil
             }
-            guard let step = step ?? nil else { return nil }
-            guard let base = step.base else { return step.type }
-            (pack, offset) = base
         }
         return nil
     }
@@ -201,13 +185,14 @@ extension PackFiles {
 /// mapping would bring the 64 KiB around it into this process's memory
 /// (the kernel's fault-around) for a few bytes read — 10 to 20 MB more at
 /// the peak of a scan of git/git.
-private struct HeaderReader {
+private final class HeaderReader {
     /// Enough for a header (at most 10 bytes) and an offset (10) or a base id (20).
     static let headerBytes = 64
+    /// Each pack's file, by where the pack is mapped.
     private var descriptors: [UnsafeRawPointer: Int32] = [:]
     /// The bytes read, and 20 more that stand for the pack's checksum: the
     /// parsers stop 20 bytes before the end of what they are given.
-    private var buffer = [UInt8](repeating: 0, count: headerBytes + 20)
+    private let buffer = UnsafeMutableRawPointer.allocate(byteCount: headerBytes + 20, alignment: 8)
 
     init(packs: [PackFiles.Pack]) {
         for pack in packs {
@@ -216,20 +201,19 @@ private struct HeaderReader {
         }
     }
 
-    func close() {
-        for descriptor in descriptors.values { Foundation.close(descriptor) }
+    deinit {
+        for descriptor in descriptors.values { close(descriptor) }
+        buffer.deallocate()
     }
 
-    /// Calls `body` with the bytes of the object at `offset`, followed by 20
-    /// that are not the pack's; nil when they cannot be read.
-    mutating func withHeader<Result>(of pack: PackFiles.Pack, at offset: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+    /// The bytes of the object at `offset`, followed by 20 that are not the
+    /// pack's, valid until the next read; nil when they cannot be read.
+    func header(of pack: PackFiles.Pack, at offset: Int) -> UnsafeRawBufferPointer? {
         guard let descriptor = descriptors[pack.data.baseAddress!] else { return nil }
         let wanted = min(Self.headerBytes, pack.data.count - 20 - offset)
         guard wanted > 0 else { return nil }
-        return buffer.withUnsafeMutableBytes { raw -> Result? in
-            let read = pread(descriptor, raw.baseAddress, wanted, off_t(offset))
-            guard read > 0 else { return nil }
-            return body(UnsafeRawBufferPointer(start: raw.baseAddress, count: read + 20))
-        }
+        let read = pread(descriptor, buffer, wanted, off_t(offset))
+        guard read > 0 else { return nil }
+        return UnsafeRawBufferPointer(start: buffer, count: read + 20)
     }
 }

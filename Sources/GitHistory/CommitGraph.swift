@@ -25,6 +25,9 @@ struct CommitGraph: @unchecked Sendable {
     }
 
     private var layers: [Layer] = []
+    /// The file git rewrites whenever it writes the graph: the single file,
+    /// or the chain file that names the layers.
+    let source: String
 
     /// How many commits the graph holds, all layers together.
     var count: Int { layers.reduce(0) { $0 + $1.count } }
@@ -35,9 +38,13 @@ struct CommitGraph: @unchecked Sendable {
         let info = directory + "/objects/info"
         var files: [String] = []
         if FileManager.default.fileExists(atPath: info + "/commit-graph") {
-            files = [info + "/commit-graph"]
-        } else if let chain = try? String(contentsOfFile: info + "/commit-graphs/commit-graph-chain", encoding: .utf8) {
-            files = chain.split(whereSeparator: \.isNewline).map { info + "/commit-graphs/graph-\($0).graph" }
+            source = info + "/commit-graph"
+            files = [source]
+        } else {
+            source = info + "/commit-graphs/commit-graph-chain"
+            if let chain = try? String(contentsOfFile: source, encoding: .utf8) {
+                files = chain.split(whereSeparator: \.isNewline).map { info + "/commit-graphs/graph-\($0).graph" }
+            }
         }
         guard !files.isEmpty else { return nil }
         var base = 0

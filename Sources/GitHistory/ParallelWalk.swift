@@ -96,10 +96,10 @@ private final class Frontier: @unchecked Sendable {
     /// Readers holding a commit whose parents are not in `pending` yet: while
     /// one does, an empty frontier may still grow.
     private var busy = 0
-    private var stopped = false
-    /// `stopped`, readable without the lock by a reader in the middle of a run.
-    private let stopSeen = Atomic<Bool>(false)
-    var isStopped: Bool { stopSeen.load(ordering: .relaxed) }
+    /// Set under the lock, and read without it too: a reader in the middle
+    /// of a run looks between its commits.
+    private let stopped = Atomic<Bool>(false)
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
     private(set) var error: (any Error)?
 
     init(tips: [ObjectID]) {
@@ -131,7 +131,7 @@ private final class Frontier: @unchecked Sendable {
         // A waiting reader wakes when there is work for it, or none for anyone.
         defer { if !pending.isEmpty || busy == 0 { condition.broadcast() } }
         while true {
-            if stopped { return false }
+            if isStopped { return false }
             if let id = pending.popLast() {
                 busy += 1
                 chain.append(id)
@@ -157,9 +157,8 @@ private final class Frontier: @unchecked Sendable {
 
     func stop(_ error: (any Error)?) {
         condition.lock()
-        if !stopped {
-            stopped = true
-            stopSeen.store(true, ordering: .relaxed)
+        if !isStopped {
+            stopped.store(true, ordering: .relaxed)
             self.error = error
         }
         condition.broadcast()

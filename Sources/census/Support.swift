@@ -25,7 +25,7 @@ enum Terminal {
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("census: " + Reports.Sanitize.terminal(message) + "\n").utf8))
+        status("census: " + message)
     }
 
     static func notice(_ message: String) { error(message) }
