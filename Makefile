@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
 #   make test   install what is missing, run the whole test suite
 #   make soak   a short load test and soak of censusd (wrk on loopback)
-#   make fuzz   libFuzzer on the message, commit-object, mailmap and configuration parsers
+#   make fuzz   libFuzzer on the message, commit-object, mailmap, configuration and date parsers
 
 SWIFT        ?= swift
 CONFIG       ?= debug
@@ -63,12 +63,13 @@ soak: test-deps
 	$(SWIFT) build --product censusd
 	BUILD=debug scripts/load-test.sh 20 500 5 60
 
-# libFuzzer on the parsers of repository and user text (Fuzz/, a package of its
+# libFuzzer on the parsers of repository and user text and on the date
+# parser and period builder (Fuzz/, a package of its
 # own so that the main build never sees fuzzing flags), each for FUZZ_SECONDS
 # from its committed seed corpus; new inputs go to .build/fuzz-corpus. A crash
 # leaves .build/fuzz-<target>-crash-* and fails; make it a regression test, then fix it.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := message:FuzzMessage commit-object:FuzzCommitObject mailmap:FuzzMailmap configuration:FuzzConfiguration
+FUZZ_TARGETS := message:FuzzMessage commit-object:FuzzCommitObject mailmap:FuzzMailmap configuration:FuzzConfiguration dates:FuzzDates
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 	@for target in $(FUZZ_TARGETS); do \

@@ -8,7 +8,7 @@ import PackageDescription
 //   cd Fuzz && swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 //   .build/debug/FuzzMessage Corpus/message -max_total_time=60
 //
-// `make fuzz` builds all four and runs each on its seed corpus for a bounded time.
+// `make fuzz` builds them all and runs each on its seed corpus for a bounded time.
 // A path dependency's identity is its folder's name, whatever the clone is called.
 let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
@@ -20,6 +20,10 @@ let package = Package(
         .executableTarget(name: "FuzzMessage", dependencies: ["FuzzSupport", .product(name: "Attribution", package: main)]),
         .executableTarget(name: "FuzzCommitObject", dependencies: ["FuzzSupport", .product(name: "GitHistory", package: main)]),
         .executableTarget(name: "FuzzMailmap", dependencies: ["FuzzSupport", .product(name: "GitHistory", package: main)]),
+        .executableTarget(name: "FuzzDates", dependencies: [
+            "FuzzSupport", .product(name: "CensusKit", package: main),
+            .product(name: "CensusStore", package: main), .product(name: "Reports", package: main),
+        ]),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["FuzzSupport", .product(name: "CensusKit", package: main)]),
     ]
 )

@@ -137,14 +137,7 @@ public struct CensusHTTP: Sendable {
             }
             filter.repositoryIDs = [id]
         }
-        for (name, keyPath) in [("since", \CommitFilter.since), ("until", \CommitFilter.until)] {
-            if let text = parameter(request, name) {
-                guard text.count <= 40, let value = DateArgument.parse(text) else {
-                    throw BadRequest(status: .badRequest, message: "\(name): not a date (2026-01-31, an ISO-8601 time, or 7d, 2w, 3m, 1y)")
-                }
-                filter[keyPath: keyPath] = value
-            }
-        }
+        try applyPeriod(request, to: &filter)
         if let date = parameter(request, "date") {
             guard let field = CommitFilter.DateField(rawValue: date) else { throw BadRequest(status: .badRequest, message: "date: author or committer") }
             filter.dateField = field
@@ -180,8 +173,23 @@ public struct CensusHTTP: Sendable {
         return try ReportBuilder(store: store, filter: filter, options: options).build()
     }
 
+    /// `since=` and `until=`: a date, or a client's 400 naming the parameter.
+    func applyPeriod(_ request: Request, to filter: inout CommitFilter) throws {
+        for (name, keyPath) in [("since", \CommitFilter.since), ("until", \CommitFilter.until)] {
+            if let text = parameter(request, name) {
+                guard text.count <= 40 else { throw BadRequest(status: .badRequest, message: "\(name): \(DateArgument.Problem.notADate.explanation)") }
+                do {
+                    filter[keyPath: keyPath] = try DateArgument.value(text)
+                } catch {
+                    throw BadRequest(status: .badRequest, message: "\(name): \(error.explanation)")
+                }
+            }
+        }
+    }
+
     func commits(_ request: Request) throws -> Response {
         var filter = CommitFilter()
+        try applyPeriod(request, to: &filter)
         if let repo = parameter(request, "repo") {
             guard let id = Int64(repo), id > 0 else { throw BadRequest(status: .badRequest, message: "repo: a repository id from /api/v1/repos") }
             filter.repositoryIDs = [id]

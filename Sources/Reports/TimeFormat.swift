@@ -3,7 +3,9 @@
 public enum TimeFormat {
     /// `2026-03-01T14:05:09+01:00`: the instant in the commit's own offset.
     public static func iso8601(_ seconds: Int64, offsetMinutes: Int) -> String {
-        let local = seconds + Int64(offsetMinutes) * 60
+        // A hostile commit may carry any 64-bit time: saturate, never trap.
+        let (shifted, overflow) = seconds.addingReportingOverflow(Int64(offsetMinutes) * 60)
+        let local = overflow ? seconds : shifted
         let (date, time) = civil(local)
         let sign = offsetMinutes < 0 ? "-" : "+"
         let offset = abs(offsetMinutes)
@@ -33,7 +35,7 @@ public enum TimeFormat {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let date = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(pad(Int(month)))-\(pad(Int(day)))"
+        let date = "\(self.year(year))-\(pad(Int(month)))-\(pad(Int(day)))"
         let time = "\(pad(Int(rest / 3600))):\(pad(Int(rest % 3600 / 60))):\(pad(Int(rest % 60)))"
         return (date, time)
     }
@@ -47,6 +49,14 @@ public enum TimeFormat {
         let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
+    }
+
+    /// Four digits at least, as ISO 8601 writes years; a sign before years
+    /// before 0001 (`-0044`), which only a hostile commit's time reaches.
+    static func year(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        let padded = digits.count < 4 ? String(repeating: "0", count: 4 - digits.count) + digits : digits
+        return value < 0 ? "-" + padded : padded
     }
 
     static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -117,22 +117,21 @@ struct PeriodOptions: ParsableArguments {
     /// The moment the report is made for.
     func now() throws -> Date {
         guard let asOf else { return Date() }
-        guard let seconds = DateArgument.parse(asOf) else {
-            throw CensusFailure(message: "--as-of '\(asOf)': not a date (use 2026-01-31 or an ISO-8601 time)")
-        }
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return Date(timeIntervalSince1970: TimeInterval(try Self.date(asOf, "--as-of", now: Date())))
     }
 
     func bounds() throws -> (since: Int64?, until: Int64?) {
         let now = try now()
-        func parse(_ text: String?, _ flag: String) throws -> Int64? {
-            guard let text else { return nil }
-            guard let value = DateArgument.parse(text, now: now) else {
-                throw CensusFailure(message: "\(flag) '\(text)': not a date (use 2026-01-31, an ISO-8601 time, or 7d, 2w, 3m, 1y)")
-            }
-            return value
+        return (try since.map { try Self.date($0, "--since", now: now) },
+                try until.map { try Self.date($0, "--until", now: now) })
+    }
+
+    private static func date(_ text: String, _ flag: String, now: Date) throws -> Int64 {
+        do {
+            return try DateArgument.value(text, now: now)
+        } catch {
+            throw CensusFailure(message: "\(flag) '\(text.prefix(80))': \(error.explanation)")
         }
-        return (try parse(since, "--since"), try parse(until, "--until"))
     }
 }
 

@@ -405,3 +405,27 @@ struct SharedStoreTests {
         #expect(Set(shas).count == 8_000)
     }
 }
+
+@Suite("census CLI: dates outside what census represents")
+struct CLIDateTests {
+    @Test("--since/--until/--as-of far outside 0001–9999: exit 2 and one line naming the option, never a crash")
+    func datesOutOfRange() throws {
+        let folder = try TemporaryFolder.make(prefix: "census-dates")
+        let db = folder.appendingPathComponent("census.sqlite").path
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        #expect(try CensusCLI.run(["scan", "--db", db, repo.path]).status == 0)
+        for (flag, value) in [("--since", "4000y"), ("--until", "100000y"), ("--since", "9999999d"),
+                              ("--since", "99999999999999999999h"), ("--as-of", "99999999999999"), ("--since", "12000000m")] {
+            for command in ["report", "commits"] {
+                let result = try CensusCLI.run([command, "--db", db, flag, value])
+                #expect(result.status == 2, "\(command) \(flag) \(value): \(result.status) \(result.stderr)")
+                let lines = result.stderr.split(separator: "\n")
+                #expect(lines.count == 1 && lines[0].contains("\(flag) '\(value)'") && lines[0].contains("outside the dates"),
+                        "\(result.stderr)")
+            }
+        }
+        let fine = try CensusCLI.run(["report", "--db", db, "--since", "30y", "--format", "json"])
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+}

@@ -288,3 +288,31 @@ struct DaemonTests {
         #expect(unknown.stderr.contains("typo.yml:1: unknown key 'databse'"))
     }
 }
+
+@Suite("censusd: dates from any client", .serialized)
+struct DaemonDateTests {
+    @Test("dates outside 0001–9999 are a 400 naming the parameter on every route, and the daemon lives on")
+    func datesOutOfRange() async throws {
+        let folder = try TemporaryFolder.make(prefix: "censusd-dates")
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let file = folder.appendingPathComponent("census.yml").path
+        try """
+            database: \(folder.appendingPathComponent("census.sqlite").path)
+            repositories: [\(repo.path)]
+            scan: {interval: 1h}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try RunningDaemon(arguments: ["--config", file], environment: ["CENSUS_HTTP_RATE_LIMIT": "1000"])
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+        for path in ["/api/v1/summary?since=100000y", "/api/v1/trend?until=100000y", "/?since=100000y",
+                     "/api/v1/summary?since=9999999d", "/api/v1/commits?until=99999999999999999999",
+                     "/api/v1/summary?since=4000y"] {
+            let answer = try await daemon.request(path)
+            #expect(answer.status == 400, "\(path): \(answer.status)")
+            #expect(answer.body.contains("outside the dates census can represent"), "\(path): \(answer.body)")
+        }
+        #expect(try await daemon.request("/api/v1/summary?since=10y").status == 200)
+        #expect(try await daemon.request("/healthz").status == 200, "the daemon is still there")
+        #expect(daemon.stop() == 0)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import CensusKit
 import Reports
 import Testing
 
@@ -47,5 +48,38 @@ struct ReportsTests {
     @Test("HTML escaping covers markup and attribute quotes")
     func html() {
         #expect(Sanitize.html("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+    }
+}
+
+@Suite("dates: the parser and the formatter are total")
+struct DateRangeTests {
+    let now = Date(timeIntervalSince1970: 1_780_000_000)
+
+    @Test("accepted forms give seconds; spans, days and timestamps outside 0001–9999 are out of range, not a trap")
+    func parserRange() throws {
+        #expect(DateArgument.parse("2026-01-31", now: now) == Int64(1_769_817_600))
+        #expect(DateArgument.parse("1d", now: now) == Int64(1_779_913_600))
+        #expect(DateArgument.parse("0001-01-01", now: now) == DateArgument.earliest)
+        #expect(DateArgument.parse("9999-12-31T23:59:59Z", now: now) == DateArgument.latest)
+        #expect(DateArgument.parse("2026-02-29", now: now) == nil, "not a leap year")
+        for text in ["4000y", "100000y", "9999999d", "99999999999999999999h", "9223372036854775807w",
+                     "12000000m", "253402300800", "99999999999999999999"] {
+            #expect(throws: DateArgument.Problem.outOfRange, "\(text)") { try DateArgument.value(text, now: now) }
+        }
+        for text in ["", "yesterday", "1x", "-5d", "2026-13-01", "2026-1-1"] {
+            #expect(throws: DateArgument.Problem.notADate, "\(text)") { try DateArgument.value(text, now: now) }
+        }
+    }
+
+    @Test("any 64-bit time formats without trapping; years before 0001 carry a sign")
+    func formatterTotal() {
+        #expect(TimeFormat.day(DateArgument.earliest) == "0001-01-01")
+        #expect(TimeFormat.day(DateArgument.earliest - 86_400) == "0000-12-31")
+        #expect(TimeFormat.day(-62_198_755_200 - 86_400 * 366 * 1000).hasPrefix("-1"))
+        for seconds in [Int64.max, Int64.min, Int64.max - 1, Int64.min + 1] {
+            #expect(!TimeFormat.iso8601(seconds, offsetMinutes: 840).isEmpty)
+            #expect(!TimeFormat.iso8601(seconds, offsetMinutes: -840).isEmpty)
+            #expect(!TimeFormat.utc(seconds).isEmpty)
+        }
     }
 }
