@@ -45,6 +45,8 @@ final class ClassifyingSink: @unchecked Sendable {
     private(set) var reclassifiedCount = 0
     /// Every commit consumed, when the context asks for them.
     private(set) var walked: [String] = []
+    /// Commits with a signature git shows empty, and why: named in a notice.
+    private(set) var malformed: [(sha: String, problem: String)] = []
 
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
@@ -53,6 +55,11 @@ final class ClassifyingSink: @unchecked Sendable {
     }
 
     func consume(_ commit: Commit, sha: String, notes: [String: String]) {
+        var commit = commit
+        if let problem = commit.malformed {
+            malformed.append((sha, problem))
+            commit.dateUnreadableSignature()
+        }
         let classifier = context.classifier
         if context.keepWalked { walked.append(sha) }
         let parsed = ParsedMessage(commit.message)
@@ -92,6 +99,20 @@ final class ClassifyingSink: @unchecked Sendable {
             reclassifiedCount += reclassified.count
             context.writes.push(.replaceVerdicts(reclassified))
             reclassified.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+extension Commit {
+    /// A signature git could not read shows no date; a report still needs
+    /// one, and the other signature's is the nearest truth (not 1970).
+    mutating func dateUnreadableSignature() {
+        if author.time == 0 && author.email.isEmpty && author.name.isEmpty {
+            author.time = committer.time
+            author.offsetMinutes = committer.offsetMinutes
+        } else if committer.time == 0 && committer.email.isEmpty && committer.name.isEmpty {
+            committer.time = author.time
+            committer.offsetMinutes = author.offsetMinutes
         }
     }
 }

@@ -186,6 +186,9 @@ public final class HistoryScanner {
             return
         }
         let branch = repository.headBranch
+        if repository.hasReplacementsOrGrafts {
+            outcome.notices.append("replace refs or grafts present: commits are counted as recorded, as `git --no-replace-objects` shows them")
+        }
         if repository.isHeadDetached {
             outcome.notices.append("detached HEAD at \(head.hex.prefix(12)): scanning the history of that commit")
         }
@@ -362,6 +365,7 @@ public final class HistoryScanner {
             writer.join()
             if let error = walkError { failure.record(error) }
             if let error = failure.value { throw error }
+            outcome.notices += Self.malformedNotices(sinks.flatMap(\.malformed))
             for sink in sinks {
                 outcome.newCommits += sink.newCommits
                 reclassifiedCount += sink.reclassifiedCount
@@ -396,6 +400,15 @@ public final class HistoryScanner {
                 outcome.notices.append("line counts skipped for \(lineStatsSkipped) commits whose files are not in this clone (partial clone?)")
             }
         }
+    }
+
+    /// One notice for commits whose author or committer line git cannot read:
+    /// the first few named, the rest counted.
+    static func malformedNotices(_ commits: [(sha: String, problem: String)]) -> [String] {
+        guard !commits.isEmpty else { return [] }
+        let named = commits.prefix(3).map { "\($0.sha.prefix(12)) (\($0.problem))" }.joined(separator: ", ")
+        let more = commits.count > 3 ? " and \(commits.count - 3) more" : ""
+        return ["\(commits.count) commit\(commits.count == 1 ? "" : "s") stored with an empty signature, as git shows it: \(named)\(more)"]
     }
 
     /// The notes of `id` under each notes ref of `index`, read with `repository`.
@@ -455,6 +468,9 @@ public final class HistoryScanner {
 
     private typealias LineResult = (sha: String, stats: LineStats?, missing: Bool)
 
+    /// Which program counted a commit's lines, as stored beside the counts.
+    enum LineEngine: String { case git, libgit2 }
+
     /// Line counts are the slowest part of a scan (a tree diff with rename
     /// detection per commit), and commits are independent of one another: two
     /// workers count, each on half of the commits, while this thread stores.
@@ -462,7 +478,9 @@ public final class HistoryScanner {
         let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
         guard !missing.isEmpty else { return 0 }
         let workerCount = missing.count < 64 ? 1 : max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-        let gitDirectory = repository.gitDirectory
+        // Counted in a workspace of census's own: git's defaults and the
+        // committed .gitattributes at HEAD, whatever the user's configuration.
+        let workspace = try LineCountWorkspace(for: repository, head: try repository.head())
         var tally = LineTally(total: missing.count)
         var left = missing
         if let git = lineCounter {
@@ -470,11 +488,11 @@ public final class HistoryScanner {
             // (neighbours share trees and delta bases).
             let share = (missing.count + workerCount - 1) / workerCount
             var received = Set<String>(minimumCapacity: missing.count)
-            try runLineCounters(workers: workerCount, named: "census-lines-git", repositoryID: repositoryID, path: path,
+            try runLineCounters(workers: workerCount, named: "census-lines-git", engine: .git, repositoryID: repositoryID, path: path,
                            tally: &tally, seen: { received.insert($0) }) { worker, results, failure in
                 let part = missing[min(missing.count, worker * share)..<min(missing.count, (worker + 1) * share)]
                 do {
-                    try git.counts(gitDirectory: gitDirectory, ids: part.compactMap(ObjectID.init(hex:))) { counted in
+                    try git.counts(in: workspace, ids: part.compactMap(ObjectID.init(hex:))) { counted in
                         guard results.push(counted.map { ($0.id.hex, $0.stats, false) }) else { throw Stopped() }
                     }
                 } catch is GitNumstat.Failure {
@@ -486,10 +504,10 @@ public final class HistoryScanner {
             left = received.count == missing.count ? [] : missing.filter { !received.contains($0) }
         }
         if !left.isEmpty {
-            try runLineCounters(workers: workerCount, named: "census-lines", repositoryID: repositoryID, path: path,
+            try runLineCounters(workers: workerCount, named: "census-lines", engine: .libgit2, repositoryID: repositoryID, path: path,
                            tally: &tally, seen: { _ in }) { [left] worker, results, failure in
                 let handle: Repository
-                do { handle = try Repository(at: gitDirectory) } catch {
+                do { handle = try Repository(at: workspace.gitDirectory) } catch {
                     failure.record(error)
                     return
                 }
@@ -527,7 +545,7 @@ public final class HistoryScanner {
     /// Runs `work` on `workers` threads (each gets its index, the pipe for its
     /// results and the first-error slot) and stores what they send, in
     /// batches, until all are done; `seen` hears of every commit answered for.
-    private func runLineCounters(workers workerCount: Int, named name: String, repositoryID: Int64, path: String,
+    private func runLineCounters(workers workerCount: Int, named name: String, engine: LineEngine, repositoryID: Int64, path: String,
                             tally: inout LineTally, seen: (String) -> Void,
                             _ work: @escaping @Sendable (Int, BoundedPipe<[LineResult]>, FirstError) -> Void) throws {
         let results = BoundedPipe<[LineResult]>(capacity: 8)
@@ -551,7 +569,7 @@ public final class HistoryScanner {
                 }
                 // Small batches: each is a progress step of a long count.
                 if stats.count >= min(batchSize, 2000) {
-                    try store.saveLineStats(repositoryID: repositoryID, stats)
+                    try store.saveLineStats(repositoryID: repositoryID, engine: engine.rawValue, stats)
                     tally.computed += stats.count
                     stats.removeAll(keepingCapacity: true)
                     if shouldStop?() == true { throw Stopped() }
@@ -560,7 +578,7 @@ public final class HistoryScanner {
                 }
             }
             if let error = failure.value { throw error }
-            try store.saveLineStats(repositoryID: repositoryID, stats)
+            try store.saveLineStats(repositoryID: repositoryID, engine: engine.rawValue, stats)
             tally.computed += stats.count
         } catch {
             failure.record(error)

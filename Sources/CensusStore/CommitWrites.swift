@@ -136,14 +136,14 @@ extension CensusStore {
     }
 
     /// Stores line counts, one transaction per call.
-    public func saveLineStats(repositoryID: Int64, _ stats: [(sha: String, added: Int, deleted: Int)]) throws(StoreError) {
+    public func saveLineStats(repositoryID: Int64, engine: String, _ stats: [(sha: String, added: Int, deleted: Int)]) throws(StoreError) {
         guard !stats.isEmpty else { return }
         try write { db in
             let update = try db.cachedStatement(sql: """
-                UPDATE commit_record SET lines_added = ?, lines_deleted = ? WHERE repository_id = ? AND sha = ?
+                UPDATE commit_record SET lines_added = ?, lines_deleted = ?, lines_engine = ? WHERE repository_id = ? AND sha = ?
                 """)
             for stat in stats {
-                try update.execute(arguments: [stat.added, stat.deleted, repositoryID, stat.sha])
+                try update.execute(arguments: [stat.added, stat.deleted, engine, repositoryID, stat.sha])
             }
         }
     }

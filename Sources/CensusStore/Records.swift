@@ -63,6 +63,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var parentCount: Int
     public var linesAdded: Int?
     public var linesDeleted: Int?
+    /// What counted the lines: `git` or `libgit2` (nil before census recorded it).
+    public var linesEngine: String?
     /// Lines an agent attested in git-ai notes.
     public var aiLines: Int?
     /// The person the commit counts for in adoption (after .mailmap).

@@ -111,6 +111,10 @@ enum Schema {
             // while commits are streamed, not looked up.
             try db.execute(sql: "DROP INDEX IF EXISTS commit_record_by_person")
         }
+        migrator.registerMigration("v7: which program counted the lines") { db in
+            // `git` or `libgit2`; NULL for counts stored before census recorded it.
+            try db.alter(table: "commit_record") { t in t.add(column: "lines_engine", .text) }
+        }
         return migrator
     }
 }

@@ -22,8 +22,12 @@ public struct Commit: Sendable {
     public var parents: [ObjectID]
     public var author: Signature
     public var committer: Signature
-    /// The full message, decoded as UTF-8 with invalid bytes replaced.
+    /// The full message in UTF-8: converted from the commit's declared
+    /// encoding, if any, else decoded with invalid bytes replaced.
     public var message: String
+    /// Set when a signature line could not be read as git reads one (the
+    /// commit is kept, with that signature empty): says which, for a notice.
+    public var malformed: String?
 
     public var isMerge: Bool { parents.count > 1 }
 

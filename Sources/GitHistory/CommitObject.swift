@@ -8,22 +8,26 @@ import Foundation
 /// `git_commit_lookup` copies every field into C strings first, and the revwalk
 /// had already parsed the same object once for its parents.
 ///
-/// The rules follow libgit2's own commit and signature parsers, so that both
-/// paths give the same result: the message starts after the first empty line
-/// and ends at the first NUL, a signature's e-mail is between its last `<` and
-/// last `>`, names and e-mails are trimmed of blanks and punctuation, and a malformed time or zone reads
-/// as zero (where libgit2 refuses
-/// the whole commit when a time overflows, the scan reads it with time zero).
+/// What it reads is what `git log` shows, not what libgit2's stricter parser
+/// accepts: a signature is cut as git's `split_ident_line` cuts it (the name
+/// up to the first `<`, the e-mail up to the next `>`, the time after the last
+/// `>` and any blanks, then blanks and the zone); a signature git cannot cut
+/// (`author cvs2svn`, no address) reads as empty and is named in `malformed`
+/// instead of costing the whole history; an `encoding` header other than
+/// UTF-8 is honoured by converting names and message with iconv, as git's
+/// log does. The message starts after the first empty line and ends at the
+/// first NUL.
 enum CommitObject {
-    /// The commit, or nil when the bytes are not a commit libgit2 would accept
-    /// (the caller then asks libgit2, which says what is wrong).
+    /// The commit, or nil when the bytes are not a commit (the caller then
+    /// asks libgit2, which says what is wrong).
     static func parse(id: ObjectID, _ bytes: UnsafeRawBufferPointer) -> Commit? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let end = base + bytes.count
         var cursor = base
         var parents: [ObjectID] = []
-        var author: Signature?
-        var committer: Signature?
+        var author: (UnsafePointer<UInt8>, UnsafePointer<UInt8>)?
+        var committer: (UnsafePointer<UInt8>, UnsafePointer<UInt8>)?
+        var encoding: String?
 
         /// The end of the line starting at `start` (its newline, or `end`).
         func lineEnd(_ start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
@@ -43,53 +47,77 @@ enum CommitObject {
                 guard eol - cursor >= 47, let parent = ObjectID(hexDigits: cursor + 7) else { return nil }
                 parents.append(parent)
             } else if author == nil && hasPrefix(cursor, eol, "author ") {
-                author = signature(cursor + 7, eol)
-                if author == nil { return nil }
+                author = (cursor + 7, eol)
             } else if committer == nil && hasPrefix(cursor, eol, "committer ") {
-                committer = signature(cursor + 10, eol)
-                if committer == nil { return nil }
+                committer = (cursor + 10, eol)
+            } else if encoding == nil && hasPrefix(cursor, eol, "encoding ") {
+                encoding = String(decoding: UnsafeBufferPointer(start: cursor + 9, count: eol - cursor - 9), as: UTF8.self)
             }
             cursor = eol < end ? eol + 1 : end
         }
         guard let author, let committer else { return nil }
+        let converter = encoding.flatMap(TextConverter.init(encoding:))
+        var malformed: [String] = []
+        let authorSignature = signature(author.0, author.1, converter) ?? {
+            malformed.append("author")
+            return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
+        }()
+        let committerSignature = signature(committer.0, committer.1, converter) ?? {
+            malformed.append("committer")
+            return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
+        }()
         var message = ""
         if cursor < end {
             let start = cursor + 1
             let stop = start < end ? UnsafePointer<UInt8>(memchr(start, 0, end - start)?.assumingMemoryBound(to: UInt8.self)) ?? end : end
             if start < stop {
-                message = String(decoding: UnsafeBufferPointer(start: start, count: stop - start), as: UTF8.self)
+                message = text(start, stop, converter)
             }
         }
-        return Commit(id: id, parents: parents, author: author, committer: committer, message: message)
+        var commit = Commit(id: id, parents: parents, author: authorSignature, committer: committerSignature, message: message)
+        if !malformed.isEmpty {
+            commit.malformed = malformed.joined(separator: " and ") + " line without a name and an e-mail address git can read"
+        }
+        return commit
     }
 
-    /// `Name <email> 1700000000 +0200` between `start` and `end` (exclusive).
-    static func signature(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Signature? {
-        let length = end - start
-        guard length > 0,
-              let open = last(0x3C, start, end),
-              let close = last(0x3E, start, end),
-              close > open else { return nil }
-        let name = trimmed(start, open)
-        let email = trimmed(open + 1, close)
+    /// `Name <email> 1700000000 +0200` between `start` and `end` (exclusive),
+    /// cut as git's `split_ident_line` does; nil when git cannot cut it (no
+    /// `<`, or no `>` after it). A missing or unreadable time, or a time
+    /// without a signed zone, reads as zero, as git shows it at the epoch.
+    static func signature(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                          _ converter: TextConverter? = nil) -> Signature? {
+        guard let open = first(0x3C, start, end), let close = first(0x3E, open + 1, end) else { return nil }
+        var nameEnd = open
+        while nameEnd > start && isBlank((nameEnd - 1).pointee) { nameEnd -= 1 }
+        let name = text(start, nameEnd, converter)
+        let email = text(open + 1, close, converter)
         var time: Int64 = 0
         var offset = 0
-        var cursor = close + 2
-        if cursor < end {
-            if let (value, after) = integer(cursor, end) {
+        // The time follows the last `>` of the line (a `>` inside the address
+        // does not move it), then any blanks; the zone follows more blanks.
+        var cursor = (last(0x3E, start, end) ?? close) + 1
+        while cursor < end && isBlank(cursor.pointee) { cursor += 1 }
+        // git keeps a time only when a signed zone follows it.
+        if let (value, after) = integer(cursor, end) {
+            cursor = after
+            while cursor < end && isBlank(cursor.pointee) { cursor += 1 }
+            if cursor < end, cursor.pointee == 0x2B || cursor.pointee == 0x2D,
+               let (zone, _) = integer(cursor + 1, end) {
                 time = value
-                cursor = after + 1
-                if cursor < end, cursor.pointee == 0x2B || cursor.pointee == 0x2D,
-                   let (zone, _) = integer(cursor + 1, end) {
-                    let hours = Int(zone / 100), minutes = Int(zone % 100)
-                    if hours <= 14 && minutes <= 59 {
-                        offset = hours * 60 + minutes
-                        if cursor.pointee == 0x2D { offset = -offset }
-                    }
+                let hours = Int(zone / 100), minutes = Int(zone % 100)
+                if hours <= 14 && minutes <= 59 {
+                    offset = hours * 60 + minutes
+                    if cursor.pointee == 0x2D { offset = -offset }
                 }
             }
         }
         return Signature(name: name, email: email, time: time, offsetMinutes: offset)
+    }
+
+    private static func first(_ byte: UInt8, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        guard start < end, let found = memchr(start, Int32(byte), end - start) else { return nil }
+        return UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The last `byte` in `start..<end` (memrchr is a GNU extension Swift does not see).
@@ -102,7 +130,8 @@ enum CommitObject {
         return nil
     }
 
-    /// Decimal digits at `start`, and where they stop; nil when there are none.
+    /// Decimal digits at `start`, and where they stop; nil when there are
+    /// none or they overflow (git then shows the epoch).
     private static func integer(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int64, UnsafePointer<UInt8>)? {
         var cursor = start
         var value: Int64 = 0
@@ -115,20 +144,15 @@ enum CommitObject {
         return cursor == start ? nil : (value, cursor)
     }
 
-    private static func trimmed(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String {
-        var from = start, to = end
-        while from < to && isSpace(from.pointee) { from += 1 }
-        while to > from && isSpace((to - 1).pointee) { to -= 1 }
-        return String(decoding: UnsafeBufferPointer(start: from, count: to - from), as: UTF8.self)
+    private static func text(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ converter: TextConverter?) -> String {
+        guard start < end else { return "" }
+        let bytes = UnsafeBufferPointer(start: start, count: end - start)
+        return converter?.utf8(bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 
-    /// What libgit2 trims from both ends of a name and an e-mail ("crud"):
-    /// control characters, blanks and `.,:;<>"\'`.
-    @inline(__always) private static func isSpace(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0...32, 0x2E, 0x2C, 0x3A, 0x3B, 0x3C, 0x3E, 0x22, 0x5C, 0x27: true
-        default: false
-        }
+    /// git's `isspace`: space, tab, line feed and carriage return.
+    @inline(__always) private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Line counts from git itself: `git log --no-walk --numstat -M`, fed the
-/// commits on standard input.
+/// commits on standard input, run in a `LineCountWorkspace` so that neither
+/// the user's configuration nor the folder census runs in changes a count.
 ///
 /// Issue 4 asks for counts identical to git's. libgit2 detects renames with a
 /// similarity metric of its own (sampled hashes), so about one commit in two
@@ -32,33 +33,51 @@ public struct GitNumstat: Sendable {
         self.executable = executable
     }
 
+    /// The caller's environment without anything that configures git
+    /// (`GIT_*`: `GIT_CONFIG_PARAMETERS` and `GIT_DIR` among them), and git's
+    /// defaults made explicit: no system or global configuration or
+    /// attributes, no replace refs, no grafts.
+    static func environment(for workspace: LineCountWorkspace) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") }
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        environment["GIT_ATTR_NOSYSTEM"] = "1"
+        environment["GIT_NO_REPLACE_OBJECTS"] = "1"
+        environment["GIT_GRAFT_FILE"] = workspace.graftFile
+        environment["GIT_INDEX_FILE"] = workspace.indexFile
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["GIT_OPTIONAL_LOCKS"] = "0"
+        environment["LC_ALL"] = "C"
+        environment["GIT_PAGER"] = "cat"
+        return environment
+    }
+
     /// Why a git run did not give counts.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// Counts every commit of `ids` (non-merge commits: git shows no diff for
-    /// a merge) in the repository whose git directory is `gitDirectory`,
+    /// a merge) with the repository's objects as `workspace` lends them,
     /// calling `body` with counts as they come, in batches. Commits git
     /// printed nothing for are not reported.
-    public func counts(gitDirectory: String, ids: [ObjectID], batch: Int = 2000,
+    public func counts(in workspace: LineCountWorkspace, ids: [ObjectID], batch: Int = 2000,
                        _ body: ([(id: ObjectID, stats: LineStats)]) throws -> Void) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        process.currentDirectoryURL = URL(fileURLWithPath: workspace.workTree)
         process.arguments = [
-            "--git-dir=\(gitDirectory)", "-c", "protocol.allow=never", "-c", "core.quotePath=true",
+            "--git-dir=\(workspace.gitDirectory)", "--work-tree=\(workspace.workTree)",
+            "-c", "protocol.allow=never", "-c", "core.quotePath=true",
+            // Unset, git would read ~/.config/git/attributes whatever GIT_CONFIG_GLOBAL says.
+            "-c", "core.attributesFile=/dev/null",
             // No program the repository or the user's configuration names is
             // run (external diffs, text conversion, signature checks): a scan
             // reads history, it executes nothing of it.
             "log", "--no-walk=unsorted", "--stdin", "--numstat", "-M", "--no-ext-diff", "--no-textconv",
             "--no-show-signature", "--no-color", "--format=format:%H",
         ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["GIT_OPTIONAL_LOCKS"] = "0"
-        environment["LC_ALL"] = "C"
-        environment["GIT_PAGER"] = "cat"
-        process.environment = environment
+        process.environment = Self.environment(for: workspace)
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -34,6 +34,8 @@ extension Repository {
         var find = git_diff_find_options()
         git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        // git's default (diff.renameLimit unset), whatever a configuration says.
+        find.rename_limit = 1000
         try check(git_diff_find_similar(diff, &find), path: requestedPath, context: "rename detection failed for \(id.hex)")
 
         var stats: OpaquePointer?

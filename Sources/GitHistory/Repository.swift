@@ -10,11 +10,12 @@ private let libgit2Ready: Bool = {
     _ = census_git_enable_strict_hash_verification(0)
     _ = census_git_set_commit_cache_limit(0)
     _ = census_git_set_mwindow(16 << 20, 32 << 20)
-    // cron and service users often run with a HOME they cannot read; git then
-    // ignores the global configuration, and so does a scan.
-    if let home = ProcessInfo.processInfo.environment["HOME"], access(home, X_OK) != 0 {
-        _ = census_git_set_search_path(GIT_CONFIG_LEVEL_GLOBAL, "")
-        _ = census_git_set_search_path(GIT_CONFIG_LEVEL_XDG, "")
+    // What census reads follows git's defaults and the repository, never the
+    // configuration of whoever runs it (a mailmap.file, a diff setting): the
+    // same repository gives the same figures on every collector. It also
+    // spares cron and service users whose HOME cannot be read.
+    for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+        _ = census_git_set_search_path(level, "")
     }
     return true
 }()

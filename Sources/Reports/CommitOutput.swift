@@ -18,6 +18,8 @@ public struct CommitLine: Codable, Sendable {
     public var isMerge: Bool
     public var linesAdded: Int?
     public var linesDeleted: Int?
+    /// `git` or `libgit2`: which program counted the lines.
+    public var linesEngine: String?
     public var subject: String
 
     public init(_ record: CommitRecord, repositoryPath: String) {
@@ -35,6 +37,7 @@ public struct CommitLine: Codable, Sendable {
         isMerge = record.isMerge
         linesAdded = record.linesAdded
         linesDeleted = record.linesDeleted
+        linesEngine = record.linesEngine
         subject = record.subject
     }
 
@@ -43,6 +46,7 @@ public struct CommitLine: Codable, Sendable {
         case authorName = "author_name", authorEmail = "author_email"
         case authoredAt = "authored_at", committedAt = "committed_at"
         case isMerge = "is_merge", linesAdded = "lines_added", linesDeleted = "lines_deleted"
+        case linesEngine = "lines_engine"
     }
 
     // Nulls are written, not dropped: consumers read a fixed set of fields.
@@ -62,6 +66,7 @@ public struct CommitLine: Codable, Sendable {
         try c.encode(isMerge, forKey: .isMerge)
         try c.encode(linesAdded, forKey: .linesAdded)
         try c.encode(linesDeleted, forKey: .linesDeleted)
+        try c.encode(linesEngine, forKey: .linesEngine)
         try c.encode(subject, forKey: .subject)
     }
 }
@@ -71,7 +76,7 @@ public enum CommitListFormat: String, CaseIterable, Sendable {
     case table, json, ndjson, csv
 
     static let csvColumns = ["repo", "sha", "class", "confidence", "mode", "tools", "author_name", "author_email",
-                             "authored_at", "committed_at", "is_merge", "lines_added", "lines_deleted", "subject", "evidence"]
+                             "authored_at", "committed_at", "is_merge", "lines_added", "lines_deleted", "subject", "evidence", "lines_engine"]
 
     /// Writes the header (if any) — call once before the first `lines(_:)`.
     public var header: String? {
@@ -99,7 +104,7 @@ public enum CommitListFormat: String, CaseIterable, Sendable {
                 Sanitize.csv(commit.tools.joined(separator: ";")), Sanitize.csv(commit.authorName),
                 Sanitize.csv(commit.authorEmail), commit.authoredAt, commit.committedAt, commit.isMerge ? "true" : "false",
                 commit.linesAdded.map(String.init) ?? "", commit.linesDeleted.map(String.init) ?? "",
-                Sanitize.csv(commit.subject), Sanitize.csv(commit.evidence.joined(separator: " | ")),
+                Sanitize.csv(commit.subject), Sanitize.csv(commit.evidence.joined(separator: " | ")), commit.linesEngine ?? "",
             ].joined(separator: ",")
         case .table:
             func cell(_ text: String, _ width: Int) -> String {

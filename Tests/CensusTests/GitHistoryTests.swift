@@ -255,7 +255,9 @@ struct GitHistoryTests {
         let git = try #require(GitNumstat.installed())
         var counted: [String: LineStats] = [:]
         var batches = 0
-        try git.counts(gitDirectory: try Repository(at: repo.path).gitDirectory,
+        let repository = try Repository(at: repo.path)
+        let workspace = try LineCountWorkspace(for: repository, head: try repository.head())
+        try git.counts(in: workspace,
                        ids: shas.reversed().compactMap(ObjectID.init(hex:)), batch: 7) { batch in
             batches += 1
             for entry in batch { counted[entry.id.hex] = entry.stats }
@@ -267,7 +269,7 @@ struct GitHistoryTests {
         // A commit git cannot read: a one-line error, not a hang.
         let absent = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
         #expect(throws: GitNumstat.Failure.self) {
-            try git.counts(gitDirectory: try Repository(at: repo.path).gitDirectory, ids: [absent]) { _ in }
+            try git.counts(in: workspace, ids: [absent]) { _ in }
         }
     }
 }
