@@ -1,8 +1,11 @@
 import Foundation
 
 /// Finds git repositories below a folder: work trees (a `.git` folder or
-/// file) and bare repositories. Does not follow symbolic links (no loops) and
-/// does not descend into a repository it found.
+/// file) and bare repositories. Does not follow symbolic links (no loops).
+/// It looks inside a work tree for independent repositories nested in it
+/// (not its `.git`, and not its submodules or linked worktrees, whose
+/// `.git` files lead back into its git directory), but not inside a git
+/// directory.
 public struct RepositoryDiscovery: Sendable {
     public var maxDepth: Int
     public var excludedNames: Set<String>
@@ -26,7 +29,7 @@ public struct RepositoryDiscovery: Sendable {
     /// The repositories below `root` (not `root` itself), and what was skipped.
     public func search(under root: String) -> Found {
         var found = Found()
-        search(root, depth: 0, found: &found)
+        search(root, depth: 0, enclosingGitDirectory: nil, found: &found)
         found.repositories.sort()
         return found
     }
@@ -38,7 +41,7 @@ public struct RepositoryDiscovery: Sendable {
         return (found.repositories, found.unreadable)
     }
 
-    private func search(_ folder: String, depth: Int, found: inout Found) {
+    private func search(_ folder: String, depth: Int, enclosingGitDirectory: String?, found: inout Found) {
         guard depth <= maxDepth else { return }
         // readdir, not FileManager: FileManager drops names that are not valid
         // UTF-8 without a word, and a repository there would go uncounted.
@@ -66,13 +69,42 @@ public struct RepositoryDiscovery: Sendable {
         for entry in entries.sorted() where !excludedNames.contains(entry) {
             let path = (folder as NSString).appendingPathComponent(entry)
             guard Self.isRealDirectory(path) else { continue }
+            if let enclosingGitDirectory, entry == ".git" || Self.leadsInto(path, enclosingGitDirectory) { continue }
             if Self.isRepository(path) {
                 found.repositories.append(path)
+                // A work tree may hold independent repositories; a git directory holds none.
+                if let gitDirectory = Self.gitDirectory(ofWorkTree: path) {
+                    search(path, depth: depth + 1, enclosingGitDirectory: gitDirectory, found: &found)
+                }
                 continue
             }
             if entry.hasPrefix(".") { continue }
-            search(path, depth: depth + 1, found: &found)
+            search(path, depth: depth + 1, enclosingGitDirectory: enclosingGitDirectory, found: &found)
         }
+    }
+
+    /// The git directory a work tree's `.git` names: the folder itself, or
+    /// the `gitdir:` of a `.git` file; nil for a bare repository.
+    static func gitDirectory(ofWorkTree path: String) -> String? {
+        let dotGit = (path as NSString).appendingPathComponent(".git")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder) else { return nil }
+        if isFolder.boolValue { return URL(fileURLWithPath: dotGit).resolvingSymlinksInPath().path }
+        guard let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first, line.hasPrefix("gitdir:") else { return nil }
+        let named = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
+        let absolute = named.hasPrefix("/") ? named : (path as NSString).appendingPathComponent(named)
+        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// True for a submodule or linked worktree of the repository whose git
+    /// directory is `gitDirectory`: its `.git` file leads inside it.
+    static func leadsInto(_ path: String, _ gitDirectory: String) -> Bool {
+        let dotGit = (path as NSString).appendingPathComponent(".git")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder), !isFolder.boolValue,
+              let own = Self.gitDirectory(ofWorkTree: path) else { return false }
+        return own.hasPrefix(gitDirectory + "/")
     }
 
     /// A folder that is itself a repository: a work tree or a bare git directory.

@@ -144,9 +144,12 @@ public final class HistoryScanner {
         var notice: String?
         if repository.isLinkedWorktree {
             // A linked worktree shares its repository's history: counted once,
-            // as that repository, whichever of the two a scan meets first.
+            // as that repository's HEAD, whichever of the two a scan meets first.
             let main = try Repository(at: repository.commonDirectory)
-            notice = "linked worktree of \(main.workDirectory ?? main.gitDirectory): its history is counted with that repository"
+            let worktreeBranch = repository.headBranch.map { "branch \($0)" } ?? "a detached HEAD"
+            let mainBranch = main.headBranch.map { " (\($0))" } ?? ""
+            notice = "linked worktree on \(worktreeBranch) of \(main.location): census counts that repository's HEAD\(mainBranch); "
+                + "commits only on \(worktreeBranch) count once they reach it"
             repository = main
         }
         var outcome = try scan(repository, lines: lines)
@@ -155,11 +158,8 @@ public final class HistoryScanner {
     }
 
     public func scan(_ repository: Repository, lines: Bool) throws -> ScanOutcome {
-        let canonical = Self.canonicalPath(repository.workDirectory ?? repository.gitDirectory)
-        var outcome = ScanOutcome(path: canonical, status: .scanned)
-        try adoptMovedRepository(repository, newPath: canonical)
-        let record = try store.repository(
-            at: canonical, name: Self.displayName(canonical), isBare: repository.isBare, isShallow: repository.isShallow)
+        var outcome = ScanOutcome(path: Self.location(of: repository), status: .scanned)
+        let record = try storedRecord(for: repository, outcome: &outcome)
         guard let repositoryID = record.id else { return outcome }
         do {
             try scan(repository, record: record, repositoryID: repositoryID, lines: lines, outcome: &outcome)
@@ -173,19 +173,55 @@ public final class HistoryScanner {
         return outcome
     }
 
+    /// Where the store files a repository: its location (see
+    /// `Repository.location`), symlinks resolved.
+    public static func location(of repository: Repository) -> String {
+        canonicalPath(repository.location)
+    }
+
+    /// The stored repository this one is. One repository reached by two
+    /// paths (a bind mount, a second name, `core.bare` switched on in its
+    /// work tree) is the same git directory: it is counted once, where it was
+    /// first stored, and the scan says so. A repository moved on its file
+    /// system keeps its identity and takes the new path.
+    private func storedRecord(for repository: Repository, outcome: inout ScanOutcome) throws -> RepositoryRecord {
+        let identity = repository.storageIdentity
+        var path = outcome.path
+        if let identity, let known = try store.repository(identity: identity), let id = known.id, known.path != path {
+            if (try? Repository(at: known.path))?.storageIdentity == identity {
+                outcome.notices.append("the same repository as \(known.path), reached by another path: counted once, there")
+                path = known.path
+            } else {
+                try store.move(repositoryID: id, to: path, name: Self.displayName(path))
+            }
+        } else {
+            try adoptMovedRepository(repository, newPath: path)
+        }
+        return try store.repository(at: path, name: Self.displayName(path), isBare: repository.isBare,
+                                    isShallow: repository.isShallow, identity: identity)
+    }
+
     private func scan(_ repository: Repository, record: RepositoryRecord, repositoryID: Int64, lines: Bool,
                       outcome: inout ScanOutcome) throws {
         if repository.isShallow {
             outcome.notices.append("shallow clone: history before the shallow boundary is not there to count")
         }
-        guard let head = try repository.head() else {
+        var head = try repository.head()
+        var branch = repository.headBranch
+        if head == nil, let fallback = repository.fallbackBranch() {
+            // A bare repository whose HEAD names a branch never pushed still holds history.
+            let named = repository.headReferenceName.map { $0.replacingOccurrences(of: "refs/heads/", with: "") } ?? "HEAD"
+            outcome.notices.append("HEAD names branch \(named), which has no commits: scanning branch \(fallback.name) instead")
+            head = fallback.tip
+            branch = fallback.name
+        }
+        guard let head else {
             outcome.status = .empty
             outcome.notices.append("empty repository: no commits to scan")
             try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil,
                                    catalogueVersion: stateVersion, reachable: [])
             return
         }
-        let branch = repository.headBranch
         if repository.hasReplacementsOrGrafts {
             outcome.notices.append("replace refs or grafts present: commits are counted as recorded, as `git --no-replace-objects` shows them")
         }
@@ -395,7 +431,7 @@ public final class HistoryScanner {
         }
         if lines {
             lineStatsSkipped = 0
-            outcome.lineStatsComputed = try computeLineStats(repository, repositoryID: repositoryID, path: outcome.path)
+            outcome.lineStatsComputed = try computeLineStats(repository, head: head, repositoryID: repositoryID, path: outcome.path)
             if lineStatsSkipped > 0 {
                 outcome.notices.append("line counts skipped for \(lineStatsSkipped) commits whose files are not in this clone (partial clone?)")
             }
@@ -474,13 +510,13 @@ public final class HistoryScanner {
     /// Line counts are the slowest part of a scan (a tree diff with rename
     /// detection per commit), and commits are independent of one another: two
     /// workers count, each on half of the commits, while this thread stores.
-    private func computeLineStats(_ repository: Repository, repositoryID: Int64, path: String) throws -> Int {
+    private func computeLineStats(_ repository: Repository, head: ObjectID, repositoryID: Int64, path: String) throws -> Int {
         let missing = try store.commitsMissingLineStats(repositoryID: repositoryID)
         guard !missing.isEmpty else { return 0 }
         let workerCount = missing.count < 64 ? 1 : max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
         // Counted in a workspace of census's own: git's defaults and the
         // committed .gitattributes at HEAD, whatever the user's configuration.
-        let workspace = try LineCountWorkspace(for: repository, head: try repository.head())
+        let workspace = try LineCountWorkspace(for: repository, head: head)
         var tally = LineTally(total: missing.count)
         var left = missing
         if let git = lineCounter {

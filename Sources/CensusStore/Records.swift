@@ -24,12 +24,16 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var isShallow: Bool
     /// The notes refs' tips when the last scan completed.
     public var notesTip: String?
+    /// What the repository is, whatever path reaches it (see
+    /// `Repository.storageIdentity`); nil until a scan records it.
+    public var identity: String?
 
-    public init(path: String, name: String, isBare: Bool, isShallow: Bool = false) {
+    public init(path: String, name: String, isBare: Bool, isShallow: Bool = false, identity: String? = nil) {
         self.path = path
         self.name = name
         self.isBare = isBare
         self.isShallow = isShallow
+        self.identity = identity
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

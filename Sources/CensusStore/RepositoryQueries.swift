@@ -5,20 +5,32 @@ extension CensusStore {
     /// The stored repository at `path`, inserted when new. The flags are
     /// updated in the store, but the record returned is as it was before, so
     /// that the caller sees what changed (a shallow clone deepened).
-    public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool) throws(StoreError) -> RepositoryRecord {
+    /// A recorded `identity` is kept up to date (the repository at a path was
+    /// cloned again, or its identity was not yet recorded).
+    public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool,
+                           identity: String? = nil) throws(StoreError) -> RepositoryRecord {
         try write { db in
             if let existing = try RepositoryRecord.filter(Column("path") == path).fetchOne(db) {
-                if existing.isShallow != isShallow || existing.isBare != isBare {
+                if existing.isShallow != isShallow || existing.isBare != isBare || (identity != nil && existing.identity != identity) {
                     var updated = existing
                     updated.isShallow = isShallow
                     updated.isBare = isBare
+                    updated.identity = identity ?? existing.identity
                     try updated.update(db)
                 }
                 return existing
             }
-            var record = RepositoryRecord(path: path, name: name, isBare: isBare, isShallow: isShallow)
+            var record = RepositoryRecord(path: path, name: name, isBare: isBare, isShallow: isShallow, identity: identity)
             try record.insert(db)
             return record
+        }
+    }
+
+    /// The stored repository with this identity (the first stored, should
+    /// an older release have stored one repository twice).
+    public func repository(identity: String) throws(StoreError) -> RepositoryRecord? {
+        try read { db in
+            try RepositoryRecord.filter(Column("identity") == identity).order(Column("id")).fetchOne(db)
         }
     }
 

@@ -111,9 +111,14 @@ enum Schema {
             // while commits are streamed, not looked up.
             try db.execute(sql: "DROP INDEX IF EXISTS commit_record_by_person")
         }
-        migrator.registerMigration("v7: which program counted the lines") { db in
+        migrator.registerMigration("v7: line engines and repository identities") { db in
             // `git` or `libgit2`; NULL for counts stored before census recorded it.
             try db.alter(table: "commit_record") { t in t.add(column: "lines_engine", .text) }
+            // The device and inode of a repository's git directory: one
+            // repository reached by two paths is one entry. NULL until the
+            // repository's next scan records it.
+            try db.alter(table: "repository") { t in t.add(column: "identity", .text) }
+            try db.create(index: "repository_by_identity", on: "repository", columns: ["identity"])
         }
         return migrator
     }

@@ -164,3 +164,73 @@ extension Repository {
     /// first scan's progress.
     public var commitGraphCount: Int? { commitGraph?.count }
 }
+
+extension Repository {
+    /// The device and inode of the common git directory: the same for every
+    /// path that reaches this repository (a bind mount, a second name, its
+    /// work tree opened as bare), and different for every other repository.
+    public var storageIdentity: String? {
+        var status = stat()
+        guard stat(commonDirectory, &status) == 0 else { return nil }
+        return "\(status.st_dev):\(status.st_ino)"
+    }
+
+    /// Where a person finds this repository: its work tree when the work
+    /// tree's `.git` leads back to this git directory (a clone, or one made
+    /// with `--separate-git-dir`), else the git directory itself (a bare
+    /// repository, or one of several git directories that share a work tree
+    /// through `core.worktree`, as vcsh keeps them).
+    public var location: String {
+        guard let work = workDirectory else { return gitDirectory }
+        let dotGit = work + "/.git"
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder) else { return gitDirectory }
+        var target = dotGit
+        if !isFolder.boolValue {
+            guard let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
+                  let line = text.split(whereSeparator: \.isNewline).first, line.hasPrefix("gitdir:") else { return gitDirectory }
+            let named = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
+            target = named.hasPrefix("/") ? named : work + "/" + named
+        }
+        var here = stat(), there = stat()
+        guard stat(target, &there) == 0, stat(gitDirectory, &here) == 0 else { return gitDirectory }
+        return here.st_dev == there.st_dev && here.st_ino == there.st_ino ? work : gitDirectory
+    }
+
+    /// What HEAD names when it is a symbolic reference (`refs/heads/main`).
+    public var headReferenceName: String? {
+        var head: OpaquePointer?
+        guard git_reference_lookup(&head, handle, "HEAD") == 0 else { return nil }
+        defer { git_reference_free(head) }
+        return git_reference_symbolic_target(head).map { String(cString: $0) }
+    }
+
+    /// When HEAD names a branch with no commits (a bare repository whose
+    /// default branch was never pushed), the branch a person would take for
+    /// the default: `main`, `master`, `trunk` or `develop`, else the one whose
+    /// tip was committed last. Nil when no local branch has a commit.
+    public func fallbackBranch() -> (name: String, tip: ObjectID)? {
+        var iterator: OpaquePointer?
+        guard git_branch_iterator_new(&iterator, handle, GIT_BRANCH_LOCAL) == 0 else { return nil }
+        defer { git_branch_iterator_free(iterator) }
+        var branches: [(name: String, tip: ObjectID, time: Int64)] = []
+        var reference: OpaquePointer?
+        var type = GIT_BRANCH_LOCAL
+        while git_branch_next(&reference, &type, iterator) == 0 {
+            defer { git_reference_free(reference) }
+            var name: UnsafePointer<CChar>?
+            var resolved: OpaquePointer?
+            guard git_branch_name(&name, reference) == 0, let name,
+                  git_reference_resolve(&resolved, reference) == 0 else { continue }
+            defer { git_reference_free(resolved) }
+            guard let target = git_reference_target(resolved) else { continue }
+            let tip = ObjectID(target.pointee)
+            guard let commit = try? commit(tip) else { continue }
+            branches.append((String(cString: name), tip, commit.committer.time))
+        }
+        for preferred in ["main", "master", "trunk", "develop"] {
+            if let branch = branches.first(where: { $0.name == preferred }) { return (branch.name, branch.tip) }
+        }
+        return branches.max { ($0.time, $1.name) < ($1.time, $0.name) }.map { ($0.name, $0.tip) }
+    }
+}

@@ -166,6 +166,6 @@ import GitHistory
 enum GitHistoryBridge {
     static func enclosingRepository(_ path: String) throws -> String {
         let repository = try Repository(at: path, searchParents: true)
-        return HistoryScanner.canonicalPath(repository.workDirectory ?? repository.gitDirectory)
+        return HistoryScanner.location(of: repository)
     }
 }

@@ -59,7 +59,7 @@ struct HostileRepositoryTests {
         // The worktree alone first: it is stored as the main repository.
         let alone = try CensusCLI.run(["scan", "--db", db, worktree.path])
         #expect(alone.status == 0)
-        #expect(alone.stderr.contains("linked worktree of \(main.path)"))
+        #expect(alone.stderr.contains("linked worktree on branch feature of \(main.path): census counts that repository's HEAD (main)"))
         // Then discovery meets both: still one repository, HEAD's history once.
         #expect(try CensusCLI.run(["scan", "--db", db, src.path]).status == 0)
         let repositories = try json(["repos", "--db", db, "--format", "json"]) as? [[String: Any]]
