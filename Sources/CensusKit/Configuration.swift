@@ -46,6 +46,12 @@ public struct CensusConfiguration: Sendable, Equatable {
     /// Requests a second each client may make to censusd (bursts of twice
     /// that); 0 turns the limit off.
     public var httpRateLimit: Int?
+    /// Seconds a client has to send a request's head (http.header_timeout).
+    public var httpHeaderTimeout: Double?
+    /// Seconds a client has to send a request's body (http.request_timeout).
+    public var httpRequestTimeout: Double?
+    /// Connections one client address may hold (http.max_connections_per_client).
+    public var httpMaxConnectionsPerClient: Int?
     public var reportsAt: String?
     public var reportsDirectory: String?
     public var reportsFormats: [String] = []
@@ -238,8 +244,19 @@ private struct Reader {
                     }
                 }
             case "http":
-                for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file", "rate_limit"]) {
-                    if field == "rate_limit" {
+                for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file", "rate_limit", "header_timeout",
+                                                                             "request_timeout", "max_connections_per_client"]) {
+                    if field == "header_timeout" || field == "request_timeout" {
+                        guard let text = fieldValue.string, let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
+                            throw fail(fieldValue, "http.\(field) must be a duration of a second or more (10s, 1m)")
+                        }
+                        if field == "header_timeout" { configuration.httpHeaderTimeout = seconds } else { configuration.httpRequestTimeout = seconds }
+                    } else if field == "max_connections_per_client" {
+                        guard let limit = fieldValue.int, limit >= 1 else {
+                            throw fail(fieldValue, "http.max_connections_per_client must be a whole number, 1 or more")
+                        }
+                        configuration.httpMaxConnectionsPerClient = limit
+                    } else if field == "rate_limit" {
                         guard let limit = fieldValue.int, limit >= 0 else {
                             throw fail(fieldValue, "http.rate_limit must be a whole number of requests a second (0 turns it off)")
                         }

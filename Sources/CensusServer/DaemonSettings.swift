@@ -13,6 +13,8 @@ public struct DaemonSettings: Sendable {
     public var token: String?
     /// Requests a second per client (http.rate_limit, CENSUS_HTTP_RATE_LIMIT); 0 is off.
     public var rateLimit: Int
+    /// Deadlines and the per-client connection cap (see `ConnectionLimits`).
+    public var connectionLimits = ConnectionLimits()
 
     public struct Refusal: Error, CustomStringConvertible {
         public var message: String
@@ -59,8 +61,12 @@ public struct DaemonSettings: Sendable {
             }
             rateLimit = value
         }
-        return DaemonSettings(configuration: configuration, databasePath: database, listenHost: host, listenPort: port,
-                              scanInterval: interval, token: token, rateLimit: rateLimit)
+        var settings = DaemonSettings(configuration: configuration, databasePath: database, listenHost: host, listenPort: port,
+                                      scanInterval: interval, token: token, rateLimit: rateLimit)
+        if let seconds = configuration.httpHeaderTimeout { settings.connectionLimits.headerTimeout = .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = configuration.httpRequestTimeout { settings.connectionLimits.requestTimeout = .milliseconds(Int64(seconds * 1000)) }
+        if let limit = configuration.httpMaxConnectionsPerClient { settings.connectionLimits.maxConnectionsPerClient = limit }
+        return settings
     }
 
     /// The token, refused when the file can be read by other users.

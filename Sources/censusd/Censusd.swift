@@ -63,6 +63,7 @@ struct Censusd: AsyncParsableCommand {
         let host = settings.listenHost
         let application = Application(
             router: http.router(),
+            server: settings.connectionLimits.server,
             configuration: .init(address: .hostname(host, port: settings.listenPort), serverName: "censusd"),
             onServerRunning: { channel in
                 logger.notice("listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? settings.listenPort)",

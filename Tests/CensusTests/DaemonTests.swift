@@ -316,3 +316,88 @@ struct DaemonDateTests {
         #expect(daemon.stop() == 0)
     }
 }
+
+/// A bare TCP connection to a loopback port, for clients no HTTP library
+/// would imitate: silent ones and ones that trickle a byte at a time.
+final class RawConnection {
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw ShellError(command: "connect", status: errno, stderr: "") }
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    deinit { close(socket) }
+
+    /// Sends bytes; false once the server has closed the connection.
+    func send(_ text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } > 0
+    }
+
+    /// Seconds until the server closes the connection (a read returns 0 or
+    /// fails), reading and discarding what it sends; nil if still open after `limit`.
+    func secondsUntilClosed(limit: Double) -> Double? {
+        let start = Date()
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date().timeIntervalSince(start) < limit {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return Date().timeIntervalSince(start) }
+        }
+        return nil
+    }
+}
+
+@Suite("censusd: slow and greedy clients", .serialized)
+struct DaemonSlowClientTests {
+    @Test("a silent connection and one that trickles its headers are closed at the header timeout; a client's connections are capped")
+    func slowClients() async throws {
+        let folder = try TemporaryFolder.make(prefix: "censusd-slow")
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let file = folder.appendingPathComponent("census.yml").path
+        try """
+            database: \(folder.appendingPathComponent("census.sqlite").path)
+            repositories: [\(repo.path)]
+            scan: {interval: 1h}
+            http: {header_timeout: 2s, max_connections_per_client: 4}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let daemon = try RunningDaemon(arguments: ["--config", file])
+        #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
+
+        let silent = try RawConnection(port: daemon.port)
+        let closedAfter = silent.secondsUntilClosed(limit: 8)
+        #expect(closedAfter.map { $0 >= 1.5 && $0 < 4 } == true, "silent connection closed after \(String(describing: closedAfter)) s")
+
+        let trickle = try RawConnection(port: daemon.port)
+        var sent = 0
+        let started = Date()
+        for byte in "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaa\r\n\r\n" {
+            guard trickle.send(String(byte)) else { break }
+            sent += 1
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(sent < 30, "the trickling client was cut off after \(sent) bytes")
+        #expect(Date().timeIntervalSince(started) < 6)
+
+        // Four connections held open: a fifth from the same address is closed at once.
+        let held = try (0..<4).map { _ in try RawConnection(port: daemon.port) }
+        try await Task.sleep(for: .milliseconds(300))
+        let fifth = try RawConnection(port: daemon.port)
+        let refusedAfter = fifth.secondsUntilClosed(limit: 1.5)
+        #expect(refusedAfter.map { $0 < 1 } == true, "a fifth connection stayed open: \(String(describing: refusedAfter))")
+        for connection in held { _ = connection.secondsUntilClosed(limit: 5) }
+        // Once they are gone, the client is served again.
+        #expect(try await daemon.eventually(5) { try await daemon.request("/healthz").status == 200 })
+        #expect(daemon.stop() == 0)
+    }
+}
