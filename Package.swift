@@ -53,10 +53,15 @@ let package = Package(
             name: "CSQLiteOptions",
             path: "Sources/CSQLiteOptions"
         ),
+        // The catalogue is data (Catalogue/signatures.json), compiled into the
+        // module at build time so that no file has to travel with a binary.
         .target(
             name: "Attribution",
-            resources: [.copy("Catalogue/signatures.json")]
+            exclude: ["Catalogue/signatures.json"],
+            plugins: ["EmbedCatalogue"]
         ),
+        .executableTarget(name: "CatalogueEmbedder"),
+        .plugin(name: "EmbedCatalogue", capability: .buildTool(), dependencies: ["CatalogueEmbedder"]),
         .target(
             name: "CensusStore",
             dependencies: [

@@ -142,23 +142,27 @@ public struct Catalogue: Codable, Sendable, Equatable {
     }
 
     public enum LoadError: Error, CustomStringConvertible {
-        case missingResource
         case invalid(String)
 
         public var description: String {
             switch self {
-            case .missingResource: "the bundled signal catalogue (signatures.json) is missing"
             case .invalid(let why): "the signal catalogue is invalid: \(why)"
             }
         }
     }
 
-    /// The catalogue shipped with CommitCensus.
+    /// The catalogue shipped with CommitCensus, compiled into the program
+    /// (see the EmbedCatalogue plugin): nothing is read from disk.
     public static func bundled() throws -> Catalogue {
-        guard let url = Bundle.module.url(forResource: "signatures", withExtension: "json") else {
-            throw LoadError.missingResource
-        }
-        return try decode(Data(contentsOf: url))
+        try decode(Data(EmbeddedCatalogue.json.utf8))
+    }
+
+    /// The bundled catalogue's `version`, read without decoding the whole
+    /// catalogue (`census --version` runs before any command).
+    public static var bundledVersion: String {
+        let head = EmbeddedCatalogue.json.prefix(400)
+        guard let match = head.firstMatch(of: /"version"\s*:\s*"([^"]*)"/) else { return "unknown" }
+        return String(match.1)
     }
 
     public static func decode(_ data: Data) throws -> Catalogue {

@@ -12,7 +12,7 @@ struct Census: ParsableCommand {
             Exit codes: 0 success; 1 some repositories failed and others succeeded \
             (the failures are listed on stderr); 2 usage error or nothing could be done.
             """,
-        version: CensusVersion.current,
+        version: CensusVersion.description,
         subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self]
     )
 }

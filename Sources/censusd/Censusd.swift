@@ -20,7 +20,8 @@ struct Censusd: AsyncParsableCommand {
             CENSUS_SCAN_INTERVAL, CENSUS_TOKEN_FILE. SIGHUP reloads the repositories, roots, teams, \
             market and scan settings; SIGTERM or SIGINT finish the batch in flight and exit 0.
             Exit codes: 0 stopped cleanly; 2 the configuration, store or address was refused.
-            """)
+            """,
+        version: CensusVersion.description)
 
     @Option(help: ArgumentHelp("The census.yml configuration.", valueName: "file"))
     var config: String?
@@ -56,7 +57,7 @@ struct Censusd: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        let metrics = CensusMetrics(version: "0.1.0")
+        let metrics = CensusMetrics(version: CensusVersion.current)
         let collector = Collector(store: store, configuration: settings.configuration, interval: settings.scanInterval,
                                   logger: logger, metrics: metrics)
         let http = CensusHTTP(store: store, collector: collector, metrics: metrics, token: settings.token, rateLimit: settings.rateLimit)

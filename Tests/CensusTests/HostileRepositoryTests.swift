@@ -105,8 +105,14 @@ struct HostileRepositoryTests {
             chmod 777 "$1" "$1/.."
             """, "census-odd", root.path])
         defer { try? Shell.run("/bin/chmod", ["755", root.appendingPathComponent("locked").path]) }
-        // root reads any folder: run census as nobody then, so that the lock holds.
-        var command = [PackagePaths.census, "scan", "--db", db, root.path]
+        // root reads any folder: run census as nobody then, so that the lock
+        // holds — a copy of the binary, alone in a folder nobody can enter,
+        // since the checkout itself may sit in a 0700 folder.
+        let binary = try TemporaryFolder.make(prefix: "census-bin")
+        try FileManager.default.copyItem(atPath: PackagePaths.census, toPath: binary.appendingPathComponent("census").path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary.path)
+        defer { try? FileManager.default.removeItem(at: binary) }
+        var command = [binary.appendingPathComponent("census").path, "scan", "--db", db, root.path]
         if getuid() == 0 { command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command }
         let result = try Shell.capture(command[0], Array(command.dropFirst()), environment: ["HOME": "/nonexistent"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,3 +1,0 @@
-enum CensusVersion {
-    static let current = "0.1.0"
-}
