@@ -13,7 +13,7 @@ struct Census: ParsableCommand {
             (the failures are listed on stderr); 2 usage error or nothing could be done.
             """,
         version: CensusVersion.description,
-        subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self]
+        subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self, Config.self]
     )
 }
 

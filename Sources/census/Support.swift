@@ -59,15 +59,18 @@ struct CommonOptions: ParsableArguments {
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A census.yml configuration (default: $CENSUS_CONFIG when set).", valueName: "file"))
+        "A census.yml configuration.",
+        discussion: "Default: $CENSUS_CONFIG, else $XDG_CONFIG_HOME/census/census.yml (~/.config/census/census.yml), else /etc/census/census.yml; a census.yml in the current folder is never read on its own.",
+        valueName: "file"))
     var config: String?
+
+    /// Which configuration file is in force (see `ConfigurationSource`).
+    var configurationSource: ConfigurationSource { ConfigurationSource.find(explicit: config) }
 
     /// The configuration file, read and validated once.
     func configuration() throws -> CensusConfiguration? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let file = config ?? environment["CENSUS_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         do {
-            return try CensusConfiguration.load(path: file)
+            return try configurationSource.load()
         } catch {
             throw CensusFailure(message: error.description)
         }

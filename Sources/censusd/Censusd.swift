@@ -23,7 +23,10 @@ struct Censusd: AsyncParsableCommand {
             """,
         version: CensusVersion.description)
 
-    @Option(help: ArgumentHelp("The census.yml configuration.", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "The census.yml configuration.",
+        discussion: "Default: $CENSUS_CONFIG, else $XDG_CONFIG_HOME/census/census.yml (~/.config/census/census.yml), else /etc/census/census.yml.",
+        valueName: "file"))
     var config: String?
 
     @Option(help: ArgumentHelp("The SQLite store (overrides the configuration's database and CENSUS_DB).", valueName: "path"))
@@ -47,10 +50,11 @@ struct Censusd: AsyncParsableCommand {
         if let db { environment["CENSUS_DB"] = db }
         if let httpListen { environment["CENSUS_HTTP_LISTEN"] = httpListen }
 
+        let configFile = ConfigurationSource.find(explicit: config, environment: environment).path
         let settings: DaemonSettings
         let store: CensusStore
         do {
-            settings = try DaemonSettings.load(configFile: config, environment: environment)
+            settings = try DaemonSettings.load(configFile: configFile, environment: environment)
             store = try CensusStore(path: settings.databasePath)
         } catch {
             FileHandle.standardError.write(Data("censusd: \(error)\n".utf8))
@@ -75,7 +79,6 @@ struct Censusd: AsyncParsableCommand {
         // SIGHUP: read the configuration again; a bad file keeps the running one.
         signal(SIGHUP, SIG_IGN)
         let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        let configFile = config
         reload.setEventHandler {
             do {
                 let fresh = try DaemonSettings.load(configFile: configFile, environment: environment)

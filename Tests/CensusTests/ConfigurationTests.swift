@@ -106,3 +106,70 @@ struct ConfigurationTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("census.sqlite").path))
     }
 }
+
+@Suite("census: which configuration is in force")
+struct ConfigurationDiscoveryTests {
+    let folder: URL
+    init() throws { folder = try TemporaryFolder.make(prefix: "census-discovery") }
+
+    func write(_ text: String, to relative: String) throws -> String {
+        let url = folder.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test("$XDG_CONFIG_HOME/census/census.yml names the store a plain `census scan` uses; ./census.yml is never read")
+    func xdgConfiguration() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        let xdgStore = folder.appendingPathComponent("xdg.sqlite").path
+        _ = try write("database: \(xdgStore)\n", to: "xdg/census/census.yml")
+        // A census.yml in the folder census runs from: a repository's content must not configure census.
+        let hereStore = folder.appendingPathComponent("here.sqlite").path
+        _ = try write("database: \(hereStore)\n", to: "work/census.yml")
+        let environment = ["XDG_CONFIG_HOME": folder.appendingPathComponent("xdg").path,
+                           "XDG_DATA_HOME": folder.appendingPathComponent("data").path, "CENSUS_DB": "", "CENSUS_CONFIG": ""]
+        let scan = try CensusCLI.run(["scan", repo.path], environment: environment, in: folder.appendingPathComponent("work"))
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(FileManager.default.fileExists(atPath: xdgStore))
+        #expect(!FileManager.default.fileExists(atPath: hereStore))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/census/census.sqlite").path))
+
+        // $CENSUS_CONFIG comes before it, --config before both.
+        let named = try write("database: \(folder.appendingPathComponent("named.sqlite").path)\n", to: "named.yml")
+        let shown = try CensusCLI.run(["config"], environment: environment.merging(["CENSUS_CONFIG": named]) { _, b in b })
+        #expect(shown.stdout.contains("configuration: \(named) (from $CENSUS_CONFIG)"), "\(shown.stdout)")
+        let explicit = try CensusCLI.run(["config", "--config", named], environment: environment)
+        #expect(explicit.stdout.contains("(from --config)"))
+    }
+
+    @Test("~/.config/census/census.yml when XDG_CONFIG_HOME is unset; census config names the token file, never its content")
+    func homeConfigurationAndTokenPrivacy() throws {
+        let secret = "s3cret-token-never-shown-0123456789"
+        let token = try write(secret, to: "token")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: token)
+        let file = try write("database: \(folder.appendingPathComponent("home.sqlite").path)\nhttp: {token_file: \(token)}\n",
+                             to: "home/.config/census/census.yml")
+        let shown = try CensusCLI.run(["config", "--show"], environment: [
+            "HOME": folder.appendingPathComponent("home").path, "XDG_CONFIG_HOME": "", "CENSUS_DB": "", "CENSUS_CONFIG": ""])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("configuration: \(file) (from ~/.config)"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("database: \(folder.appendingPathComponent("home.sqlite").path) (from the configuration)"))
+        #expect(shown.stdout.contains("http.token_file: \(token) (its content is never shown)"))
+        #expect(!shown.stdout.contains(secret) && !shown.stderr.contains(secret))
+    }
+
+    @Test("the discovery order, with every candidate present")
+    func order() {
+        let all: Set<String> = ["/x/census/census.yml", "/h/.config/census/census.yml", ConfigurationSource.systemPath]
+        let exists = { (path: String) in all.contains(path) }
+        let environment = ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]
+        #expect(ConfigurationSource.find(explicit: "/a.yml", environment: environment, exists: exists).origin == "--config")
+        #expect(ConfigurationSource.find(explicit: nil, environment: environment.merging(["CENSUS_CONFIG": "/c.yml"]) { _, b in b }, exists: exists).path == "/c.yml")
+        #expect(ConfigurationSource.find(explicit: nil, environment: environment, exists: exists).path == "/x/census/census.yml")
+        #expect(ConfigurationSource.find(explicit: nil, environment: ["HOME": "/h"], exists: exists).path == "/h/.config/census/census.yml")
+        #expect(ConfigurationSource.find(explicit: nil, environment: ["HOME": "/nobody"], exists: exists).path == ConfigurationSource.systemPath)
+        #expect(ConfigurationSource.find(explicit: nil, environment: ["HOME": "/nobody"], exists: { _ in false }).path == nil)
+    }
+}
