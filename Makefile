@@ -3,6 +3,10 @@
 #   make test   install what is missing, run the whole test suite
 #   make soak   a short load test and soak of censusd (wrk on loopback)
 #   make fuzz   libFuzzer on the message, commit-object, mailmap, configuration and date parsers
+#   make install [PREFIX=/usr/local] [DESTDIR=]   self-contained census and censusd, man pages, completions
+#   make uninstall   removes exactly what make install installed
+#   make deb    .build/commitcensus_<version>_<arch>.deb (dpkg-deb, no network)
+#   make test-install   builds both, installs them for real and runs them with the checkout hidden
 
 SWIFT        ?= swift
 CONFIG       ?= debug
@@ -13,8 +17,19 @@ APT_PACKAGES := libgit2-dev libdeflate-dev libsqlite3-dev pkg-config git
 # the benchmark scripts use wrk, curl, sqlite3 and bc.
 TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc
 SAMPLE_REPO  := .build/sample-repo
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+# Installed and packaged binaries link the Swift runtime statically, so they
+# run where no Swift toolchain is; their own build folder, since the flag
+# rebuilds everything it touches.
+DIST         := .build-install
+DIST_BIN     := $(DIST)/release
+VERSION      := $(shell sed -n 's/^ *public static let current = "\(.*\)"/\1/p' Sources/CensusKit/CensusVersion.swift)
+# make deb reads the shared libraries' packages and man pages with these.
+PACKAGING_APT_PACKAGES := dpkg-dev binutils man-db groff-base procps
 
-.PHONY: all deps test-deps install-packages build release run sample test soak fuzz clean
+.PHONY: all deps test-deps install-packages build release run sample test soak fuzz clean \
+        dist manuals completions install uninstall deb test-install
 
 all: build
 
@@ -53,6 +68,8 @@ run: sample
 	$(BIN)/census report --repo $(SAMPLE_REPO)
 
 test: test-deps
+	python3 scripts/check-imports.py --self-test
+	python3 scripts/check-imports.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -81,5 +98,36 @@ fuzz: deps
 	  tail -3 .build/fuzz-$$corpus.log; \
 	done
 
+# Self-contained binaries (static Swift runtime; libgit2, SQLite and libdeflate stay shared).
+dist: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST) --product census
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST) --product censusd
+
+# Man pages from the commands themselves (swift-argument-parser's generate-manual).
+manuals: deps
+	scripts/make-manuals.sh .build/man
+
+# Shell completions from the parser.
+completions: dist
+	mkdir -p .build/completions
+	$(DIST_BIN)/census --generate-completion-script bash > .build/completions/census.bash
+	$(DIST_BIN)/census --generate-completion-script zsh > .build/completions/_census
+	$(DIST_BIN)/census --generate-completion-script fish > .build/completions/census.fish
+
+install: dist manuals completions
+	scripts/install.sh $(DIST_BIN) .build/man .build/completions "$(PREFIX)" "$(DESTDIR)"
+
+uninstall:
+	scripts/uninstall.sh "$(PREFIX)" "$(DESTDIR)"
+
+deb: dist manuals completions
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PACKAGING_APT_PACKAGES)"
+	scripts/make-deb.sh $(VERSION) $(DIST_BIN) .build/man .build/completions
+
+# The installation and the package tried as a user would (scripts/test-install.sh):
+# installs them for real on this machine (CI's is a throwaway one) and removes them.
+test-install: deb
+	scripts/test-install.sh $(DIST_BIN) .build/commitcensus_$(VERSION)_$$(dpkg --print-architecture).deb
+
 clean:
-	rm -rf .build
+	rm -rf .build $(DIST)
