@@ -1,16 +1,5 @@
 import Foundation
 
-/// Classifies one commit's metadata into a verdict. Pure: the same facts and
-/// catalogue always give the same verdict, and nothing is read or written.
-///
-/// Precedence, from the catalogue's evidence:
-/// 1. An AI identity as author, or an AI identity, disclosure, session or
-///    marker in the message, makes the commit `ai` — even when a bot is the
-///    author (an agent fixing a dependabot PR is AI work).
-/// 2. Otherwise an automation identity as author makes it `bot`.
-/// 3. Otherwise it is `human`. An AI identity that is only the committer (aider
-///    committing a person's edits, an agent rebasing old commits) is kept as
-///    evidence but does not change that.
 /// Identities already looked up, for one thread's run of `classify`: a
 /// history repeats a few thousand authors and committers, and each lookup
 /// lower-cases the name and the address. Not shared between threads.
@@ -25,6 +14,17 @@ public final class IdentityCache {
     public init() {}
 }
 
+/// Classifies one commit's metadata into a verdict. Pure: the same facts and
+/// catalogue always give the same verdict, and nothing is read or written.
+///
+/// Precedence, from the catalogue's evidence:
+/// 1. An AI identity as author, or an AI identity, disclosure, session or
+///    marker in the message, makes the commit `ai` — even when a bot is the
+///    author (an agent fixing a dependabot PR is AI work).
+/// 2. Otherwise an automation identity as author makes it `bot`.
+/// 3. Otherwise it is `human`. An AI identity that is only the committer (aider
+///    committing a person's edits, an agent rebasing old commits) is kept as
+///    evidence but does not change that.
 public struct Classifier: Sendable {
     public let catalogue: Catalogue
     private let identities: IdentityIndex

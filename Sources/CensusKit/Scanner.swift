@@ -479,8 +479,6 @@ public final class HistoryScanner {
         }
     }
 
-    /// Counts lines for every stored non-merge commit that has no counts yet;
-    /// a separate pass, so `--lines` added later fills in old history too.
     /// A repository moved or renamed since its last scan is the same
     /// repository: when nothing is stored at the new path, a stored repository
     /// whose folder is gone and whose scanned HEAD this one holds takes the new
@@ -507,6 +505,8 @@ public final class HistoryScanner {
     /// Which program counted a commit's lines, as stored beside the counts.
     enum LineEngine: String { case git, libgit2 }
 
+    /// Counts lines for every stored non-merge commit that has no counts yet;
+    /// a separate pass, so `--lines` added later fills in old history too.
     /// Line counts are the slowest part of a scan (a tree diff with rename
     /// detection per commit), and commits are independent of one another: two
     /// workers count, each on half of the commits, while this thread stores.

@@ -1,4 +1,5 @@
 import Attribution
+import Foundation
 import GRDB
 
 /// A repository CommitCensus has seen, keyed by its canonical path.
@@ -143,4 +144,3 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     }
 }
 
-import Foundation

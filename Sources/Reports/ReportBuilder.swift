@@ -192,11 +192,11 @@ public struct ReportBuilder: Sendable {
         if !months.isEmpty {
             let points = months.enumerated().map { index, month in
                 let t = tallies[month.label] ?? Tally()
-                return Projection.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)
+                return ShareTrendFit.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)
             }
             forecast.monthsOfData = points.filter { $0.trials > 0 }.count
             forecast.lastMonth = months.last?.label
-            let fit = Projection.fit(points)
+            let fit = ShareTrendFit.fit(points)
             forecast.history = months.enumerated().map { index, month in
                 let point = points[index]
                 return .init(month: month.label,

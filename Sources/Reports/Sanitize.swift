@@ -1,3 +1,5 @@
+import Foundation
+
 /// Repository text (names, subjects, paths) is written by whoever made the
 /// commits: it is hostile until escaped for where it goes.
 public enum Sanitize {
@@ -75,4 +77,3 @@ public enum Sanitize {
     }
 }
 
-import Foundation

@@ -3,6 +3,8 @@ import Attribution
 import CensusKit
 import CensusStore
 import Foundation
+import GitHistory
+import Reports
 
 enum CensusExitCode: Int32 {
     case success = 0
@@ -47,8 +49,6 @@ enum Terminal {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
-
-import Reports
 
 /// `--db` and `--config`, shared by every subcommand.
 struct CommonOptions: ParsableArguments {
@@ -163,8 +163,6 @@ extension CensusStore {
         return ids
     }
 }
-
-import GitHistory
 
 enum GitHistoryBridge {
     static func enclosingRepository(_ path: String) throws -> String {

@@ -9,7 +9,7 @@ import Testing
 struct ProjectionTests {
     @Test("two months fit exactly: 10% then 50% gives logit(p) = -2.1972 + 2.1972·t")
     func twoPointLogistic() throws {
-        let fit = try #require(Projection.fitLogistic([
+        let fit = try #require(ShareTrendFit.fitLogistic([
             .init(t: 0, successes: 10, trials: 100), .init(t: 1, successes: 50, trials: 100),
         ]))
         #expect(abs(fit.a - log(0.1 / 0.9)) < 1e-6)
@@ -29,11 +29,11 @@ struct ProjectionTests {
     @Test("a logistic fit recovers the curve that made the data")
     func recoversParameters() throws {
         let a = -4.0, b = 0.35
-        let points = (0..<18).map { month -> Projection.Point in
+        let points = (0..<18).map { month -> ShareTrendFit.Point in
             let p = 1 / (1 + exp(-(a + b * Double(month))))
             return .init(t: Double(month), successes: Int((p * 10_000).rounded()), trials: 10_000)
         }
-        let fit = try #require(Projection.fit(points))
+        let fit = try #require(ShareTrendFit.fit(points))
         #expect(fit.method == .logistic)
         #expect(abs(fit.a - a) < 0.01)
         #expect(abs(fit.b - b) < 0.002)
@@ -43,14 +43,14 @@ struct ProjectionTests {
 
     @Test("too few months fall back to an exponential trend; none at all to no forecast")
     func fallbacks() throws {
-        let exponential = try #require(Projection.fit([
+        let exponential = try #require(ShareTrendFit.fit([
             .init(t: 0, successes: 1, trials: 100), .init(t: 1, successes: 2, trials: 100), .init(t: 2, successes: 4, trials: 100),
         ]))
         #expect(exponential.method == .exponential)
         #expect(abs(exponential.b - log(2)) < 1e-9, "doubling every month")
         #expect(abs(exponential.share(at: 3).value - 0.08) < 1e-9)
-        #expect(Projection.fit([.init(t: 0, successes: 0, trials: 50)]) == nil)
-        #expect(Projection.fitLogistic([.init(t: 0, successes: 0, trials: 10), .init(t: 1, successes: 0, trials: 10)]) == nil)
+        #expect(ShareTrendFit.fit([.init(t: 0, successes: 0, trials: 50)]) == nil)
+        #expect(ShareTrendFit.fitLogistic([.init(t: 0, successes: 0, trials: 10), .init(t: 1, successes: 0, trials: 10)]) == nil)
     }
 
     @Test("the sample repository's projection: share range × market, team payroll, benchmarks")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CensusKit
+import CensusStore
 import Foundation
 
 struct Scan: ParsableCommand {
@@ -111,8 +112,6 @@ struct Scan: ParsableCommand {
         Terminal.status(summary)
     }
 }
-
-import CensusStore
 
 /// Hands out repositories to the scanning threads and reports their results
 /// in the order the repositories were given, whichever finishes first.

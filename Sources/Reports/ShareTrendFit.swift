@@ -8,7 +8,7 @@ import Foundation
 /// commits weigh more. With too few months to fit two parameters honestly it
 /// falls back to an exponential trend. Every value comes with a 95% band from
 /// the fit's own uncertainty; none is a bare point estimate.
-public enum Projection {
+public enum ShareTrendFit {
     public struct Point: Sendable, Equatable {
         /// Months since the first month of the series.
         public var t: Double
@@ -38,7 +38,7 @@ public enum Projection {
             let half = 1.959963984540054 * max(0, variance).squareRoot()
             switch method {
             case .logistic:
-                return (Projection.logistic(eta), Projection.logistic(eta - half), Projection.logistic(eta + half))
+                return (ShareTrendFit.logistic(eta), ShareTrendFit.logistic(eta - half), ShareTrendFit.logistic(eta + half))
             case .exponential:
                 return (min(1, exp(eta)), min(1, exp(eta - half)), min(1, exp(eta + half)))
             }
