@@ -289,20 +289,30 @@ struct DaemonTests {
     }
 }
 
+extension RunningDaemon {
+    /// A daemon over one repository of one commit, scanning hourly, with `extra` configuration lines.
+    static func overOneCommit(_ prefix: String, extra: String = "", environment: [String: String] = [:]) throws -> RunningDaemon {
+        let folder = try TemporaryFolder.make(prefix: prefix)
+        // Plain git, not a TemporaryGitRepository: the repository outlives this call.
+        let repo = folder.appendingPathComponent("repo").path
+        try Shell.run("/usr/bin/git", ["init", "-q", "-b", "main", repo], environment: TemporaryGitRepository.gitEnvironment)
+        try Shell.run("/usr/bin/git", ["-C", repo, "commit", "-q", "--allow-empty", "-m", "one"], environment: TemporaryGitRepository.gitEnvironment)
+        let file = folder.appendingPathComponent("census.yml").path
+        try """
+            database: \(folder.appendingPathComponent("census.sqlite").path)
+            repositories: [\(repo)]
+            scan: {interval: 1h}
+            \(extra)
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return try RunningDaemon(arguments: ["--config", file], environment: environment)
+    }
+}
+
 @Suite("censusd: dates from any client", .serialized)
 struct DaemonDateTests {
     @Test("dates outside 0001–9999 are a 400 naming the parameter on every route, and the daemon lives on")
     func datesOutOfRange() async throws {
-        let folder = try TemporaryFolder.make(prefix: "censusd-dates")
-        let repo = try TemporaryGitRepository()
-        try repo.commit("one")
-        let file = folder.appendingPathComponent("census.yml").path
-        try """
-            database: \(folder.appendingPathComponent("census.sqlite").path)
-            repositories: [\(repo.path)]
-            scan: {interval: 1h}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try RunningDaemon(arguments: ["--config", file], environment: ["CENSUS_HTTP_RATE_LIMIT": "1000"])
+        let daemon = try RunningDaemon.overOneCommit("censusd-dates", environment: ["CENSUS_HTTP_RATE_LIMIT": "1000"])
         #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
         for path in ["/api/v1/summary?since=100000y", "/api/v1/trend?until=100000y", "/?since=100000y",
                      "/api/v1/summary?since=9999999d", "/api/v1/commits?until=99999999999999999999",
@@ -361,17 +371,7 @@ final class RawConnection {
 struct DaemonSlowClientTests {
     @Test("a silent connection and one that trickles its headers are closed at the header timeout; a client's connections are capped")
     func slowClients() async throws {
-        let folder = try TemporaryFolder.make(prefix: "censusd-slow")
-        let repo = try TemporaryGitRepository()
-        try repo.commit("one")
-        let file = folder.appendingPathComponent("census.yml").path
-        try """
-            database: \(folder.appendingPathComponent("census.sqlite").path)
-            repositories: [\(repo.path)]
-            scan: {interval: 1h}
-            http: {header_timeout: 2s, max_connections_per_client: 4}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let daemon = try RunningDaemon(arguments: ["--config", file])
+        let daemon = try RunningDaemon.overOneCommit("censusd-slow", extra: "http: {header_timeout: 2s, max_connections_per_client: 4}")
         #expect(try await daemon.eventually { try await daemon.request("/readyz").status == 200 })
 
         let silent = try RawConnection(port: daemon.port)
