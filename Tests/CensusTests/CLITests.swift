@@ -429,3 +429,50 @@ struct CLIDateTests {
         #expect(fine.status == 0, "\(fine.stderr)")
     }
 }
+
+@Suite("census explain: the scan's verdict, stored or not")
+struct ExplainAgreementTests {
+    /// The verdict block of `census explain`: from the `verdict` line to the end.
+    static func verdictBlock(_ output: String) -> String {
+        guard let start = output.range(of: "\nverdict ") else { return "" }
+        return String(output[start.lowerBound...])
+    }
+
+    @Test("every commit of the sample repository: explained live from the repository, the verdict and evidence equal the stored ones")
+    func liveEqualsStored() throws {
+        let folder = try TemporaryFolder.make(prefix: "census-explain")
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        let stored = folder.appendingPathComponent("stored.sqlite").path
+        let empty = folder.appendingPathComponent("empty.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", stored, sample]).status == 0)
+        let shas = try Shell.run("/usr/bin/git", ["-C", sample, "rev-list", "HEAD"]).split(separator: "\n").map(String.init)
+        #expect(shas.count == 32)
+        var kinds = Set<String>()
+        for sha in shas {
+            let fromStore = try CensusCLI.run(["explain", "--db", stored, sha])
+            let live = try CensusCLI.run(["explain", "--db", empty, "--repo", sample, sha])
+            #expect(fromStore.status == 0 && live.status == 0, "\(sha): \(fromStore.stderr) \(live.stderr)")
+            #expect(live.stdout.contains("not in the store; classified now"), "\(sha)")
+            let block = Self.verdictBlock(fromStore.stdout)
+            #expect(!block.isEmpty && block == Self.verdictBlock(live.stdout), "\(sha)\nstored:\n\(fromStore.stdout)\nlive:\n\(live.stdout)")
+            if let line = block.split(separator: "\n").first { kinds.insert(String(line.split(separator: " ")[1].prefix(while: { $0 != "," }))) }
+        }
+        #expect(kinds == ["ai", "human", "bot"], "the sample holds every class: \(kinds)")
+    }
+
+    @Test("a commit attested only by a git-ai note: explained live, the note's evidence is there as in the store")
+    func liveReadsNotes() throws {
+        let folder = try TemporaryFolder.make(prefix: "census-explain-notes")
+        let repo = try TemporaryGitRepository()
+        try repo.commit("first")
+        let noted = try repo.commit("second", file: "src/main.rs")
+        try repo.git(["notes", "--ref=ai", "add", "-m", NotesTests.note, noted])
+        let stored = folder.appendingPathComponent("stored.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", stored, repo.path]).status == 0)
+        let fromStore = try CensusCLI.run(["explain", "--db", stored, noted])
+        let live = try CensusCLI.run(["explain", "--db", folder.appendingPathComponent("empty.sqlite").path, "--repo", repo.path, noted])
+        #expect(Self.verdictBlock(fromStore.stdout).hasPrefix("\nverdict ai"), "\(fromStore.stdout)")
+        #expect(Self.verdictBlock(fromStore.stdout) == Self.verdictBlock(live.stdout), "stored:\n\(fromStore.stdout)\nlive:\n\(live.stdout)")
+    }
+}

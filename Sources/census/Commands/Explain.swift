@@ -30,22 +30,18 @@ struct Explain: ParsableCommand {
         let ids = repo.map { (try? store.repositoryIDs(matching: [$0])) ?? [] }
         var matches = try store.commits(shaPrefix: sha).filter { ids == nil || ids!.contains($0.commit.repositoryId) }
         if matches.isEmpty {
-            // Not scanned yet: classify it straight from the repository.
+            // Not scanned yet: derived from the repository as a scan would derive it.
             let path = repo ?? "."
-            guard let repository = try? GitHistory.Repository(at: path, searchParents: true),
-                  let id = try? repository.resolve(sha), let commit = try? repository.commit(id) else {
+            let live: LiveVerdict
+            do {
+                live = try LiveVerdict.derive(sha, inRepositoryAt: path, classifier: try common.classifier())
+            } catch let failure as CensusFailure {
+                throw failure
+            } catch {
                 throw CensusFailure(message: "\(sha): no such commit in the store\(repo.map { " or in \($0)" } ?? "")")
             }
-            let classifier = try common.classifier()
-            var notes: [String: String] = [:]
-            for ref in classifier.catalogue.notesRefs {
-                if let text = (try? repository.notes(ref))?[commit.id] { notes[ref] = text }
-            }
-            let verdict = classifier.classify(CommitFacts(
-                authorName: commit.author.name, authorEmail: commit.author.email,
-                committerName: commit.committer.name, committerEmail: commit.committer.email,
-                message: commit.message, parentCount: commit.parents.count, notes: notes))
-            print("commit \(commit.id.hex)  (not in the store; classified now from \(Sanitize.terminal(repository.workDirectory ?? repository.gitDirectory)))")
+            let commit = live.commit, verdict = live.verdict
+            print("commit \(commit.id.hex)  (not in the store; classified now from \(Sanitize.terminal(live.location)))")
             print("author \(Sanitize.terminal(commit.author.name)) <\(Sanitize.terminal(commit.author.email))>")
             print("subject \(Sanitize.terminal(ParsedMessage(commit.message).subject))")
             printVerdict(verdict)

@@ -1,0 +1,52 @@
+import Attribution
+import Foundation
+import GitHistory
+
+/// A commit's verdict derived now, from the repository, the way a scan
+/// derives it: the same facts, its notes, its `.mailmap` person, and the
+/// evidence of an AI tool's branch whose merge brought it in. `census explain`
+/// uses it for a commit that is not in the store, so it never tells another
+/// story than the scan would.
+public struct LiveVerdict {
+    public var commit: Commit
+    public var verdict: Verdict
+    /// Where the repository is filed (see `HistoryScanner.location(of:)`).
+    public var location: String
+
+    /// Finds `revision` (an id or a unique prefix) in the repository at
+    /// `path` (a folder inside a work tree is fine) and derives its verdict.
+    public static func derive(_ revision: String, inRepositoryAt path: String, classifier: Classifier) throws -> LiveVerdict {
+        var repository = try Repository(at: path, searchParents: true)
+        if repository.isLinkedWorktree { repository = try Repository(at: repository.commonDirectory) }
+        let id = try repository.resolve(revision)
+        let commit = try repository.commit(id)
+        var notesIndex: [String: [ObjectID: ObjectID]] = [:]
+        for ref in classifier.catalogue.notesRefs { notesIndex[ref] = try repository.notesIndex(ref) }
+        let notes = HistoryScanner.notes(of: id, in: notesIndex, repository: repository)
+        var verdict = HistoryScanner.derive(commit, parsed: ParsedMessage(commit.message), notes: notes,
+                                            classifier: classifier, mailmap: Mailmap(for: repository))
+        if !commit.isMerge {
+            for evidence in try branchEvidence(bringing: id, in: repository, classifier: classifier) {
+                verdict = classifier.adding(evidence, to: verdict)
+            }
+        }
+        return LiveVerdict(commit: commit, verdict: verdict, location: HistoryScanner.location(of: repository))
+    }
+
+    /// The branch evidence of every merge in the scanned history (HEAD's, or
+    /// the branch a scan falls back to) that brought `id` in: reachable from a
+    /// merged side and not from the mainline, as the scan's branch pass finds it.
+    static func branchEvidence(bringing id: ObjectID, in repository: Repository, classifier: Classifier) throws -> [Evidence] {
+        guard let head = try repository.head() ?? repository.fallbackBranch()?.tip else { return [] }
+        func reaches(_ tip: ObjectID) -> Bool { tip == id || repository.isDescendant(tip, of: id) }
+        var found: [Evidence] = []
+        try repository.walk(from: [head]) { commit in
+            if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: ParsedMessage(commit.message).subject),
+               !reaches(commit.parents[0]), commit.parents.dropFirst().contains(where: reaches) {
+                found.append(evidence)
+            }
+            return true
+        }
+        return found
+    }
+}
