@@ -127,6 +127,13 @@ let package = Package(
             ),
             dependencies: ["census"]
         ),
+        // The pure module's tests depend on it alone.
+        .testTarget(
+            name: "AttributionTests",
+            dependencies: ["Attribution"],
+            exclude: ["Fixtures/make-attribution-cases.py"],
+            resources: [.copy("Fixtures/attribution-cases.json")]
+        ),
         .testTarget(
             name: "CensusTests",
             dependencies: [

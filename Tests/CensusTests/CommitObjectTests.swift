@@ -244,7 +244,7 @@ struct CommitObjectTests {
         let stems = try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".idx") }.map { String($0.dropLast(4)) }
         let originals = try stems.map { (try Data(contentsOf: URL(fileURLWithPath: source + $0 + ".idx")),
                                           try Data(contentsOf: URL(fileURLWithPath: source + $0 + ".pack"))) }
-        var random = MessageParserTests.SplitMix64(state: UInt64(seed) &+ 101)
+        var random = SplitMix64(state: UInt64(seed) &+ 101)
         let folder = try TemporaryFolder.make(prefix: "census-packs")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(atPath: folder.path + "/pack", withIntermediateDirectories: true)

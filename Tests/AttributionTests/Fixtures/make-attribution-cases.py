@@ -1,3 +1,4 @@
+import os
 import json
 H=("Alice Martin","alice@example.com")
 cases=[]
@@ -194,5 +195,5 @@ for line, tool in [("🤖 Generated with [Claude Code](https://claude.ai/code)",
     AI(f"marker alone: {line[:30]}", f"Change\n\n{line}\n", [tool])
     HU(f"marker quoted mid-line: {line[:30]}", f"Docs: strip the '{line}' footer\n")
 
-json.dump({"cases":cases}, open("/work/main/Tests/CensusTests/Fixtures/attribution-cases.json","w"), indent=1, ensure_ascii=False)
+json.dump({"cases":cases}, open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "attribution-cases.json"), "w"), indent=1, ensure_ascii=False)
 print(len(cases))

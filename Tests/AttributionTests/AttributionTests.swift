@@ -26,7 +26,7 @@ struct AttributionCase: Decodable, CustomTestStringConvertible, Sendable {
 
     static func all() throws -> [AttributionCase] {
         struct File: Decodable { var cases: [AttributionCase] }
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/attribution-cases", withExtension: "json"))
+        let url = try #require(Bundle.module.url(forResource: "attribution-cases", withExtension: "json"))
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }
 }
