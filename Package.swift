@@ -137,9 +137,13 @@ let package = Package(
         .testTarget(
             name: "CensusTests",
             dependencies: [
-                "GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit",
+                "GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit", "CensusServer",
                 // Store tests open the SQLite file as any program would.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Routes are tested in process; a few DaemonTests prove the real binary.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
         ),

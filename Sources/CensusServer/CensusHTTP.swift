@@ -27,11 +27,6 @@ public struct CensusHTTP: Sendable {
         self.rateLimit = rateLimit
     }
 
-    struct BadRequest: Error {
-        var status: HTTPResponse.Status
-        var message: String
-    }
-
     public func router() -> Router<CensusRequestContext> {
         let router = Router(context: CensusRequestContext.self)
         router.add(middleware: RequestLimits(rate: rateLimit))
@@ -45,12 +40,12 @@ public struct CensusHTTP: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        router.get("/") { request, _ in await respond { try await cached(request) { try await dashboard(request) } } }
+        router.get("/") { request, _ in try await respond { try await cached(request) { try await dashboard(request) } } }
         router.get("/api/v1/summary") { request, _ in
-            await respond { try await cached(request) { (try await report(request).json(), "application/json") } }
+            try await respond { try await cached(request) { (try await report(request).json(), "application/json") } }
         }
         router.get("/api/v1/trend") { request, _ in
-            await respond { try await cached(request) {
+            try await respond { try await cached(request) {
                 let report = try await report(request)
                 let encoder = JSONEncoder()
                 encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -60,12 +55,10 @@ public struct CensusHTTP: Sendable {
                 return (String(decoding: body, as: UTF8.self), "application/json")
             } }
         }
-        router.get("/api/v1/repos") { _, _ in await respond { Self.json(try RepositoryEntry.json(try RepositoryEntry.all(in: store))) } }
-        router.get("/api/v1/commits") { request, _ in await respond { try commits(request) } }
+        router.get("/api/v1/repos") { _, _ in try await respond { Self.json(try RepositoryEntry.json(try RepositoryEntry.all(in: store))) } }
+        router.get("/api/v1/commits") { request, _ in try await respond { try commits(request) } }
         router.post("/api/v1/scan") { request, _ in
-            guard authorized(request) else {
-                return Self.json("{\"error\":\"a valid Authorization: Bearer token is required\"}", status: .unauthorized)
-            }
+            guard authorized(request) else { throw APIError(.unauthorized, "a valid Authorization: Bearer token is required") }
             await collector.trigger()
             return Self.json("{\"scan\":\"started\"}", status: .accepted)
         }
@@ -93,16 +86,16 @@ public struct CensusHTTP: Sendable {
 
     // MARK: - Parameters
 
-    func respond(_ body: () async throws -> Response) async -> Response {
+    /// Runs a route: a client's mistake is thrown as it is (`APIError`); any
+    /// other failure becomes a 500 that names its kind, never a path or a trace.
+    func respond(_ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
-        } catch let bad as BadRequest {
-            let message = String(decoding: (try? JSONEncoder().encode(["error": bad.message])) ?? Data(), as: UTF8.self)
-            return Self.json(message, status: bad.status)
+        } catch let error as APIError {
+            throw error
         } catch {
-            // Store failures are reported by kind, without paths or traces.
             let kind = (error as? StoreError).map { "\($0.kind)" } ?? "internal"
-            return Self.json("{\"error\":\"the request could not be answered (\(kind))\"}", status: .internalServerError)
+            throw APIError(.internalServerError, "the request could not be answered (\(kind))")
         }
     }
 
@@ -133,18 +126,18 @@ public struct CensusHTTP: Sendable {
         var filter = CommitFilter()
         if let repo = parameter(request, "repo") {
             guard let id = Int64(repo), id > 0, try store.repositories().contains(where: { $0.id == id }) else {
-                throw BadRequest(status: .badRequest, message: "repo: no scanned repository with id '\(repo.prefix(40))' (see /api/v1/repos)")
+                throw APIError(.badRequest, "repo: no scanned repository with id '\(repo.prefix(40))' (see /api/v1/repos)")
             }
             filter.repositoryIDs = [id]
         }
         try applyPeriod(request, to: &filter)
         if let date = parameter(request, "date") {
-            guard let field = CommitFilter.DateField(rawValue: date) else { throw BadRequest(status: .badRequest, message: "date: author or committer") }
+            guard let field = CommitFilter.DateField(rawValue: date) else { throw APIError(.badRequest, "date: author or committer") }
             filter.dateField = field
         }
         let teams = await collector.teams
         if let team = parameter(request, "team") {
-            guard let patterns = teams[team] else { throw BadRequest(status: .badRequest, message: "team: no such team") }
+            guard let patterns = teams[team] else { throw APIError(.badRequest, "team: no such team") }
             filter.people = patterns
         }
         return (filter, teams)
@@ -153,11 +146,11 @@ public struct CensusHTTP: Sendable {
     func options(_ request: Request, teams: [String: [String]], scoped: Bool) async throws -> ReportOptions {
         var options = ReportOptions(configuration: await collector.configurationSnapshot)
         if let interval = parameter(request, "interval") {
-            guard let value = Interval(rawValue: interval) else { throw BadRequest(status: .badRequest, message: "interval: week or month") }
+            guard let value = Interval(rawValue: interval) else { throw APIError(.badRequest, "interval: week or month") }
             options.interval = value
         }
         if let zone = parameter(request, "timezone") {
-            guard zone.count <= 64, let timeZone = Periods.timeZone(zone) else { throw BadRequest(status: .badRequest, message: "timezone: UTC, +02:00 or a zone name") }
+            guard zone.count <= 64, let timeZone = Periods.timeZone(zone) else { throw APIError(.badRequest, "timezone: UTC, +02:00 or a zone name") }
             options.timeZone = timeZone
             options.timeZoneLabel = zone
         }
@@ -177,11 +170,11 @@ public struct CensusHTTP: Sendable {
     func applyPeriod(_ request: Request, to filter: inout CommitFilter) throws {
         for (name, keyPath) in [("since", \CommitFilter.since), ("until", \CommitFilter.until)] {
             if let text = parameter(request, name) {
-                guard text.count <= 40 else { throw BadRequest(status: .badRequest, message: "\(name): \(DateArgument.Problem.notADate.explanation)") }
+                guard text.count <= 40 else { throw APIError(.badRequest, "\(name): \(DateArgument.Problem.notADate.explanation)") }
                 do {
                     filter[keyPath: keyPath] = try DateArgument.value(text)
                 } catch {
-                    throw BadRequest(status: .badRequest, message: "\(name): \(error.explanation)")
+                    throw APIError(.badRequest, "\(name): \(error.explanation)")
                 }
             }
         }
@@ -191,23 +184,23 @@ public struct CensusHTTP: Sendable {
         var filter = CommitFilter()
         try applyPeriod(request, to: &filter)
         if let repo = parameter(request, "repo") {
-            guard let id = Int64(repo), id > 0 else { throw BadRequest(status: .badRequest, message: "repo: a repository id from /api/v1/repos") }
+            guard let id = Int64(repo), id > 0 else { throw APIError(.badRequest, "repo: a repository id from /api/v1/repos") }
             filter.repositoryIDs = [id]
         }
         if let commitClass = parameter(request, "class") {
-            guard let value = CommitClass(rawValue: commitClass) else { throw BadRequest(status: .badRequest, message: "class: ai, human or bot") }
+            guard let value = CommitClass(rawValue: commitClass) else { throw APIError(.badRequest, "class: ai, human or bot") }
             filter.classes = [value]
         }
         var limit = 100
         if let text = parameter(request, "limit") {
-            guard let value = Int(text), (1...1000).contains(value) else { throw BadRequest(status: .badRequest, message: "limit: 1 to 1000") }
+            guard let value = Int(text), (1...1000).contains(value) else { throw APIError(.badRequest, "limit: 1 to 1000") }
             limit = value
         }
         var cursor: CensusStore.PageCursor?
         if let text = parameter(request, "cursor") {
             let parts = text.split(separator: ".")
             guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {
-                throw BadRequest(status: .badRequest, message: "cursor: the next_cursor of the previous page")
+                throw APIError(.badRequest, "cursor: the next_cursor of the previous page")
             }
             cursor = .init(time: time, id: id)
         }

@@ -35,18 +35,16 @@ public struct RequestLimits: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.string.utf8.count > Self.maxTargetBytes {
-            return CensusHTTP.json("{\"error\":\"the request target is longer than \(Self.maxTargetBytes) bytes\"}", status: .uriTooLong)
+            throw APIError(.uriTooLong, "the request target is longer than \(Self.maxTargetBytes) bytes")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBodyBytes {
-            return CensusHTTP.json("{\"error\":\"the request body is larger than \(Self.maxBodyBytes) bytes\"}", status: .contentTooLarge)
+            throw APIError(.contentTooLarge, "the request body is larger than \(Self.maxBodyBytes) bytes")
         }
         let path = request.uri.path
         if let buckets, path != "/healthz" && path != "/readyz" {
             let client = context.remoteAddress?.ipAddress ?? "unknown"
             if !buckets.take(client) {
-                var response = CensusHTTP.json("{\"error\":\"too many requests from \(client); slow down\"}", status: .tooManyRequests)
-                response.headers[.retryAfter] = "1"
-                return response
+                throw APIError(.tooManyRequests, "too many requests from \(client); slow down", headers: [.retryAfter: "1"])
             }
         }
         var request = request
@@ -56,7 +54,7 @@ public struct RequestLimits: RouterMiddleware {
                 let body = try await request.body.collect(upTo: Self.maxBodyBytes)
                 request.body = .init(buffer: body)
             } catch {
-                return CensusHTTP.json("{\"error\":\"the request body is larger than \(Self.maxBodyBytes) bytes\"}", status: .contentTooLarge)
+                throw APIError(.contentTooLarge, "the request body is larger than \(Self.maxBodyBytes) bytes")
             }
         }
         return try await next(request, context)

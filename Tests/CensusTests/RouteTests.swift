@@ -1,0 +1,102 @@
+import Attribution
+import CensusKit
+import CensusServer
+import CensusStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// censusd's routes in process (HummingbirdTesting), over a real store that a
+/// real scan of a real repository filled. `DaemonTests` keep the few checks
+/// that need the binary: start-up, signals, sockets.
+@Suite("censusd routes, in process")
+struct RouteTests {
+    let folder: URL
+    let store: CensusStore
+
+    init() throws {
+        folder = try TemporaryFolder.make(prefix: "census-routes")
+        store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+    }
+
+    /// An application over this store: one repository of three commits, one of them AI, already scanned.
+    func application(rateLimit: Int = 0) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        try repo.commit("three")
+        _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: repo.path)
+        let metrics = CensusMetrics(version: CensusVersion.current)
+        let collector = Collector(store: store, configuration: CensusConfiguration(), interval: 3600,
+                                  logger: Logger(label: "test"), metrics: metrics)
+        let http = CensusHTTP(store: store, collector: collector, metrics: metrics,
+                              token: "a-token-of-sixteen-chars", rateLimit: rateLimit)
+        return (Application(router: http.router()), repo)
+    }
+
+    static func errorMessage(_ body: ByteBuffer) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["error"] as? String
+    }
+
+    @Test("the summary counts the scanned commits; bad parameters are 400s whose body is {\"error\": \"…\"}")
+    func summaryAndBadRequests() async throws {
+        let (app, _) = try application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/summary", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let totals = json?["totals"] as? [String: Any]
+                #expect(totals?["commits"] as? Int == 3 && totals?["ai"] as? Int == 1)
+            }
+            for (uri, message) in [("/api/v1/summary?since=100000y", "since: outside the dates census can represent"),
+                                   ("/api/v1/trend?until=9999999d", "until: outside the dates census can represent"),
+                                   ("/api/v1/summary?repo=abc", "repo: no scanned repository with id 'abc'"),
+                                   ("/api/v1/commits?limit=0", "limit: 1 to 1000"),
+                                   ("/api/v1/summary?interval=day", "interval: week or month")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(response.headers[.contentType] == "application/json")
+                    #expect(Self.errorMessage(response.body)?.hasPrefix(message) == true, "\(uri): \(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+
+    @Test("a scan request without the token is a 401 with the documented body; with it, 202")
+    func scanNeedsToken() async throws {
+        let (app, _) = try application()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/scan", method: .post) { response in
+                #expect(response.status == .unauthorized)
+                #expect(Self.errorMessage(response.body) == "a valid Authorization: Bearer token is required")
+            }
+            try await client.execute(uri: "/api/v1/scan", method: .post, headers: [.authorization: "Bearer a-token-of-sixteen-chars"]) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+    }
+
+    @Test("request limits answer through the same error type: 414, and 429 with Retry-After")
+    func limits() async throws {
+        let (app, _) = try application(rateLimit: 1)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/repos?x=" + String(repeating: "y", count: 9000), method: .get) { response in
+                #expect(response.status == .uriTooLong)
+                #expect(Self.errorMessage(response.body)?.contains("longer than 8192 bytes") == true)
+            }
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                try await client.execute(uri: "/api/v1/repos", method: .get) { response in
+                    statuses.append(response.status)
+                    if response.status == .tooManyRequests {
+                        #expect(response.headers[.retryAfter] == "1")
+                        #expect(Self.errorMessage(response.body)?.hasPrefix("too many requests") == true)
+                    }
+                }
+            }
+            #expect(statuses.contains(.tooManyRequests), "\(statuses)")
+        }
+    }
+}
