@@ -60,8 +60,7 @@ let package = Package(
             exclude: ["Catalogue/signatures.json"],
             plugins: ["EmbedCatalogue"]
         ),
-        .executableTarget(name: "CatalogueEmbedder"),
-        .plugin(name: "EmbedCatalogue", capability: .buildTool(), dependencies: ["CatalogueEmbedder"]),
+        .plugin(name: "EmbedCatalogue", capability: .buildTool()),
         .target(
             name: "CensusStore",
             dependencies: [
