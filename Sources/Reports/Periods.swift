@@ -16,8 +16,16 @@ public enum Periods {
             let seconds = (hours * 3600 + minutes * 60) * (first == "-" ? -1 : 1)
             return TimeZone(secondsFromGMT: seconds)
         }
-        return TimeZone(identifier: trimmed)
+        // Foundation makes a zone of some names it does not know
+        // ("Africa:Asmara"), and formatting a date in it traps: only the
+        // names of the zone database are accepted (text from any client).
+        guard let name = knownZoneNames[trimmed.lowercased()] else { return nil }
+        return TimeZone(identifier: name)
     }
+
+    /// The zone database's names, by their lower-cased form.
+    private static let knownZoneNames: [String: String] = Dictionary(
+        TimeZone.knownTimeZoneIdentifiers.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
 
     static func calendar(_ zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)

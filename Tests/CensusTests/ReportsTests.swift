@@ -71,6 +71,20 @@ struct DateRangeTests {
         }
     }
 
+    @Test("time zones: names of the zone database only; a name Foundation half-accepts is refused, not formatted")
+    func timeZoneNames() {
+        // Found by FuzzDates: Foundation made a zone of this, and formatting in it trapped.
+        #expect(Periods.timeZone("Africa:Asmara") == nil)
+        #expect(Periods.timeZone("Not/AZone") == nil)
+        #expect(Periods.timeZone("europe/berlin")?.identifier == "Europe/Berlin")
+        #expect(Periods.timeZone("+02:00")?.secondsFromGMT() == 7200)
+        let zone = Periods.timeZone("Africa/Asmara")
+        #expect(zone != nil)
+        if let zone {
+            #expect(Periods.covering(first: 0, last: 86_400 * 60, interval: .month, zone: zone).count == 3)
+        }
+    }
+
     @Test("any 64-bit time formats without trapping; years before 0001 carry a sign")
     func formatterTotal() {
         #expect(TimeFormat.day(DateArgument.earliest) == "0001-01-01")

@@ -54,7 +54,9 @@ struct RouteTests {
                                    ("/api/v1/trend?until=9999999d", "until: outside the dates census can represent"),
                                    ("/api/v1/summary?repo=abc", "repo: no scanned repository with id 'abc'"),
                                    ("/api/v1/commits?limit=0", "limit: 1 to 1000"),
-                                   ("/api/v1/summary?interval=day", "interval: week or month")] {
+                                   ("/api/v1/summary?interval=day", "interval: week or month"),
+                                   // A name Foundation half-accepts: formatting in it trapped (found by FuzzDates).
+                                   ("/api/v1/summary?timezone=Africa:Asmara", "timezone: UTC, +02:00 or a zone name")] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .badRequest, "\(uri)")
                     #expect(response.headers[.contentType] == "application/json")
