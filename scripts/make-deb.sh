@@ -31,10 +31,11 @@ COPYRIGHT
 
 # Depends: the Debian package of every shared library the binaries name.
 depends=$(for binary in "$root/usr/bin/census" "$root/usr/bin/censusd"; do
+    resolved=$(ldd "$binary")
     objdump -p "$binary" | awk '/NEEDED/ {print $2}' | while read -r soname; do
       # The dynamic loader comes with libc6, which libc.so.6 names anyway.
       case "$soname" in ld-linux*) continue ;; esac
-      path=$(ldd "$binary" | awk -v so="$soname" '$1 == so {print $3}')
+      path=$(echo "$resolved" | awk -v so="$soname" '$1 == so {print $3}')
       [ -n "$path" ] || { echo "make-deb: $binary needs $soname, which is not installed" >&2; exit 1; }
       dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")"
     done

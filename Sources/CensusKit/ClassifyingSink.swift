@@ -107,10 +107,10 @@ extension Commit {
     /// A signature git could not read shows no date; a report still needs
     /// one, and the other signature's is the nearest truth (not 1970).
     mutating func dateUnreadableSignature() {
-        if author.time == 0 && author.email.isEmpty && author.name.isEmpty {
+        if unreadableSignatures.contains(.author) {
             author.time = committer.time
             author.offsetMinutes = committer.offsetMinutes
-        } else if committer.time == 0 && committer.email.isEmpty && committer.name.isEmpty {
+        } else if unreadableSignatures.contains(.committer) {
             committer.time = author.time
             committer.offsetMinutes = author.offsetMinutes
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GitHistory
 
 /// Finds git repositories below a folder: work trees (a `.git` folder or
 /// file) and bare repositories. Does not follow symbolic links (no loops).
@@ -73,7 +74,7 @@ public struct RepositoryDiscovery: Sendable {
             if Self.isRepository(path) {
                 found.repositories.append(path)
                 // A work tree may hold independent repositories; a git directory holds none.
-                if let gitDirectory = Self.gitDirectory(ofWorkTree: path) {
+                if let gitDirectory = Repository.gitDirectory(ofWorkTree: path) {
                     search(path, depth: depth + 1, enclosingGitDirectory: gitDirectory, found: &found)
                 }
                 continue
@@ -83,27 +84,13 @@ public struct RepositoryDiscovery: Sendable {
         }
     }
 
-    /// The git directory a work tree's `.git` names: the folder itself, or
-    /// the `gitdir:` of a `.git` file; nil for a bare repository.
-    static func gitDirectory(ofWorkTree path: String) -> String? {
-        let dotGit = (path as NSString).appendingPathComponent(".git")
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder) else { return nil }
-        if isFolder.boolValue { return URL(fileURLWithPath: dotGit).resolvingSymlinksInPath().path }
-        guard let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
-              let line = text.split(whereSeparator: \.isNewline).first, line.hasPrefix("gitdir:") else { return nil }
-        let named = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
-        let absolute = named.hasPrefix("/") ? named : (path as NSString).appendingPathComponent(named)
-        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-
     /// True for a submodule or linked worktree of the repository whose git
     /// directory is `gitDirectory`: its `.git` file leads inside it.
     static func leadsInto(_ path: String, _ gitDirectory: String) -> Bool {
         let dotGit = (path as NSString).appendingPathComponent(".git")
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder), !isFolder.boolValue,
-              let own = Self.gitDirectory(ofWorkTree: path) else { return false }
+              let own = Repository.gitDirectory(ofWorkTree: path) else { return false }
         return own.hasPrefix(gitDirectory + "/")
     }
 

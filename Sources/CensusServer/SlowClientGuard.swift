@@ -102,13 +102,14 @@ final class SlowClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
-        if let client { clients.close(client) }
-        client = nil
+        release()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    func handlerRemoved(context: ChannelHandlerContext) { release() }
+
+    /// Stops the deadline and gives the client's place back, once.
+    private func release() {
         disarm()
         if let client { clients.close(client) }
         client = nil

@@ -15,6 +15,14 @@ public struct Signature: Sendable, Equatable {
     }
 }
 
+/// A commit's signature lines that git shows empty (`author cvs2svn`, no address).
+public struct UnreadableSignatures: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let author = UnreadableSignatures(rawValue: 1)
+    public static let committer = UnreadableSignatures(rawValue: 2)
+}
+
 /// The metadata of one commit: everything attribution and reports need, and no
 /// file contents.
 public struct Commit: Sendable {
@@ -25,9 +33,15 @@ public struct Commit: Sendable {
     /// The full message in UTF-8: converted from the commit's declared
     /// encoding, if any, else decoded with invalid bytes replaced.
     public var message: String
-    /// Set when a signature line could not be read as git reads one (the
-    /// commit is kept, with that signature empty): says which, for a notice.
-    public var malformed: String?
+    /// The signature lines git could not read; each is kept empty.
+    public var unreadableSignatures: UnreadableSignatures = []
+
+    /// Which signatures could not be read, in words for a notice; nil when both were read.
+    public var malformed: String? {
+        let which = [(UnreadableSignatures.author, "author"), (.committer, "committer")]
+            .filter { unreadableSignatures.contains($0.0) }.map(\.1)
+        return which.isEmpty ? nil : which.joined(separator: " and ") + " line without a name and an e-mail address git can read"
+    }
 
     public var isMerge: Bool { parents.count > 1 }
 

@@ -12,7 +12,7 @@ import Foundation
 /// accepts: a signature is cut as git's `split_ident_line` cuts it (the name
 /// up to the first `<`, the e-mail up to the next `>`, the time after the last
 /// `>` and any blanks, then blanks and the zone); a signature git cannot cut
-/// (`author cvs2svn`, no address) reads as empty and is named in `malformed`
+/// (`author cvs2svn`, no address) reads as empty and is named in `unreadableSignatures`
 /// instead of costing the whole history; an `encoding` header other than
 /// UTF-8 is honoured by converting names and message with iconv, as git's
 /// log does. The message starts after the first empty line and ends at the
@@ -57,15 +57,8 @@ enum CommitObject {
         }
         guard let author, let committer else { return nil }
         let converter = encoding.flatMap(TextConverter.init(encoding:))
-        var malformed: [String] = []
-        let authorSignature = signature(author.0, author.1, converter) ?? {
-            malformed.append("author")
-            return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
-        }()
-        let committerSignature = signature(committer.0, committer.1, converter) ?? {
-            malformed.append("committer")
-            return Signature(name: "", email: "", time: 0, offsetMinutes: 0)
-        }()
+        let authorSignature = signature(author.0, author.1, converter)
+        let committerSignature = signature(committer.0, committer.1, converter)
         var message = ""
         if cursor < end {
             let start = cursor + 1
@@ -74,10 +67,11 @@ enum CommitObject {
                 message = text(start, stop, converter)
             }
         }
-        var commit = Commit(id: id, parents: parents, author: authorSignature, committer: committerSignature, message: message)
-        if !malformed.isEmpty {
-            commit.malformed = malformed.joined(separator: " and ") + " line without a name and an e-mail address git can read"
-        }
+        let unreadable = Signature(name: "", email: "", time: 0, offsetMinutes: 0)
+        var commit = Commit(id: id, parents: parents, author: authorSignature ?? unreadable,
+                            committer: committerSignature ?? unreadable, message: message)
+        if authorSignature == nil { commit.unreadableSignatures.insert(.author) }
+        if committerSignature == nil { commit.unreadableSignatures.insert(.committer) }
         return commit
     }
 

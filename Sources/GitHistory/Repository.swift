@@ -181,20 +181,26 @@ extension Repository {
     /// repository, or one of several git directories that share a work tree
     /// through `core.worktree`, as vcsh keeps them).
     public var location: String {
-        guard let work = workDirectory else { return gitDirectory }
-        let dotGit = work + "/.git"
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder) else { return gitDirectory }
-        var target = dotGit
-        if !isFolder.boolValue {
-            guard let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
-                  let line = text.split(whereSeparator: \.isNewline).first, line.hasPrefix("gitdir:") else { return gitDirectory }
-            let named = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
-            target = named.hasPrefix("/") ? named : work + "/" + named
-        }
+        guard let work = workDirectory, let target = Self.gitDirectory(ofWorkTree: work) else { return gitDirectory }
         var here = stat(), there = stat()
         guard stat(target, &there) == 0, stat(gitDirectory, &here) == 0 else { return gitDirectory }
         return here.st_dev == there.st_dev && here.st_ino == there.st_ino ? work : gitDirectory
+    }
+
+    /// The git directory a work tree's `.git` names, symlinks resolved: the
+    /// `.git` folder itself, or the `gitdir:` line of a `.git` file (a
+    /// `--separate-git-dir` repository, a submodule, a linked worktree);
+    /// nil when the folder has no `.git`.
+    public static func gitDirectory(ofWorkTree path: String) -> String? {
+        let dotGit = (path as NSString).appendingPathComponent(".git")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dotGit, isDirectory: &isFolder) else { return nil }
+        if isFolder.boolValue { return URL(fileURLWithPath: dotGit).resolvingSymlinksInPath().path }
+        guard let text = try? String(contentsOfFile: dotGit, encoding: .utf8),
+              let line = text.split(whereSeparator: \.isNewline).first, line.hasPrefix("gitdir:") else { return nil }
+        let named = line.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespaces)
+        let absolute = named.hasPrefix("/") ? named : (path as NSString).appendingPathComponent(named)
+        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// What HEAD names when it is a symbolic reference (`refs/heads/main`).

@@ -9,8 +9,10 @@ import Darwin
 ///
 /// iconv is the C library's own converter, the one git uses: it knows every
 /// encoding git can name. Only commits with such a header pay for it.
-struct TextConverter {
-    let encoding: String
+/// One converter serves a commit's names and message: opened once, reset
+/// before each piece, closed when the commit is parsed.
+final class TextConverter {
+    private let converter: iconv_t?
 
     /// Nil for UTF-8 itself (nothing to convert) and for an encoding iconv
     /// does not know; git shows such a commit's bytes as they are.
@@ -18,11 +20,12 @@ struct TextConverter {
         let name = raw.trimmingBlanks
         let folded = name.lowercased()
         guard !name.isEmpty, folded != "utf-8", folded != "utf8" else { return nil }
-        let probe = iconv_open("UTF-8", name)
-        guard probe != Self.failed else { return nil }
-        iconv_close(probe)
-        encoding = name
+        let converter = iconv_open("UTF-8", name)
+        guard converter != Self.failed else { return nil }
+        self.converter = converter
     }
+
+    deinit { iconv_close(converter) }
 
     /// iconv_open's `(iconv_t) -1`.
     private static var failed: iconv_t? { iconv_t(bitPattern: -1) }
@@ -30,9 +33,8 @@ struct TextConverter {
     /// `bytes` in UTF-8, or nil when they are not valid in the encoding
     /// (git then keeps the bytes unconverted).
     func utf8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let converter = iconv_open("UTF-8", encoding)
-        guard converter != Self.failed else { return nil }
-        defer { iconv_close(converter) }
+        // Back to the initial shift state: a stateful encoding left mid-way by the last piece.
+        iconv(converter, nil, nil, nil, nil)
         // UTF-8 takes at most four bytes for any one input byte's character.
         var output = [UInt8](repeating: 0, count: bytes.count * 4 + 4)
         let written: Int? = output.withUnsafeMutableBufferPointer { out in

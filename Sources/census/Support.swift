@@ -77,12 +77,15 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// `--db`, else `$CENSUS_DB`, else the configuration's `database`, else the XDG default.
-    func path(_ configuration: CensusConfiguration?) -> String {
+    func path(_ configuration: CensusConfiguration?) -> String { store(configuration).path }
+
+    /// The store and what named it (`census config` shows both).
+    func store(_ configuration: CensusConfiguration?) -> (path: String, origin: String) {
         let environment = ProcessInfo.processInfo.environment
-        if let db { return db }
-        if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return explicit }
-        if let database = configuration?.database { return database }
-        return CensusStore.defaultPath(environment: environment)
+        if let db { return (db, "--db") }
+        if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return (explicit, "$CENSUS_DB") }
+        if let database = configuration?.database { return (database, "the configuration") }
+        return (CensusStore.defaultPath(environment: environment), "the default")
     }
 
     func open() throws -> CensusStore {

@@ -28,12 +28,8 @@ struct Config: ParsableCommand {
     }
 
     private func databaseLine(_ configuration: CensusConfiguration) -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let path = common.path(configuration)
-        let origin = common.db != nil ? "--db"
-            : environment["CENSUS_DB"].map { !$0.isEmpty } == true ? "$CENSUS_DB"
-            : configuration.database != nil ? "the configuration" : "the default"
-        return "\(path) (from \(origin))"
+        let store = common.store(configuration)
+        return "\(store.path) (from \(store.origin))"
     }
 
     static func lines(source: ConfigurationSource, configuration c: CensusConfiguration, database: String) -> [String] {
