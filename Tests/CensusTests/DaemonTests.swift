@@ -353,6 +353,13 @@ final class RawConnection {
         Array(text.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } > 0
     }
 
+    /// True once the server has closed the connection; never waits.
+    func isClosed() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+
     /// Seconds until the server closes the connection (a read returns 0 or
     /// fails), reading and discarding what it sends; nil if still open after `limit`.
     func secondsUntilClosed(limit: Double) -> Double? {
@@ -392,12 +399,17 @@ struct DaemonSlowClientTests {
         #expect(sent < request.utf8.count / 2, "the trickling client was cut off after \(sent) of \(request.utf8.count) bytes")
         #expect(trickle.secondsUntilClosed(limit: 1) != nil, "and its connection is closed")
 
-        // Four connections held open: a fifth from the same address is closed at once.
-        let held = try (0..<4).map { _ in try RawConnection(port: daemon.port) }
-        try await Task.sleep(for: .milliseconds(300))
-        let fifth = try RawConnection(port: daemon.port)
-        let refusedAfter = fifth.secondsUntilClosed(limit: 1.5)
-        #expect(refusedAfter.map { $0 < 1 } == true, "a fifth connection stayed open: \(String(describing: refusedAfter))")
+        // Five connections from one address with a cap of four: one of them is
+        // closed at once. Which one depends on the order the server accepts
+        // them in, which a busy machine may not keep.
+        let held = try (0..<5).map { _ in try RawConnection(port: daemon.port) }
+        var closed = Set<Int>()
+        let start = Date()
+        while Date().timeIntervalSince(start) < 1.5 {
+            for (index, connection) in held.enumerated() where connection.isClosed() { closed.insert(index) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(closed.count == 1, "connections closed within 1.5 s of five with a cap of four: \(closed.sorted())")
         for connection in held { _ = connection.secondsUntilClosed(limit: 5) }
         // Once they are gone, the client is served again.
         #expect(try await daemon.eventually(5) { try await daemon.request("/healthz").status == 200 })
