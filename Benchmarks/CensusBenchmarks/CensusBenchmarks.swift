@@ -28,7 +28,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("insert a batch of 2,000 commits", configuration: .init(metrics: [.wallClock, .throughput], maxIterations: 20)) { benchmark in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("census-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         let repository = try store.repository(at: "/bench", name: "bench", isBare: false, isShallow: false)
         let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
         var next = 0
@@ -49,7 +49,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("report over 100,000 stored commits", configuration: .init(metrics: [.wallClock], maxIterations: 10)) { benchmark in
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("census-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         let repository = try store.repository(at: "/bench", name: "bench", isBare: false, isShallow: false)
         let ai = Verdict(commitClass: .ai, confidence: .attested, mode: .assisted, tools: ["claude-code"], evidence: [],
                          person: Person(name: "Ada", email: "ada@example.com"))

@@ -90,7 +90,7 @@ public struct ScanProgress: Sendable {
 /// scan killed at any point leaves a consistent store, and the next scan walks
 /// again from HEAD, skips what is stored, and completes it.
 public final class HistoryScanner {
-    public let store: CensusStore
+    public let store: any CommitStore
     public let classifier: Classifier
     /// Commits a transaction stores. Every transaction rewrites most pages
     /// of the sha index (shas come in random order), so fewer, larger ones
@@ -117,7 +117,7 @@ public final class HistoryScanner {
         public var description: String { "scan stopped before it finished; the next scan completes it" }
     }
 
-    public init(store: CensusStore, classifier: Classifier) {
+    public init(store: any CommitStore, classifier: Classifier) {
         self.store = store
         self.classifier = classifier
     }

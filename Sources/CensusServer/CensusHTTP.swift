@@ -10,7 +10,7 @@ import Reports
 /// only by their store id, so nothing from a request reaches the filesystem;
 /// SQL is bound by the store; error bodies carry a message, never a trace.
 public struct CensusHTTP: Sendable {
-    public let store: CensusStore
+    public let store: any CommitStore
     public let collector: Collector
     public let metrics: CensusMetrics
     public let token: String?
@@ -19,7 +19,7 @@ public struct CensusHTTP: Sendable {
     let cache = ResponseCache()
     let inFlight = InFlightComputations()
 
-    public init(store: CensusStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
+    public init(store: any CommitStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
         self.store = store
         self.collector = collector
         self.metrics = metrics
@@ -196,7 +196,7 @@ public struct CensusHTTP: Sendable {
             guard let value = Int(text), (1...1000).contains(value) else { throw APIError(.badRequest, "limit: 1 to 1000") }
             limit = value
         }
-        var cursor: CensusStore.PageCursor?
+        var cursor: PageCursor?
         if let text = parameter(request, "cursor") {
             let parts = text.split(separator: ".")
             guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {

@@ -33,7 +33,7 @@ public final class CensusMetrics: @unchecked Sendable {
     }
 
     /// Re-reads the figures from the store.
-    public func refresh(from store: CensusStore) {
+    public func refresh(from store: any CommitStore) {
         // One pass over the store, and only when it changed: a scrape of an
         // idle store costs one PRAGMA.
         let version = try? store.changeCounter()

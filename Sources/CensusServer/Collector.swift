@@ -24,7 +24,7 @@ public actor Collector: Service {
         public var retryAt: Date?
     }
 
-    let store: CensusStore
+    let store: any CommitStore
     private var configuration: CensusConfiguration
     private var interval: TimeInterval
     let logger: Logger
@@ -36,7 +36,7 @@ public actor Collector: Service {
     private let stopping = StopFlag()
     private var lastReportDay: String?
 
-    public init(store: CensusStore, configuration: CensusConfiguration, interval: TimeInterval, logger: Logger, metrics: CensusMetrics) {
+    public init(store: any CommitStore, configuration: CensusConfiguration, interval: TimeInterval, logger: Logger, metrics: CensusMetrics) {
         self.store = store
         self.configuration = configuration
         self.interval = interval

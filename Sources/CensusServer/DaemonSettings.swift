@@ -33,7 +33,7 @@ public struct DaemonSettings: Sendable {
             }
         }
         func env(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let database = env("CENSUS_DB") ?? configuration.database ?? CensusStore.defaultPath(environment: environment)
+        let database = env("CENSUS_DB") ?? configuration.database ?? SQLiteStore.defaultPath(environment: environment)
         let listen = env("CENSUS_HTTP_LISTEN") ?? configuration.httpListen ?? "127.0.0.1:8787"
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
             throw Refusal(message: "http.listen '\(listen)': must be HOST:PORT (127.0.0.1:8787)")

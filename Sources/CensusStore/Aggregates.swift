@@ -35,7 +35,7 @@ public struct CommitFilter: Sendable, Equatable {
     /// transaction: a repository whose first scan is still running is left
     /// out (its commits are stored visible, and shown by the scan's end).
     func condition(_ db: Database) throws -> SQL {
-        let pending = try CensusStore.repositoriesBeingScanned(db)
+        let pending = try SQLiteStore.repositoriesBeingScanned(db)
         guard !pending.isEmpty else { return baseCondition }
         return [baseCondition, "c.repository_id NOT IN \(pending)"].joined(separator: " AND ")
     }
@@ -146,7 +146,7 @@ public enum Interval: String, Sendable, CaseIterable, Codable {
     case month
 }
 
-extension CensusStore {
+extension SQLiteStore {
     /// The first and last commit time in scope, by the filter's date.
     public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
         try read { db in
@@ -160,17 +160,6 @@ extension CensusStore {
                 """
             guard let row = try request.fetchOne(db), let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
             return (first, last)
-        }
-    }
-
-    /// Where the previous page of `commits(_:limit:after:)` ended.
-    public struct PageCursor: Sendable, Equatable {
-        public var time: Int64
-        public var id: Int64
-
-        public init(time: Int64, id: Int64) {
-            self.time = time
-            self.id = id
         }
     }
 
@@ -241,5 +230,17 @@ extension CensusStore {
                 return (id, (reachable: shown[id] ?? 0, unreachable: total - (shown[id] ?? 0)))
             })
         }
+    }
+}
+
+/// Where the previous page of `CommitStore.commits(_:limit:after:)` ended:
+/// the last commit's date (by the filter's date field) and store id.
+public struct PageCursor: Sendable, Equatable {
+    public var time: Int64
+    public var id: Int64
+
+    public init(time: Int64, id: Int64) {
+        self.time = time
+        self.id = id
     }
 }

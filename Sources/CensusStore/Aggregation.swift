@@ -31,7 +31,7 @@ public struct Aggregation: Sendable {
     public var people: [(email: String, name: String, commits: Int, ai: Int)] = []
 }
 
-extension CensusStore {
+extension SQLiteStore {
     /// Stores with more rows than this are aggregated in two halves at once.
     public nonisolated(unsafe) static var parallelAggregationRows: Int64 = 100_000
 

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-extension CensusStore {
+extension SQLiteStore {
     /// Every sha stored for a repository, reachable or not.
     public func storedSHAs(repositoryID: Int64) throws(StoreError) -> Set<String> {
         try read { db in

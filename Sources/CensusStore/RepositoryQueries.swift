@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension CensusStore {
+extension SQLiteStore {
     /// The stored repository at `path`, inserted when new. The flags are
     /// updated in the store, but the record returned is as it was before, so
     /// that the caller sees what changed (a shallow clone deepened).

@@ -27,11 +27,11 @@ public struct ReportOptions: Sendable {
 
 /// Builds a `Report` from the store's aggregate queries.
 public struct ReportBuilder: Sendable {
-    public var store: CensusStore
+    public var store: any CommitStore
     public var filter: CommitFilter
     public var options: ReportOptions
 
-    public init(store: CensusStore, filter: CommitFilter, options: ReportOptions) {
+    public init(store: any CommitStore, filter: CommitFilter, options: ReportOptions) {
         self.store = store
         self.filter = filter
         self.options = options

@@ -16,7 +16,7 @@ public struct RepositoryEntry: Codable, Sendable {
     public var shallow: Bool
     public var bare: Bool
 
-    public static func all(in store: CensusStore) throws -> [RepositoryEntry] {
+    public static func all(in store: any CommitStore) throws -> [RepositoryEntry] {
         let counts = try store.commitCounts()
         return try store.repositories().compactMap { repository in
             guard let id = repository.id else { return nil }

@@ -85,13 +85,13 @@ struct CommonOptions: ParsableArguments {
         if let db { return (db, "--db") }
         if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return (explicit, "$CENSUS_DB") }
         if let database = configuration?.database { return (database, "the configuration") }
-        return (CensusStore.defaultPath(environment: environment), "the default")
+        return (SQLiteStore.defaultPath(environment: environment), "the default")
     }
 
-    func open() throws -> CensusStore {
+    func open() throws -> SQLiteStore {
         let path = path(try configuration())
         do {
-            return try CensusStore(path: path)
+            return try SQLiteStore(path: path)
         } catch {
             throw CensusFailure(message: error.description, code: .usage)
         }
@@ -141,7 +141,7 @@ struct PeriodOptions: ParsableArguments {
     }
 }
 
-extension CensusStore {
+extension SQLiteStore {
     /// Ids of stored repositories that match `paths` (a repository's own path
     /// or a folder above several). Nil when `paths` is empty.
     func repositoryIDs(matching paths: [String]) throws -> [Int64]? {

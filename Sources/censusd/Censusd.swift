@@ -52,10 +52,10 @@ struct Censusd: AsyncParsableCommand {
 
         let configFile = ConfigurationSource.find(explicit: config, environment: environment).path
         let settings: DaemonSettings
-        let store: CensusStore
+        let store: SQLiteStore
         do {
             settings = try DaemonSettings.load(configFile: configFile, environment: environment)
-            store = try CensusStore(path: settings.databasePath)
+            store = try SQLiteStore(path: settings.databasePath)
         } catch {
             FileHandle.standardError.write(Data("censusd: \(error)\n".utf8))
             throw ExitCode(2)

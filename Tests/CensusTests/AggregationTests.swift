@@ -17,7 +17,7 @@ struct AggregationTests {
         try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
         let generated = try TemporaryGitRepository()
         try generated.fastImport(commits: 400, aiEvery: 3)
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         let scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
         _ = try scanner.scan(repositoryAt: sample, lines: true)
         _ = try scanner.scan(repositoryAt: generated.path, lines: true)
@@ -37,8 +37,8 @@ struct AggregationTests {
 
         // Once as one pass, once in two halves merged (the path of large stores).
         for threshold in [Int64.max, 0] {
-        CensusStore.parallelAggregationRows = threshold
-        defer { CensusStore.parallelAggregationRows = 100_000 }
+        SQLiteStore.parallelAggregationRows = threshold
+        defer { SQLiteStore.parallelAggregationRows = 100_000 }
         for (label, filter) in scopes {
             guard let range = try store.timeRange(filter) else { continue }
             let weeks = (0..<60).map { index -> (label: String, start: Int64, end: Int64) in
@@ -90,11 +90,11 @@ struct AggregationTests {
                 "GIT_COMMITTER_NAME": commit.name, "GIT_COMMITTER_EMAIL": "ann@example.com", "GIT_COMMITTER_DATE": "@\(commit.committed) +0000",
             ])
         }
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: repo.path)
         for threshold in [Int64.max, 0] {
-            CensusStore.parallelAggregationRows = threshold
-            defer { CensusStore.parallelAggregationRows = 100_000 }
+            SQLiteStore.parallelAggregationRows = threshold
+            defer { SQLiteStore.parallelAggregationRows = 100_000 }
             for (filter, expected) in [(CommitFilter(), "Ann New"), (CommitFilter(dateField: .committer), "Zoe Zed")] {
                 let people = try store.aggregate(filter, periodSets: [], teams: [:]).people
                 #expect(people.map(\.name) == [expected], "rows per half \(threshold)")

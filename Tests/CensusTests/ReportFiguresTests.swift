@@ -59,7 +59,7 @@ struct ProjectionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let sample = folder.appendingPathComponent("sample").path
         try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: sample)
         var options = ReportOptions()
         options.loadedAnnualCostUSD = 150_000

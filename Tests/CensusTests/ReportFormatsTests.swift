@@ -14,7 +14,7 @@ struct ReportFormatsTests {
         let folder = try TemporaryFolder.make(prefix: "formats")
         let sample = folder.appendingPathComponent("sample").path
         try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
             .scan(repositoryAt: sample, lines: true)
         var options = ReportOptions()
@@ -82,7 +82,7 @@ struct ReportFormatsTests {
         try repo.git(["config", "commit.gpgsign", "false"])
         try repo.commit("<script>alert('x')</script>\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
                         author: ("=cmd|' /C calc'!A0 <b>", "evil@example.com"))
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: evil)
         var options = ReportOptions()
         options.minGroup = 1

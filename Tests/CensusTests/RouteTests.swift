@@ -14,11 +14,11 @@ import Testing
 @Suite("censusd routes, in process")
 struct RouteTests {
     let folder: URL
-    let store: CensusStore
+    let store: SQLiteStore
 
     init() throws {
         folder = try TemporaryFolder.make(prefix: "census-routes")
-        store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
     }
 
     /// An application over this store: one repository of three commits, one of them AI, already scanned.

@@ -21,12 +21,12 @@ struct ScanTests {
     }
 
     let folder: URL
-    let store: CensusStore
+    let store: SQLiteStore
     let scanner: HistoryScanner
 
     init() throws {
         folder = try TemporaryFolder.make(prefix: "census-scan")
-        store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
     }
 
@@ -269,7 +269,7 @@ struct NotesTests {
     func notesInScan() throws {
         let folder = try TemporaryFolder.make(prefix: "notes")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try CensusStore(path: folder.appendingPathComponent("census.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
         let scanner = HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled()))
         let repo = try TemporaryGitRepository()
         let body = (1...30).map { "line \($0)" }.joined(separator: "\n") + "\n"

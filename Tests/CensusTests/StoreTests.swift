@@ -16,7 +16,7 @@ struct StoreTests {
     @Test("a new store is created with its folders, in WAL mode, migrated")
     func createsStore() throws {
         let nested = folder.appendingPathComponent("a/b/census.sqlite").path
-        let store = try CensusStore(path: nested)
+        let store = try SQLiteStore(path: nested)
         #expect(FileManager.default.fileExists(atPath: nested))
         #expect(try store.repositories().isEmpty)
         let queue = try DatabaseQueue(path: nested)
@@ -30,7 +30,7 @@ struct StoreTests {
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         do {
-            _ = try CensusStore(path: path)
+            _ = try SQLiteStore(path: path)
             Issue.record("opened random bytes")
         } catch {
             #expect(error.kind == .notSQLite)
@@ -45,17 +45,17 @@ struct StoreTests {
         try queue.write { try $0.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep')") }
         try queue.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect { try CensusStore(path: path) } throws: { ($0 as? StoreError)?.kind == .notCensusDatabase }
+        #expect { try SQLiteStore(path: path) } throws: { ($0 as? StoreError)?.kind == .notCensusDatabase }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
     @Test("a store written by a newer CommitCensus is refused, its data kept")
     func newerSchema() throws {
-        do { _ = try CensusStore(path: path) }
+        do { _ = try SQLiteStore(path: path) }
         let queue = try DatabaseQueue(path: path)
         try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
         try queue.close()
-        #expect { try CensusStore(path: path) } throws: { ($0 as? StoreError)?.kind == .newerSchema }
+        #expect { try SQLiteStore(path: path) } throws: { ($0 as? StoreError)?.kind == .newerSchema }
         let check = try DatabaseQueue(path: path)
         #expect(try check.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.contains("v99: from the future"))
     }
@@ -63,7 +63,7 @@ struct StoreTests {
     @Test("a truncated store is reported as corrupt, not replaced")
     func truncated() throws {
         do {
-            let store = try CensusStore(path: path)
+            let store = try SQLiteStore(path: path)
             let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
             let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
             try store.insert((0..<3000).map {
@@ -82,7 +82,7 @@ struct StoreTests {
         try cut.write(to: URL(fileURLWithPath: path))
         var failed = false
         do {
-            let reopened = try CensusStore(path: path)
+            let reopened = try SQLiteStore(path: path)
             _ = try reopened.tally(CommitFilter())
         } catch {
             failed = true
@@ -94,7 +94,7 @@ struct StoreTests {
 
     @Test("inserting the same commits twice stores them once")
     func idempotentInsert() throws {
-        let store = try CensusStore(path: path)
+        let store = try SQLiteStore(path: path)
         let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
         let verdict = Verdict(commitClass: .ai, confidence: .attested, mode: .assisted, tools: ["claude-code", "cursor"], evidence: [])
         let records = (0..<10).map {
@@ -114,7 +114,7 @@ struct StoreTests {
 
     @Test("a checkpoint while another connection writes copies committed pages and loses nothing")
     func checkpointWhileWriting() throws {
-        let store = try CensusStore(path: path)
+        let store = try SQLiteStore(path: path)
         let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
         let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
         func batch(_ range: Range<Int>) -> [CommitRecord] {
@@ -151,7 +151,7 @@ struct StoreTests {
 
     @Test("every column reads back as written: NULLs, empty and non-ASCII text, large values, tools")
     func insertedColumnsReadBack() throws {
-        let store = try CensusStore(path: path)
+        let store = try SQLiteStore(path: path)
         let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
         let ai = Verdict(commitClass: .ai, confidence: .attested, mode: .agent, tools: ["claude-code", "codex"],
                          evidence: [Evidence(rule: "r", kind: .marker, tool: "codex", indicates: .ai, confidence: .attested,
@@ -211,7 +211,7 @@ struct StoreTests {
 
     @Test("a batch of megabyte names says it is full long before its offsets could overflow, and stores")
     func largeTextBatches() throws {
-        let store = try CensusStore(path: path)
+        let store = try SQLiteStore(path: path)
         let repository = try store.repository(at: "/r", name: "r", isBare: false, isShallow: false)
         let verdict = Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: [])
         let name = String(repeating: "n", count: 1 << 20)

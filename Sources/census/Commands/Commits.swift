@@ -47,7 +47,7 @@ struct Commits: ParsableCommand {
             }
         }
         if let header = format.header { emit(header) }
-        var after: CensusStore.PageCursor?
+        var after: PageCursor?
         var remaining = limit ?? Int.max
         var first = true
         // Pages keep memory flat however large the store is.
@@ -66,7 +66,7 @@ struct Commits: ParsableCommand {
                 first = false
             }
             remaining -= page.count
-            after = page.last.map { CensusStore.PageCursor(time: $0.commit.authoredAt, id: $0.commit.id ?? 0) }
+            after = page.last.map { PageCursor(time: $0.commit.authoredAt, id: $0.commit.id ?? 0) }
         }
         if let footer = format.footer { emit(footer) }
         output.write(Data(buffer.utf8))

@@ -4,7 +4,7 @@ import GRDB
 // Per-figure SQL queries, one figure each: the reference that the one-pass
 // aggregation (CensusStore.aggregate) is checked against. Only tests use them,
 // so they live here, beside the tests, not in the store's public API.
-extension CensusStore {
+extension SQLiteStore {
     func tally(_ filter: CommitFilter) throws(StoreError) -> Tally {
         try read { db in
             let condition = try filter.condition(db)

@@ -16,8 +16,8 @@ private let sqliteConfigured: Bool = {
 /// The SQLite store: one file, opened in WAL mode so that `census report` can
 /// read while a scan writes, with migrations applied on open.
 ///
-/// A `CensusStore` is safe to share between threads.
-public final class CensusStore: Sendable {
+/// A `SQLiteStore` is safe to share between threads.
+public final class SQLiteStore: Sendable {
     public let path: String
     let pool: DatabasePool
     /// The connection `changeCounter()` reads; opened on first use.
@@ -37,7 +37,7 @@ public final class CensusStore: Sendable {
     /// Never overwrites what is there: a file that is not SQLite, another
     /// program's database, a corrupt file or one from a newer CommitCensus is
     /// refused with a `StoreError` and left as it was.
-    public init(path: String, busyTimeout: TimeInterval = CensusStore.defaultBusyTimeout) throws(StoreError) {
+    public init(path: String, busyTimeout: TimeInterval = SQLiteStore.defaultBusyTimeout) throws(StoreError) {
         _ = sqliteConfigured
         self.path = path
         let fileManager = FileManager.default
