@@ -6,7 +6,9 @@ target can import what it never declared and still build; its
 `--explicit-target-dependency-import-check` accepts such transitive imports
 too. This check reads the manifest (`swift package dump-package`) and every
 import line of every target's Swift files, and names each import that the
-target does not declare, directly, as a target or a product.
+target does not declare, directly, as a target or a product. The front ends
+(census, censusd, CensusServer) may neither import nor declare an engine
+module: they call CensusKit.
 
 Usage: scripts/check-imports.py [PACKAGE_DIR]   (exit 0 when every import is declared)
        scripts/check-imports.py --self-test     (the check fails on a package built to fail it)
@@ -24,6 +26,11 @@ SYSTEM = {
     "Darwin", "Synchronization", "_Concurrency", "Observation", "Testing", "XCTest", "PackageDescription",
     "PackagePlugin", "os", "CoreFoundation", "RegexBuilder",
 }
+# The front ends reach the engine through CensusKit only (docs/architecture.md):
+# neither an import nor a declared dependency of theirs may name an engine module.
+FRONT_ENDS = {"census", "censusd", "CensusServer"}
+ENGINE = {"GitHistory", "Attribution", "CensusStore", "Reports", "GRDB", "GRDBSQLite", "CLibGit2", "CDeflate",
+          "CSQLiteOptions", "PostgresNIO", "CensusPostgres"}
 IMPORT = re.compile(
     r"^\s*(?:@[\w(:, )]+\s+)*(?:(?:public|package|internal|fileprivate|private)\s+)?import\s+"
     r"(?:(?:typealias|struct|class|enum|protocol|let|var|func)\s+)?([A-Za-z_][A-Za-z0-9_]*)")
@@ -59,6 +66,11 @@ def undeclared(package):
         if target["type"] in ("system", "binary"):
             continue
         allowed = declared(target) | SYSTEM | {target["name"]}
+        if target["name"] in FRONT_ENDS:
+            for module in sorted(declared(target) & ENGINE):
+                problems.append(f"Package.swift: front end {target['name']} depends on engine module {module}; "
+                                f"it reaches the engine through CensusKit")
+            allowed -= ENGINE
         for root, _, files in os.walk(folder(package, target)):
             for name in sorted(files):
                 if not name.endswith(".swift"):
@@ -75,7 +87,10 @@ def undeclared(package):
                             continue
                         checked += 1
                         module = match.group(1)
-                        if module not in allowed:
+                        if module in ENGINE and target["name"] in FRONT_ENDS:
+                            problems.append(f"{os.path.relpath(path, package)}:{number}: imports engine module {module}; "
+                                            f"front end {target['name']} reaches the engine through CensusKit")
+                        elif module not in allowed:
                             problems.append(f"{os.path.relpath(path, package)}:{number}: imports {module}, "
                                             f"which target {target['name']} does not declare in Package.swift")
     return problems, checked

@@ -111,3 +111,11 @@ public enum DateArgument {
         return nil
     }
 }
+
+extension DateArgument {
+    /// A reporting time zone as a person writes it: `UTC`, `+02:00`, or a
+    /// name of the zone database such as `Europe/Berlin`; nil otherwise.
+    public static func timeZone(_ text: String) -> TimeZone? {
+        Periods.timeZone(text)
+    }
+}

@@ -1,11 +1,23 @@
 import Foundation
 import GitHistory
 
+/// A repository to scan: its path, and whether the path may be a folder
+/// inside its work tree (the enclosing repository is scanned then).
+public struct ScanTarget: Sendable, Equatable {
+    public var path: String
+    public var searchParents: Bool
+
+    public init(path: String, searchParents: Bool = false) {
+        self.path = path
+        self.searchParents = searchParents
+    }
+}
+
 /// Turns the paths a user gives into repositories to scan.
 public enum ScanTargets {
     public struct Resolved: Sendable {
         /// Repositories to scan, and whether each may open its enclosing repository.
-        public var repositories: [(path: String, searchParents: Bool)] = []
+        public var repositories: [ScanTarget] = []
         /// Paths that are neither a repository nor hold one, with the reason.
         public var failures: [(path: String, message: String)] = []
         /// Folders below a discovery root that could not be read.
@@ -30,7 +42,7 @@ public enum ScanTargets {
         var seen = Set<String>()
         func add(_ path: String, searchParents: Bool) {
             let key = HistoryScanner.canonicalPath(path)
-            if seen.insert(key).inserted { resolved.repositories.append((path, searchParents)) }
+            if seen.insert(key).inserted { resolved.repositories.append(ScanTarget(path: path, searchParents: searchParents)) }
         }
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -61,5 +73,17 @@ public enum ScanTargets {
             resolved.failures.append((path, "not a git repository, and no repositories found below it"))
         }
         return resolved
+    }
+
+    /// The configuration's repositories and the repositories found under its
+    /// roots (each root with its own depth and exclusions), once each.
+    public static func resolve(_ configuration: CensusConfiguration) -> Resolved {
+        var targets = resolve(configuration.repositories)
+        for root in configuration.roots {
+            let discovery = RepositoryDiscovery(maxDepth: root.depth,
+                                                excludedNames: RepositoryDiscovery().excludedNames.union(root.exclude))
+            targets.merge(resolve([root.path], discovery: discovery))
+        }
+        return targets
     }
 }

@@ -1,16 +1,12 @@
-import Attribution
 import CensusKit
-import CensusStore
 import Foundation
 import Hummingbird
-import Reports
 
 /// The routes censusd serves: the dashboard, the JSON API, /metrics and the
 /// health checks. Every request parameter is validated; repositories are named
 /// only by their store id, so nothing from a request reaches the filesystem;
 /// SQL is bound by the store; error bodies carry a message, never a trace.
 public struct CensusHTTP: Sendable {
-    public let store: any CommitStore
     public let collector: Collector
     public let metrics: CensusMetrics
     public let token: String?
@@ -19,8 +15,7 @@ public struct CensusHTTP: Sendable {
     let cache = ResponseCache()
     let inFlight = InFlightComputations()
 
-    public init(store: any CommitStore, collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
-        self.store = store
+    public init(collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
         self.collector = collector
         self.metrics = metrics
         self.token = token
@@ -32,11 +27,11 @@ public struct CensusHTTP: Sendable {
         router.add(middleware: RequestLimits(rate: rateLimit))
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ in
-            guard (try? store.repositories()) != nil else { return Self.text("store unavailable\n", status: .serviceUnavailable) }
+            guard await collector.census.storeIsReadable else { return Self.text("store unavailable\n", status: .serviceUnavailable) }
             return await collector.firstRoundDone ? Self.text("ready\n") : Self.text("first scan in progress\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            metrics.refresh(from: store)
+            metrics.refresh(from: await collector.census)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
@@ -55,8 +50,10 @@ public struct CensusHTTP: Sendable {
                 return (String(decoding: body, as: UTF8.self), "application/json")
             } }
         }
-        router.get("/api/v1/repos") { _, _ in try await respond { Self.json(try RepositoryEntry.json(try RepositoryEntry.all(in: store))) } }
-        router.get("/api/v1/commits") { request, _ in try await respond { try commits(request) } }
+        router.get("/api/v1/repos") { _, _ in
+            try await respond { Self.json(try RepositoryEntry.json(try await collector.census.repositories())) }
+        }
+        router.get("/api/v1/commits") { request, _ in try await respond { try await commits(request) } }
         router.post("/api/v1/scan") { request, _ in
             guard authorized(request) else { throw APIError(.unauthorized, "a valid Authorization: Bearer token is required") }
             await collector.trigger()
@@ -93,6 +90,8 @@ public struct CensusHTTP: Sendable {
             return try await body()
         } catch let error as APIError {
             throw error
+        } catch let error as CensusError {
+            throw APIError(.badRequest, error.message)
         } catch {
             let kind = (error as? StoreError).map { "\($0.kind)" } ?? "internal"
             throw APIError(.internalServerError, "the request could not be answered (\(kind))")
@@ -103,7 +102,7 @@ public struct CensusHTTP: Sendable {
     /// (see `ResponseCache`); a bad request is never cached.
     func cached(_ request: Request, _ compute: @escaping @Sendable () async throws -> (body: String, contentType: String)) async throws -> Response {
         let key = request.uri.string
-        let version = try store.changeCounter()
+        let version = try await collector.census.changeCounter()
         let generation = await collector.configurationGeneration
         let entry: ResponseCache.Entry
         if let hit = cache.lookup(key, storeVersion: version, configurationGeneration: generation) {
@@ -122,57 +121,57 @@ public struct CensusHTTP: Sendable {
         request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func filter(_ request: Request) async throws -> (CommitFilter, [String: [String]]) {
-        var filter = CommitFilter()
+    /// The scope `repo=`, `since=`, `until=`, `date=` and `team=` name, and the teams in force.
+    func scope(_ request: Request) async throws -> (Scope, [String: [String]]) {
+        var scope = Scope()
         if let repo = parameter(request, "repo") {
-            guard let id = Int64(repo), id > 0, try store.repositories().contains(where: { $0.id == id }) else {
+            let known = try await collector.census.repositories()
+            guard let id = Int64(repo), id > 0, known.contains(where: { $0.id == id }) else {
                 throw APIError(.badRequest, "repo: no scanned repository with id '\(repo.prefix(40))' (see /api/v1/repos)")
             }
-            filter.repositoryIDs = [id]
+            scope.repositoryID = id
         }
-        try applyPeriod(request, to: &filter)
+        try applyPeriod(request, to: &scope)
         if let date = parameter(request, "date") {
-            guard let field = CommitFilter.DateField(rawValue: date) else { throw APIError(.badRequest, "date: author or committer") }
-            filter.dateField = field
+            guard let field = CommitDateField(rawValue: date) else { throw APIError(.badRequest, "date: author or committer") }
+            scope.dateField = field
         }
         let teams = await collector.teams
         if let team = parameter(request, "team") {
-            guard let patterns = teams[team] else { throw APIError(.badRequest, "team: no such team") }
-            filter.people = patterns
+            guard teams[team] != nil else { throw APIError(.badRequest, "team: no such team") }
+            scope.team = team
         }
-        return (filter, teams)
+        return (scope, teams)
     }
 
-    func options(_ request: Request, teams: [String: [String]], scoped: Bool) async throws -> ReportOptions {
-        var options = ReportOptions(configuration: await collector.configurationSnapshot)
+    func options(_ request: Request) async throws -> ReportOptions {
+        var options = await collector.census.reportOptions()
         if let interval = parameter(request, "interval") {
             guard let value = Interval(rawValue: interval) else { throw APIError(.badRequest, "interval: week or month") }
             options.interval = value
         }
         if let zone = parameter(request, "timezone") {
-            guard zone.count <= 64, let timeZone = Periods.timeZone(zone) else { throw APIError(.badRequest, "timezone: UTC, +02:00 or a zone name") }
+            guard zone.count <= 64, let timeZone = DateArgument.timeZone(zone) else { throw APIError(.badRequest, "timezone: UTC, +02:00 or a zone name") }
             options.timeZone = timeZone
             options.timeZoneLabel = zone
         }
-        if scoped { options.teams = [:] }
         // The dashboard and API are shared: per-person figures stay anonymous.
         options.anonymize = true
         return options
     }
 
     func report(_ request: Request) async throws -> Report {
-        let (filter, teams) = try await filter(request)
-        let options = try await options(request, teams: teams, scoped: parameter(request, "team") != nil)
-        return try ReportBuilder(store: store, filter: filter, options: options).build()
+        let (scope, _) = try await scope(request)
+        return try await collector.census.report(scope, options: try await options(request))
     }
 
     /// `since=` and `until=`: a date, or a client's 400 naming the parameter.
-    func applyPeriod(_ request: Request, to filter: inout CommitFilter) throws {
-        for (name, keyPath) in [("since", \CommitFilter.since), ("until", \CommitFilter.until)] {
+    func applyPeriod(_ request: Request, to scope: inout Scope) throws {
+        for (name, keyPath) in [("since", \Scope.since), ("until", \Scope.until)] {
             if let text = parameter(request, name) {
                 guard text.count <= 40 else { throw APIError(.badRequest, "\(name): \(DateArgument.Problem.notADate.explanation)") }
                 do {
-                    filter[keyPath: keyPath] = try DateArgument.value(text)
+                    scope[keyPath: keyPath] = try DateArgument.value(text)
                 } catch {
                     throw APIError(.badRequest, "\(name): \(error.explanation)")
                 }
@@ -180,32 +179,23 @@ public struct CensusHTTP: Sendable {
         }
     }
 
-    func commits(_ request: Request) throws -> Response {
-        var filter = CommitFilter()
-        try applyPeriod(request, to: &filter)
+    func commits(_ request: Request) async throws -> Response {
+        var scope = Scope()
+        try applyPeriod(request, to: &scope)
         if let repo = parameter(request, "repo") {
             guard let id = Int64(repo), id > 0 else { throw APIError(.badRequest, "repo: a repository id from /api/v1/repos") }
-            filter.repositoryIDs = [id]
+            scope.repositoryID = id
         }
         if let commitClass = parameter(request, "class") {
             guard let value = CommitClass(rawValue: commitClass) else { throw APIError(.badRequest, "class: ai, human or bot") }
-            filter.classes = [value]
+            scope.classes = [value]
         }
         var limit = 100
         if let text = parameter(request, "limit") {
             guard let value = Int(text), (1...1000).contains(value) else { throw APIError(.badRequest, "limit: 1 to 1000") }
             limit = value
         }
-        var cursor: PageCursor?
-        if let text = parameter(request, "cursor") {
-            let parts = text.split(separator: ".")
-            guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {
-                throw APIError(.badRequest, "cursor: the next_cursor of the previous page")
-            }
-            cursor = .init(time: time, id: id)
-        }
-        let page = try store.commits(filter, limit: limit + 1, after: cursor)
-        let shown = page.prefix(limit)
+        let page = try await collector.census.commitPage(scope, limit: limit, cursor: parameter(request, "cursor"))
         struct Page: Encodable {
             var commits: [CommitLine]
             var nextCursor: String?
@@ -216,20 +206,19 @@ public struct CensusHTTP: Sendable {
                 try c.encode(nextCursor, forKey: .nextCursor)
             }
         }
-        let next = page.count > limit ? shown.last.map { "\($0.commit.authoredAt).\($0.commit.id ?? 0)" } : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(Page(commits: shown.map { CommitLine($0.commit, repositoryPath: $0.repositoryPath) }, nextCursor: next))
+        let body = try encoder.encode(Page(commits: page.commits, nextCursor: page.nextCursor))
         return Self.json(String(decoding: body, as: UTF8.self))
     }
 
     // MARK: - Dashboard
 
     func dashboard(_ request: Request) async throws -> (body: String, contentType: String) {
-        let (filter, teams) = try await filter(request)
-        let options = try await options(request, teams: teams, scoped: parameter(request, "team") != nil)
-        let report = try ReportBuilder(store: store, filter: filter, options: options).build()
-        let repositories = try RepositoryEntry.all(in: store)
+        let (scope, teams) = try await scope(request)
+        let census = await collector.census
+        let report = try census.report(scope, options: try await options(request))
+        let repositories = try census.repositories()
         let h = Sanitize.html
         func select(_ name: String, _ choices: [(String, String)]) -> String {
             let current = parameter(request, name) ?? ""
@@ -251,7 +240,7 @@ public struct CensusHTTP: Sendable {
             appendix += "<td>\(h(repository.lastScanAt ?? "never"))</td><td class=\"error\">\(h(repository.lastError ?? ""))</td></tr>"
         }
         appendix += "</table></section>\n"
-        return (ReportHTML.render(report, title: "CommitCensus", controls: controls, appendix: appendix), "text/html; charset=utf-8")
+        return (ReportFormat.dashboard(report, controls: controls, appendix: appendix), "text/html; charset=utf-8")
     }
 
     static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,4 +1,4 @@
-import CensusStore
+import CensusKit
 import Foundation
 import Prometheus
 
@@ -33,14 +33,14 @@ public final class CensusMetrics: @unchecked Sendable {
     }
 
     /// Re-reads the figures from the store.
-    public func refresh(from store: any CommitStore) {
+    public func refresh(from census: CommitCensus) {
         // One pass over the store, and only when it changed: a scrape of an
         // idle store costs one PRAGMA.
-        let version = try? store.changeCounter()
+        let version = try? census.changeCounter()
         lock.lock()
         defer { lock.unlock() }
         if let version, version == refreshedVersion { return }
-        guard let repositories = try? store.repositories(), let figures = try? store.aggregate(CommitFilter()) else { return }
+        guard let repositories = try? census.repositoryFigures() else { return }
         refreshedVersion = version
         for gauge in gauges { registry.unregisterGauge(gauge) }
         gauges.removeAll()
@@ -48,29 +48,25 @@ public final class CensusMetrics: @unchecked Sendable {
         var seen: [String: Int] = [:]
         for repository in repositories { seen[repository.name, default: 0] += 1 }
         for repository in repositories {
-            guard let id = repository.id else { continue }
-            let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(id)" : repository.name
-            let tally = figures.repositories[id] ?? Tally()
-            let tools = (figures.repositoryTools[id] ?? [:]).map { (tool: $0.key, commits: $0.value) }
-                .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
+            let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(repository.id)" : repository.name
             func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
                 let metric = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
                 metric.set(to: value)
                 gauges.append(metric)
             }
             let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool"
-            gauge("census_commits_total", [("repo", label), ("class", "human"), ("tool", "")], Double(tally.human), commitsHelp)
-            gauge("census_commits_total", [("repo", label), ("class", "bot"), ("tool", "")], Double(tally.bot), commitsHelp)
-            if tools.isEmpty {
-                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", "")], Double(tally.ai), commitsHelp)
+            gauge("census_commits_total", [("repo", label), ("class", "human"), ("tool", "")], Double(repository.human), commitsHelp)
+            gauge("census_commits_total", [("repo", label), ("class", "bot"), ("tool", "")], Double(repository.bot), commitsHelp)
+            if repository.tools.isEmpty {
+                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", "")], Double(repository.ai), commitsHelp)
             }
-            for tool in tools {
+            for tool in repository.tools {
                 gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", tool.tool)], Double(tool.commits), commitsHelp)
             }
-            let denominator = tally.ai + tally.human
-            gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(tally.ai) / Double(denominator) : 0,
+            let denominator = repository.ai + repository.human
+            gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
                   "AI share of commits: ai / (ai + human)")
-            gauge("census_ai_authors", [("repo", label)], Double(tally.aiAuthors), "People with at least one AI commit")
+            gauge("census_ai_authors", [("repo", label)], Double(repository.aiAuthors), "People with at least one AI commit")
         }
     }
 

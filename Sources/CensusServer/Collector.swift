@@ -1,10 +1,6 @@
-import Attribution
 import CensusKit
-import CensusStore
 import Foundation
-import GitHistory
 import Logging
-import Reports
 import ServiceLifecycle
 
 /// The collector: keeps every configured repository current in the store.
@@ -12,7 +8,7 @@ import ServiceLifecycle
 /// Each round it resolves the repositories (the configured ones and those
 /// discovered under the roots), skips those whose HEAD and notes have not
 /// moved since their last scan (one libgit2 open, no database work), scans the
-/// others one after another on a background thread, and backs off from a
+/// others with CensusKit's scheduler (the one `census scan` uses), and backs off from a
 /// repository that fails without ever stopping the others. A shutdown stops a
 /// scan after the batch in flight: what is stored stays, the next run
 /// completes the rest.
@@ -24,8 +20,9 @@ public actor Collector: Service {
         public var retryAt: Date?
     }
 
-    let store: any CommitStore
-    private var configuration: CensusConfiguration
+    /// CommitCensus under the configuration in force (a new one on SIGHUP, same store).
+    public private(set) var census: CommitCensus
+    private var configuration: CensusConfiguration { census.configuration }
     private var interval: TimeInterval
     let logger: Logger
     let metrics: CensusMetrics
@@ -36,9 +33,8 @@ public actor Collector: Service {
     private let stopping = StopFlag()
     private var lastReportDay: String?
 
-    public init(store: any CommitStore, configuration: CensusConfiguration, interval: TimeInterval, logger: Logger, metrics: CensusMetrics) {
-        self.store = store
-        self.configuration = configuration
+    public init(census: CommitCensus, interval: TimeInterval, logger: Logger, metrics: CensusMetrics) {
+        self.census = census
         self.interval = interval
         self.logger = logger
         self.metrics = metrics
@@ -53,7 +49,7 @@ public actor Collector: Service {
 
     /// Applies a reloaded configuration (SIGHUP) from the next round on.
     public func reload(_ configuration: CensusConfiguration, interval: TimeInterval) {
-        self.configuration = configuration
+        census = census.with(configuration: configuration)
         configurationGeneration += 1
         self.interval = interval
         logger.info("configuration reloaded", metadata: ["repositories": "\(configuration.repositories.count)", "roots": "\(configuration.roots.count)"])
@@ -61,8 +57,6 @@ public actor Collector: Service {
     }
 
     public var teams: [String: [String]] { configuration.teams }
-    /// The configuration in force (it changes on SIGHUP).
-    public var configurationSnapshot: CensusConfiguration { configuration }
     /// Counts reloads: what was computed under an older configuration is stale.
     public private(set) var configurationGeneration = 0
 
@@ -101,84 +95,67 @@ public actor Collector: Service {
 
     /// One pass over every repository.
     func round() async {
-        var targets = ScanTargets.resolve(configuration.repositories)
-        for root in configuration.roots {
-            let discovery = RepositoryDiscovery(maxDepth: root.depth, excludedNames: RepositoryDiscovery().excludedNames.union(root.exclude))
-            targets.merge(ScanTargets.resolve([root.path], discovery: discovery))
-        }
+        let targets = ScanTargets.resolve(configuration)
         for failure in targets.failures {
             logger.warning("repository unavailable", metadata: ["path": "\(failure.path)", "error": "\(failure.message)"])
             metrics.scanErrors.increment()
         }
         for folder in targets.unreadable { logger.warning("cannot read folder, skipped", metadata: ["path": "\(folder)"]) }
         for entry in targets.undecodable { logger.warning("name is not valid UTF-8, skipped", metadata: ["path": "\(entry)"]) }
-        let catalogue: Catalogue
-        do { catalogue = try configuration.catalogue() } catch {
+        let lines = configuration.scanLines
+        var due: [ScanTarget] = []
+        var fingerprints: [String: String?] = [:]
+        for target in targets.repositories {
+            let state = states[target.path] ?? RepositoryState()
+            if let retryAt = state.retryAt, retryAt > Date() { continue }
+            let fingerprint = census.fingerprint(ofRepositoryAt: target.path, lines: lines)
+            if let fingerprint, fingerprint == state.fingerprint { continue }
+            fingerprints[target.path] = fingerprint
+            due.append(target)
+        }
+        var request = ScanRequest(lines: lines)
+        let stopping = self.stopping
+        request.shouldStop = { stopping.isSet }
+        let metrics = self.metrics
+        let reports = ReportList()
+        do {
+            _ = try await census.scan(due, request) { report in
+                metrics.scanDuration.record(report.duration)
+                reports.append(report)
+            }
+        } catch {
             logger.error("cannot load the signal catalogue", metadata: ["error": "\(error)"])
             return
         }
-        let classifier = Classifier(catalogue: catalogue)
-        let lines = configuration.scanLines
-        for target in targets.repositories {
-            if stopping.isSet { return }
-            var state = states[target.path] ?? RepositoryState()
-            if let retryAt = state.retryAt, retryAt > Date() { continue }
-            let fingerprint = Self.fingerprint(target.path, classifier: classifier, lines: lines)
-            if let fingerprint, fingerprint == state.fingerprint { continue }
-            let started = ContinuousClock.now
-            let result = await scanOffActor(target.path, classifier: classifier, lines: lines)
-            metrics.scanDuration.recordNanoseconds(Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000
-                                                         + (ContinuousClock.now - started).components.seconds * 1_000_000_000))
-            switch result {
-            case .success(let outcome):
-                state.fingerprint = fingerprint
-                state.lastError = nil
-                state.failures = 0
-                state.retryAt = nil
-                if outcome.newCommits > 0 || outcome.reclassified > 0 {
-                    logger.info("scanned", metadata: ["path": "\(outcome.path)", "new": "\(outcome.newCommits)", "reclassified": "\(outcome.reclassified)"])
-                }
-            case .failure(let error):
-                if error is HistoryScanner.Stopped {
-                    logger.info("scan stopped for shutdown; the next run completes it", metadata: ["path": "\(target.path)"])
-                    return
-                }
-                state.failures += 1
-                state.lastError = String(describing: error)
-                // 30 s, 1 min, 2 min … at most an hour between attempts.
-                state.retryAt = Date().addingTimeInterval(min(3600, 30 * pow(2, Double(state.failures - 1))))
-                metrics.scanErrors.increment()
-                logger.error("scan failed", metadata: ["path": "\(target.path)", "error": "\(error)", "retry_in_s": "\(Int(state.retryAt!.timeIntervalSinceNow))"])
-            }
-            states[target.path] = state
-        }
-        metrics.refresh(from: store)
+        for report in reports.all { record(report, fingerprint: fingerprints[report.path] ?? nil) }
+        metrics.refresh(from: census)
     }
 
-    private func scanOffActor(_ path: String, classifier: Classifier, lines: Bool) async -> Result<ScanOutcome, any Error> {
-        let store = self.store
-        let stopping = self.stopping
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                let scanner = HistoryScanner(store: store, classifier: classifier)
-                scanner.shouldStop = { stopping.isSet }
-                do {
-                    continuation.resume(returning: .success(try scanner.scan(repositoryAt: path, lines: lines)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+    /// Remembers how a repository's scan went: its fingerprint when it
+    /// succeeded, else the error and when to try again.
+    private func record(_ report: ScanReport, fingerprint: String?) {
+        var state = states[report.path] ?? RepositoryState()
+        switch report.result {
+        case .success(let outcome):
+            state.fingerprint = fingerprint
+            state.lastError = nil
+            state.failures = 0
+            state.retryAt = nil
+            if outcome.newCommits > 0 || outcome.reclassified > 0 {
+                logger.info("scanned", metadata: ["path": "\(outcome.path)", "new": "\(outcome.newCommits)", "reclassified": "\(outcome.reclassified)"])
             }
+        case .failure where report.wasStopped:
+            logger.info("scan stopped for shutdown; the next run completes it", metadata: ["path": "\(report.path)"])
+            return
+        case .failure(let error):
+            state.failures += 1
+            state.lastError = String(describing: error)
+            // 30 s, 1 min, 2 min … at most an hour between attempts.
+            state.retryAt = Date().addingTimeInterval(min(3600, 30 * pow(2, Double(state.failures - 1))))
+            metrics.scanErrors.increment()
+            logger.error("scan failed", metadata: ["path": "\(report.path)", "error": "\(error)", "retry_in_s": "\(Int(state.retryAt!.timeIntervalSinceNow))"])
         }
-    }
-
-    /// HEAD, notes tips and shallowness: what a scan's outcome depends on in
-    /// the repository. Nil when the repository cannot be opened (the scan then
-    /// reports why).
-    static func fingerprint(_ path: String, classifier: Classifier, lines: Bool) -> String? {
-        guard let repository = try? Repository(at: path) else { return nil }
-        let head = (try? repository.head())?.hex ?? "unborn"
-        let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
-        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)"
+        states[report.path] = state
     }
 
     /// At `reports.at` local time each day, the reports in `reports.formats`
@@ -196,18 +173,11 @@ public actor Collector: Service {
         lastReportDay = day
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let options = ReportOptions(configuration: configuration)
-            let report = try ReportBuilder(store: store, filter: CommitFilter(), options: options).build()
-            for format in configuration.reportsFormats.isEmpty ? ["html"] : configuration.reportsFormats {
-                let (text, ext): (String, String) = switch format {
-                case "json": (try report.json() + "\n", "json")
-                case "markdown": (ReportMarkdown.render(report), "md")
-                case "csv": (ReportCSV.render(report), "csv")
-                case "text": (ReportText.render(report), "txt")
-                default: (ReportHTML.render(report), "html")
-                }
-                let file = (directory as NSString).appendingPathComponent("census-\(day).\(ext)")
-                try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+            let report = try census.report(Scope(), options: census.reportOptions())
+            for name in configuration.reportsFormats.isEmpty ? ["html"] : configuration.reportsFormats {
+                let format = ReportFormat(rawValue: name) ?? .html
+                let file = (directory as NSString).appendingPathComponent("census-\(day).\(format.fileExtension)")
+                try Data(try format.render(report).utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
             }
             logger.info("daily reports written", metadata: ["directory": "\(directory)", "day": "\(day)"])
         } catch {
@@ -222,4 +192,12 @@ final class StopFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// The reports of a round's scans, gathered from the scanning threads.
+final class ReportList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [ScanReport] = []
+    var all: [ScanReport] { lock.withLock { reports } }
+    func append(_ report: ScanReport) { lock.withLock { reports.append(report) } }
 }

@@ -1,5 +1,4 @@
 import CensusKit
-import CensusStore
 import Foundation
 
 /// What censusd runs with: the configuration file, then environment
@@ -33,7 +32,7 @@ public struct DaemonSettings: Sendable {
             }
         }
         func env(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let database = env("CENSUS_DB") ?? configuration.database ?? SQLiteStore.defaultPath(environment: environment)
+        let database = StoreLocation.resolve(explicit: nil, configuration: configuration, environment: environment).path
         let listen = env("CENSUS_HTTP_LISTEN") ?? configuration.httpListen ?? "127.0.0.1:8787"
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
             throw Refusal(message: "http.listen '\(listen)': must be HOST:PORT (127.0.0.1:8787)")

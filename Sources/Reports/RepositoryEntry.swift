@@ -37,4 +37,16 @@ public struct RepositoryEntry: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(entries), as: UTF8.self)
     }
+
+    /// `census repos`: one row per repository, hostile names sanitised.
+    public static func table(_ entries: [RepositoryEntry]) -> String {
+        guard !entries.isEmpty else { return "No repositories scanned yet. Run: census scan PATH\n" }
+        return ReportText.table(
+            ["repository", "commits", "head", "last scan", "last error"],
+            entries.map {
+                [Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
+                 $0.lastScanAt ?? "never", Sanitize.terminal($0.lastError ?? "")]
+            },
+            rightAligned: [1])
+    }
 }

@@ -28,6 +28,9 @@ enum CensusMain {
         } catch let failure as CensusFailure {
             Terminal.error(failure.message)
             exit(failure.code.rawValue)
+        } catch let error as CensusError {
+            Terminal.error(error.message)
+            exit(CensusExitCode.usage.rawValue)
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {

@@ -1,10 +1,6 @@
 import ArgumentParser
-import Attribution
 import CensusKit
-import CensusStore
 import Foundation
-import GitHistory
-import Reports
 
 enum CensusExitCode: Int32 {
     case success = 0
@@ -36,12 +32,12 @@ enum Terminal {
     static func progress(_ message: String) {
         guard stderrIsTerminal else { return }
         // The line names a repository's path: a folder's name is hostile text too.
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Reports.Sanitize.terminal(message)).utf8))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Sanitize.terminal(message)).utf8))
     }
 
     /// One line on stderr that may name repositories: sanitized like errors, without the prefix.
     static func status(_ message: String) {
-        FileHandle.standardError.write(Data((Reports.Sanitize.terminal(message) + "\n").utf8))
+        FileHandle.standardError.write(Data((Sanitize.terminal(message) + "\n").utf8))
     }
 
     static func endProgress() {
@@ -76,35 +72,18 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
-    /// `--db`, else `$CENSUS_DB`, else the configuration's `database`, else the XDG default.
-    func path(_ configuration: CensusConfiguration?) -> String { store(configuration).path }
-
     /// The store and what named it (`census config` shows both).
-    func store(_ configuration: CensusConfiguration?) -> (path: String, origin: String) {
-        let environment = ProcessInfo.processInfo.environment
-        if let db { return (db, "--db") }
-        if let explicit = environment["CENSUS_DB"], !explicit.isEmpty { return (explicit, "$CENSUS_DB") }
-        if let database = configuration?.database { return (database, "the configuration") }
-        return (SQLiteStore.defaultPath(environment: environment), "the default")
+    func store(_ configuration: CensusConfiguration?) -> StoreLocation {
+        StoreLocation.resolve(explicit: db, configuration: configuration)
     }
 
-    func open() throws -> SQLiteStore {
-        let path = path(try configuration())
+    /// CommitCensus over the store these options name, with the configuration in force.
+    func open() throws -> CommitCensus {
+        let configuration = try configuration()
         do {
-            return try SQLiteStore(path: path)
+            return try CommitCensus(location: store(configuration), configuration: configuration)
         } catch {
             throw CensusFailure(message: error.description, code: .usage)
-        }
-    }
-
-    /// The bundled catalogue plus the configuration's own identities and rules.
-    func classifier() throws -> Classifier {
-        do {
-            return Classifier(catalogue: try configuration()?.catalogue() ?? Catalogue.bundled())
-        } catch let failure as CensusFailure {
-            throw failure
-        } catch {
-            throw CensusFailure(message: String(describing: error))
         }
     }
 }
@@ -138,38 +117,5 @@ struct PeriodOptions: ParsableArguments {
         } catch {
             throw CensusFailure(message: "\(flag) '\(text.prefix(80))': \(error.explanation)")
         }
-    }
-}
-
-extension SQLiteStore {
-    /// Ids of stored repositories that match `paths` (a repository's own path
-    /// or a folder above several). Nil when `paths` is empty.
-    func repositoryIDs(matching paths: [String]) throws -> [Int64]? {
-        guard !paths.isEmpty else { return nil }
-        var ids: [Int64] = []
-        for path in paths {
-            var candidates = [HistoryScanner.canonicalPath(path)]
-            // A folder inside a work tree names the enclosing repository.
-            if let repository = try? GitHistoryBridge.enclosingRepository(path) { candidates.append(repository) }
-            var matched: [RepositoryRecord] = []
-            for candidate in candidates where matched.isEmpty {
-                let below = try repositories(under: candidate)
-                // A repository's own path names it alone, not the repositories nested in it.
-                let exact = below.filter { $0.path == candidate }
-                matched = exact.isEmpty ? below : exact
-            }
-            if matched.isEmpty {
-                throw CensusFailure(message: "\(path): no scanned repository here (run `census scan \(path)` first)")
-            }
-            ids += matched.compactMap(\.id)
-        }
-        return ids
-    }
-}
-
-enum GitHistoryBridge {
-    static func enclosingRepository(_ path: String) throws -> String {
-        let repository = try Repository(at: path, searchParents: true)
-        return HistoryScanner.location(of: repository)
     }
 }

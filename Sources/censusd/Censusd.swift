@@ -1,7 +1,6 @@
 import ArgumentParser
 import CensusKit
 import CensusServer
-import CensusStore
 import Dispatch
 import Foundation
 import Hummingbird
@@ -52,19 +51,19 @@ struct Censusd: AsyncParsableCommand {
 
         let configFile = ConfigurationSource.find(explicit: config, environment: environment).path
         let settings: DaemonSettings
-        let store: SQLiteStore
+        let census: CommitCensus
         do {
             settings = try DaemonSettings.load(configFile: configFile, environment: environment)
-            store = try SQLiteStore(path: settings.databasePath)
+            census = try CommitCensus(location: StoreLocation(path: settings.databasePath, origin: "censusd"),
+                                      configuration: settings.configuration)
         } catch {
             FileHandle.standardError.write(Data("censusd: \(error)\n".utf8))
             throw ExitCode(2)
         }
 
         let metrics = CensusMetrics(version: CensusVersion.current)
-        let collector = Collector(store: store, configuration: settings.configuration, interval: settings.scanInterval,
-                                  logger: logger, metrics: metrics)
-        let http = CensusHTTP(store: store, collector: collector, metrics: metrics, token: settings.token, rateLimit: settings.rateLimit)
+        let collector = Collector(census: census, interval: settings.scanInterval, logger: logger, metrics: metrics)
+        let http = CensusHTTP(collector: collector, metrics: metrics, token: settings.token, rateLimit: settings.rateLimit)
         let host = settings.listenHost
         let application = Application(
             router: http.router(),

@@ -1,7 +1,5 @@
-import Attribution
 import CensusKit
 import CensusServer
-import CensusStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -14,11 +12,12 @@ import Testing
 @Suite("censusd routes, in process")
 struct RouteTests {
     let folder: URL
-    let store: SQLiteStore
+    let census: CommitCensus
 
     init() throws {
         folder = try TemporaryFolder.make(prefix: "census-routes")
-        store = try SQLiteStore(path: folder.appendingPathComponent("census.sqlite").path)
+        census = try CommitCensus(location: StoreLocation(path: folder.appendingPathComponent("census.sqlite").path, origin: "test"),
+                                  configuration: nil)
     }
 
     /// An application over this store: one repository of three commits, one of them AI, already scanned.
@@ -27,11 +26,11 @@ struct RouteTests {
         try repo.commit("one")
         try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
         try repo.commit("three")
-        _ = try HistoryScanner(store: store, classifier: Classifier(catalogue: try Catalogue.bundled())).scan(repositoryAt: repo.path)
+        let summary = try census.scan([ScanTarget(path: repo.path)], ScanRequest())
+        #expect(summary.succeeded == 1)
         let metrics = CensusMetrics(version: CensusVersion.current)
-        let collector = Collector(store: store, configuration: CensusConfiguration(), interval: 3600,
-                                  logger: Logger(label: "test"), metrics: metrics)
-        let http = CensusHTTP(store: store, collector: collector, metrics: metrics,
+        let collector = Collector(census: census, interval: 3600, logger: Logger(label: "test"), metrics: metrics)
+        let http = CensusHTTP(collector: collector, metrics: metrics,
                               token: "a-token-of-sixteen-chars", rateLimit: rateLimit)
         return (Application(router: http.router()), repo)
     }

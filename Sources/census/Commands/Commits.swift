@@ -1,8 +1,6 @@
 import ArgumentParser
-import Attribution
-import CensusStore
+import CensusKit
 import Foundation
-import Reports
 
 struct Commits: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,10 +31,12 @@ struct Commits: ParsableCommand {
 
     func run() throws {
         let bounds = try period.bounds()
-        let store = try common.open()
-        let ids = try store.repositoryIDs(matching: repo)
-        let filter = CommitFilter(repositoryIDs: ids, since: bounds.since, until: bounds.until,
-                                  classes: commitClass.map { [$0] })
+        let census = try common.open()
+        var scope = Scope()
+        scope.repositoryPaths = repo
+        scope.since = bounds.since
+        scope.until = bounds.until
+        scope.classes = commitClass.map { [$0] }
         let output = FileHandle.standardOutput
         var buffer = ""
         func emit(_ line: String) {
@@ -47,26 +47,14 @@ struct Commits: ParsableCommand {
             }
         }
         if let header = format.header { emit(header) }
-        var after: PageCursor?
-        var remaining = limit ?? Int.max
         var first = true
-        // Pages keep memory flat however large the store is.
-        while remaining > 0 {
-            let page = try store.commits(filter, limit: min(remaining, 5000), after: after)
-            if page.isEmpty { break }
-            for entry in page {
-                var line = CommitLine(entry.commit, repositoryPath: entry.repositoryPath)
-                if anonymize {
-                    let pseudonym = ReportBuilder.anonymous(line.authorEmail)
-                    line.authorName = pseudonym
-                    line.authorEmail = pseudonym
-                    line.evidence = line.evidence.map { _ in "(withheld: --anonymize)" }
-                }
+        do {
+            try census.commits(scope, limit: limit, anonymize: anonymize) { line in
                 emit(format.line(line, first: first))
                 first = false
             }
-            remaining -= page.count
-            after = page.last.map { PageCursor(time: $0.commit.authoredAt, id: $0.commit.id ?? 0) }
+        } catch let error as CensusError {
+            throw CensusFailure(message: error.message)
         }
         if let footer = format.footer { emit(footer) }
         output.write(Data(buffer.utf8))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CensusKit
 import Foundation
-import Reports
 
 /// `census config`: which configuration file is in force and what it sets.
 struct Config: ParsableCommand {
@@ -23,7 +22,7 @@ struct Config: ParsableCommand {
         let source = common.configurationSource
         let configuration = try common.configuration() ?? CensusConfiguration()
         for line in Self.lines(source: source, configuration: configuration, database: databaseLine(configuration)) {
-            print(Reports.Sanitize.terminal(line))
+            print(Sanitize.terminal(line))
         }
     }
 

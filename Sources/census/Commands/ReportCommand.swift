@@ -1,8 +1,6 @@
 import ArgumentParser
 import CensusKit
-import CensusStore
 import Foundation
-import Reports
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +11,6 @@ struct Report: ParsableCommand {
             html (one self-contained page with SVG charts).
             With --fail-under or --fail-over the command exits 3 when the AI share of commits is outside the bound.
             """)
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown, html }
 
     @OptionGroup var common: CommonOptions
 
@@ -27,7 +23,7 @@ struct Report: ParsableCommand {
     var interval: Interval = .month
 
     @Option(help: ArgumentHelp("Which date places a commit in a period: author or committer.", valueName: "author|committer"))
-    var date: CommitFilter.DateField = .author
+    var date: CommitDateField = .author
 
     // Unconditional: a negative offset (-05:00) is a value, not a flag.
     @Option(parsing: .unconditional, help: ArgumentHelp("The reporting time zone: UTC, +02:00, or a name such as Europe/Berlin (default: the configuration's reports.timezone, else UTC).", valueName: "zone"))
@@ -58,7 +54,7 @@ struct Report: ParsableCommand {
     var failOver: Double?
 
     @Option(help: "Output format.")
-    var format: Format = .text
+    var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
     var output: String?
@@ -74,29 +70,35 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try common.configuration()
+        let census = try common.open()
         let bounds = try period.bounds()
-        let store = try common.open()
-        let ids = try store.repositoryIDs(matching: repo)
-        var filter = CommitFilter(repositoryIDs: ids, since: bounds.since, until: bounds.until, dateField: date)
-        let teams = configuration?.teams ?? [:]
-        if let team {
-            guard let patterns = teams[team] else {
-                throw CensusFailure(message: "--team '\(team)': no such team in the configuration (known: \(teams.keys.sorted().joined(separator: ", ")))")
-            }
-            filter.people = patterns
+        var scope = Scope()
+        scope.repositoryPaths = repo
+        scope.since = bounds.since
+        scope.until = bounds.until
+        scope.dateField = date
+        scope.team = team
+        let report: CensusKit.Report
+        do {
+            report = try census.report(scope, options: try options(census))
+        } catch let error as CensusError {
+            throw CensusFailure(message: error.message)
         }
-        // The configuration's settings, then the flags over them.
-        var options = ReportOptions(configuration: configuration)
+        try output(report)
+        try checkThresholds(report)
+    }
+
+    /// The configuration's report settings, then the flags over them.
+    private func options(_ census: CommitCensus) throws -> ReportOptions {
+        var options = census.reportOptions()
         options.interval = interval
         if let timezone {
-            guard let zone = Periods.timeZone(timezone) else {
+            guard let zone = DateArgument.timeZone(timezone) else {
                 throw CensusFailure(message: "--timezone '\(timezone)': not a time zone (UTC, +02:00, Europe/Berlin)")
             }
             options.timeZone = zone
             options.timeZoneLabel = timezone
         }
-        if team != nil { options.teams = [:] }
         if let minGroup { options.minGroup = minGroup }
         options.anonymize = anonymize
         if let marketLow { options.marketLowUSD = marketLow }
@@ -105,37 +107,34 @@ struct Report: ParsableCommand {
         if options.marketLowUSD > options.marketHighUSD {
             throw CensusFailure(message: "--market-low is above --market-high")
         }
-        options.repositoryPaths = repo.map(HistoryScanner.canonicalPath)
         options.now = try period.now()
-        let report = try ReportBuilder(store: store, filter: filter, options: options).build()
+        return options
+    }
 
+    private func output(_ report: CensusKit.Report) throws {
         if format == .csv, let output {
             // One tidy table per figure: report.csv → report-totals.csv, report-by_tool.csv, …
             let base = output.hasSuffix(".csv") ? String(output.dropLast(4)) : output
-            for table in ReportCSV.tables(report) {
+            for table in ReportFormat.csvTables(report) {
                 try write(table.csv, to: "\(base)-\(table.name).csv")
             }
-        } else {
-            let text = switch format {
-            case .json: try report.json() + "\n"
-            case .text: ReportText.render(report, colour: output == nil && Terminal.stdoutIsTerminal
-                                          && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            case .csv: ReportCSV.render(report)
-            case .markdown: ReportMarkdown.render(report)
-            case .html: ReportHTML.render(report)
-            }
-            if let output { try write(text, to: output) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+            return
         }
+        let colour = output == nil && Terminal.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let text = try format.render(report, colour: colour)
+        if let output { try write(text, to: output) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+    }
 
-        if let share = report.aiShare.commits {
-            if let failUnder, share < failUnder {
-                Terminal.error("AI share of commits \(Formatting.percent(share)) is below --fail-under \(Formatting.percent(failUnder))")
-                throw ExitCode(CensusExitCode.threshold.rawValue)
-            }
-            if let failOver, share > failOver {
-                Terminal.error("AI share of commits \(Formatting.percent(share)) is above --fail-over \(Formatting.percent(failOver))")
-                throw ExitCode(CensusExitCode.threshold.rawValue)
-            }
+    /// `--fail-under`, `--fail-over`: exit 3 when the AI share of commits is outside the bound.
+    private func checkThresholds(_ report: CensusKit.Report) throws {
+        guard let share = report.aiShare.commits else { return }
+        if let failUnder, share < failUnder {
+            Terminal.error("AI share of commits \(Formatting.percent(share)) is below --fail-under \(Formatting.percent(failUnder))")
+            throw ExitCode(CensusExitCode.threshold.rawValue)
+        }
+        if let failOver, share > failOver {
+            Terminal.error("AI share of commits \(Formatting.percent(share)) is above --fail-over \(Formatting.percent(failOver))")
+            throw ExitCode(CensusExitCode.threshold.rawValue)
         }
     }
 
@@ -149,4 +148,5 @@ struct Report: ParsableCommand {
 }
 
 extension Interval: ExpressibleByArgument {}
-extension CommitFilter.DateField: ExpressibleByArgument {}
+extension CommitDateField: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}

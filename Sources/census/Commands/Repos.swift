@@ -1,7 +1,6 @@
 import ArgumentParser
-import CensusStore
+import CensusKit
 import Foundation
-import Reports
 
 struct Repos: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,22 +14,10 @@ struct Repos: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        let entries = try RepositoryEntry.all(in: try common.open())
+        let entries = try common.open().repositories()
         switch format {
-        case .json:
-            print(try RepositoryEntry.json(entries))
-        case .table:
-            if entries.isEmpty {
-                print("No repositories scanned yet. Run: census scan PATH")
-                return
-            }
-            print(ReportText.table(
-                ["repository", "commits", "head", "last scan", "last error"],
-                entries.map {
-                    [Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
-                     $0.lastScanAt ?? "never", Sanitize.terminal($0.lastError ?? "")]
-                },
-                rightAligned: [1]), terminator: "")
+        case .json: print(try RepositoryEntry.json(entries))
+        case .table: print(RepositoryEntry.table(entries), terminator: "")
         }
     }
 }

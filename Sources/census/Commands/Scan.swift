@@ -1,6 +1,5 @@
 import ArgumentParser
 import CensusKit
-import CensusStore
 import Foundation
 
 struct Scan: ParsableCommand {
@@ -27,78 +26,60 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         let configuration = try common.configuration()
-        var targets: ScanTargets.Resolved
-        if !paths.isEmpty {
-            targets = ScanTargets.resolve(paths)
-        } else if let configuration, !(configuration.repositories.isEmpty && configuration.roots.isEmpty) {
-            targets = ScanTargets.resolve(configuration.repositories)
-            for root in configuration.roots {
-                let discovery = RepositoryDiscovery(maxDepth: root.depth,
-                                                    excludedNames: RepositoryDiscovery().excludedNames.union(root.exclude))
-                targets.merge(ScanTargets.resolve([root.path], discovery: discovery))
-            }
-        } else {
-            targets = ScanTargets.resolve(["."])
-        }
-        let lines = lines || configuration?.scanLines == true
+        let targets = resolveTargets(configuration)
         for folder in targets.unreadable { Terminal.notice("\(folder): cannot read folder, skipped") }
         for entry in targets.undecodable { Terminal.notice("\(entry): name is not valid UTF-8, skipped") }
         var failures = targets.failures.map { "\($0.path): \($0.message)" }
-        var succeeded = 0
+        var summary = ScanSummary()
         if !targets.repositories.isEmpty {
-            let store = try common.open()
-            let lock: ScanLock
+            let census = try common.open()
+            let lock = try holdStore(census.storeLocation)
+            defer { withExtendedLifetime(lock) {} }
+            var request = ScanRequest(lines: lines || configuration?.scanLines == true)
+            // Progress only on a terminal: a first scan estimates its total for the ETA only then.
+            if Terminal.stderrIsTerminal { request.progress = { Terminal.progress($0.line) } }
+            let quiet = quiet
             do {
-                lock = try ScanLock(storePath: store.path, wait: wait) {
-                    if Terminal.stderrIsTerminal { Terminal.notice("waiting for another census scan on \(store.path) …") }
-                }
+                summary = try census.scan(targets.repositories, request) { Self.show($0, quiet: quiet) }
             } catch {
                 throw CensusFailure(message: String(describing: error))
             }
-            defer { withExtendedLifetime(lock) {} }
-            let classifier = try common.classifier()
-            // Progress only on a terminal: a first scan estimates its total for the ETA only then.
-            let showProgress: @Sendable (ScanProgress) -> Void = { Terminal.progress($0.line) }
-            let progress = Terminal.stderrIsTerminal ? showProgress : nil
-            // Two repositories at once when there are several: a small
-            // repository's scan is too short for its own stages to overlap, and
-            // the store takes the writes of both in turn.
-            let repositories = targets.repositories
-            let workers = repositories.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
-            let board = ScanBoard(count: repositories.count)
-            let quiet = quiet
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let scanner = HistoryScanner(store: store, classifier: classifier)
-                scanner.progress = progress
-                while let index = board.next() {
-                    let target = repositories[index]
-                    do {
-                        let outcome = try scanner.scan(repositoryAt: target.path, searchParents: target.searchParents, lines: lines)
-                        board.finish(index, .success(outcome)) { Self.show($0, quiet: quiet) }
-                    } catch {
-                        board.finish(index, .failure(error)) { Self.show($0, quiet: quiet) }
-                    }
-                }
-            }
             Terminal.endProgress()
-            succeeded = board.succeeded
-            failures += board.failures
-            if let storeError = board.storeError {
-                // A store that cannot be written stops everything: the next
-                // repository would fail the same way.
+            failures += summary.failures
+            if let storeError = summary.storeError {
                 for failure in failures { Terminal.error(failure) }
-                throw CensusFailure(message: storeError.description, code: succeeded > 0 ? .partial : .usage)
+                throw CensusFailure(message: storeError.description, code: summary.succeeded > 0 ? .partial : .usage)
             }
         }
         for failure in failures { Terminal.error(failure) }
         if failures.isEmpty { return }
-        throw ExitCode(succeeded > 0 ? CensusExitCode.partial.rawValue : CensusExitCode.usage.rawValue)
+        throw ExitCode(summary.succeeded > 0 ? CensusExitCode.partial.rawValue : CensusExitCode.usage.rawValue)
+    }
+
+    /// The paths given, else the configuration's repositories and roots, else the current folder.
+    private func resolveTargets(_ configuration: CensusConfiguration?) -> ScanTargets.Resolved {
+        if !paths.isEmpty { return ScanTargets.resolve(paths) }
+        if let configuration, !(configuration.repositories.isEmpty && configuration.roots.isEmpty) {
+            return ScanTargets.resolve(configuration)
+        }
+        return ScanTargets.resolve(["."])
+    }
+
+    /// One scan at a time per store: waits up to `--wait` seconds for another.
+    private func holdStore(_ path: String) throws -> ScanLock {
+        do {
+            return try ScanLock(storePath: path, wait: wait) {
+                if Terminal.stderrIsTerminal { Terminal.notice("waiting for another census scan on \(path) …") }
+            }
+        } catch {
+            throw CensusFailure(message: String(describing: error))
+        }
     }
 
     /// What a finished scan says on stderr (notices always; the summary on a terminal).
-    static func show(_ result: Result<ScanOutcome, any Error>, quiet: Bool) {
+    static func show(_ report: ScanReport, quiet: Bool) {
         Terminal.endProgress()
-        guard case .success(let outcome) = result else { return }
+        guard case .success(let outcome) = report.result else { return }
         for notice in outcome.notices { Terminal.notice("\(outcome.path): \(notice)") }
         guard !quiet && Terminal.stderrIsTerminal else { return }
         var summary = "\(outcome.path): "
@@ -110,43 +91,5 @@ struct Scan: ParsableCommand {
         if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
         if outcome.lineStatsComputed > 0 { summary += ", line counts for \(outcome.lineStatsComputed)" }
         Terminal.status(summary)
-    }
-}
-
-/// Hands out repositories to the scanning threads and reports their results
-/// in the order the repositories were given, whichever finishes first.
-final class ScanBoard: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var results: [Result<ScanOutcome, any Error>?]
-    private var nextToShow = 0
-    private(set) var succeeded = 0
-    private(set) var failures: [String] = []
-    private(set) var storeError: StoreError?
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    /// The next repository to scan; nil when all are taken or the store failed.
-    func next() -> Int? {
-        lock.withLock {
-            guard storeError == nil, nextIndex < results.count else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
-        }
-    }
-
-    func finish(_ index: Int, _ result: Result<ScanOutcome, any Error>, show: (Result<ScanOutcome, any Error>) -> Void) {
-        lock.withLock {
-            results[index] = result
-            while nextToShow < results.count, let ready = results[nextToShow] {
-                switch ready {
-                case .success: succeeded += 1
-                case .failure(let error as StoreError): storeError = storeError ?? error
-                case .failure(let error): failures.append(String(describing: error))
-                }
-                show(ready)
-                nextToShow += 1
-            }
-        }
     }
 }

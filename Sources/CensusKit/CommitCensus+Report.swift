@@ -1,0 +1,118 @@
+import CensusStore
+import Foundation
+import GitHistory
+import Reports
+
+/// Which commits a report, a list or a metric covers. Every part is optional:
+/// the default is every commit of every scanned repository.
+public struct Scope: Sendable {
+    /// Repositories named by path (a repository's own path, a folder above
+    /// several, or a folder inside a work tree), as `--repo` gives them.
+    public var repositoryPaths: [String] = []
+    /// A repository named by its store id, as `?repo=` gives it.
+    public var repositoryID: Int64?
+    /// Unix times: commits on or after `since`, before `until`.
+    public var since: Int64?
+    public var until: Int64?
+    public var dateField: CommitDateField = .author
+    /// Only these classes (`census commits --class`).
+    public var classes: [CommitClass]?
+    /// Only the people of this team of the configuration.
+    public var team: String?
+
+    public init() {}
+}
+
+/// The formats a report is written in.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, csv, markdown, html
+
+    /// The file name extension a report of this format is written with.
+    public var fileExtension: String {
+        switch self {
+        case .text: "txt"
+        case .markdown: "md"
+        default: rawValue
+        }
+    }
+
+    /// The report in this format; `colour` only matters for text on a terminal.
+    public func render(_ report: Report, colour: Bool = false) throws -> String {
+        switch self {
+        case .json: try report.json() + "\n"
+        case .text: ReportText.render(report, colour: colour)
+        case .csv: ReportCSV.render(report)
+        case .markdown: ReportMarkdown.render(report)
+        case .html: ReportHTML.render(report)
+        }
+    }
+
+    /// One tidy CSV table per figure, each named (`totals`, `by_tool`, …).
+    public static func csvTables(_ report: Report) -> [(name: String, csv: String)] {
+        ReportCSV.tables(report)
+    }
+
+    /// censusd's dashboard: the HTML report with the server's own filter
+    /// form above it and its repository table below (both already escaped).
+    public static func dashboard(_ report: Report, controls: String, appendix: String) -> String {
+        ReportHTML.render(report, title: "CommitCensus", controls: controls, appendix: appendix)
+    }
+}
+
+extension CommitCensus {
+    /// The report settings of the configuration (teams, market, minimum
+    /// group, time zone), which a caller's flags then override.
+    public func reportOptions() -> ReportOptions {
+        ReportOptions(configuration: configuration)
+    }
+
+    /// The report of `scope`, made with `options`.
+    public func report(_ scope: Scope, options: ReportOptions) throws -> Report {
+        var options = options
+        let filter = try filter(scope)
+        if scope.team != nil { options.teams = [:] }
+        options.repositoryPaths = scope.repositoryPaths.map(HistoryScanner.canonicalPath)
+        return try ReportBuilder(store: store, filter: filter, options: options).build()
+    }
+
+    /// The store's filter for `scope`: repositories resolved, the team's people looked up.
+    func filter(_ scope: Scope) throws -> CommitFilter {
+        var ids = try repositoryIDs(matching: scope.repositoryPaths)
+        if let id = scope.repositoryID { ids = (ids ?? [id]).filter { $0 == id } }
+        var filter = CommitFilter(repositoryIDs: ids, since: scope.since, until: scope.until,
+                                  dateField: scope.dateField, classes: scope.classes)
+        if let team = scope.team {
+            guard let patterns = configuration.teams[team] else {
+                throw CensusError("--team '\(team)': no such team in the configuration (known: \(configuration.teams.keys.sorted().joined(separator: ", ")))")
+            }
+            filter.people = patterns
+        }
+        return filter
+    }
+
+    /// Ids of stored repositories that `paths` name (a repository's own path
+    /// or a folder above several; a folder inside a work tree names its
+    /// repository). Nil when `paths` is empty.
+    func repositoryIDs(matching paths: [String]) throws -> [Int64]? {
+        guard !paths.isEmpty else { return nil }
+        var ids: [Int64] = []
+        for path in paths {
+            var candidates = [HistoryScanner.canonicalPath(path)]
+            if let repository = try? Repository(at: path, searchParents: true) {
+                candidates.append(HistoryScanner.location(of: repository))
+            }
+            var matched: [RepositoryRecord] = []
+            for candidate in candidates where matched.isEmpty {
+                let below = try store.repositories(under: candidate)
+                // A repository's own path names it alone, not the repositories nested in it.
+                let exact = below.filter { $0.path == candidate }
+                matched = exact.isEmpty ? below : exact
+            }
+            if matched.isEmpty {
+                throw CensusError("\(path): no scanned repository here (run `census scan \(path)` first)")
+            }
+            ids += matched.compactMap(\.id)
+        }
+        return ids
+    }
+}

@@ -1,0 +1,145 @@
+import Attribution
+import CensusStore
+import Foundation
+import GitHistory
+
+/// How a batch of scans runs.
+public struct ScanRequest: Sendable {
+    /// Also count lines added and deleted per commit.
+    public var lines = false
+    /// Repositories scanned at once; nil: two when there are several and two cores.
+    public var workers: Int?
+    /// Called with each running scan's progress (on a scanning thread).
+    public var progress: (@Sendable (ScanProgress) -> Void)?
+    /// Asked between batches: true stops the scan in flight (what is stored
+    /// stays; the next scan completes it) and starts no other.
+    public var shouldStop: (@Sendable () -> Bool)?
+
+    public init(lines: Bool = false) { self.lines = lines }
+}
+
+/// What one repository's scan came to.
+public struct ScanReport: Sendable {
+    /// The path the scan was asked for.
+    public var path: String
+    public var result: Result<ScanOutcome, any Error>
+    public var duration: Duration
+
+    /// True when `shouldStop` ended the scan before it finished.
+    public var wasStopped: Bool {
+        if case .failure(let error) = result { return error is HistoryScanner.Stopped }
+        return false
+    }
+}
+
+/// What a batch of scans came to.
+public struct ScanSummary: Sendable {
+    public var succeeded = 0
+    /// One line per repository that failed: what went wrong, naming it.
+    public var failures: [String] = []
+    /// A store that could not be written: the batch stopped there, since
+    /// every other repository would fail the same way.
+    public var storeError: StoreError?
+    /// True when `shouldStop` ended the batch.
+    public var stopped = false
+
+    public init() {}
+}
+
+extension CommitCensus {
+    /// Scans `targets` into the store, `request.workers` at a time, and calls
+    /// `finished` for each in the order given, whichever finishes first.
+    ///
+    /// Two repositories at once when there are several: a small repository's
+    /// scan is too short for its own stages to overlap, and the store takes
+    /// the writes of both in turn. This is the one scheduler census and
+    /// censusd share.
+    public func scan(_ targets: [ScanTarget], _ request: ScanRequest,
+                     finished: @escaping @Sendable (ScanReport) -> Void = { _ in }) throws(CensusError) -> ScanSummary {
+        guard !targets.isEmpty else { return ScanSummary() }
+        let classifier = try classifier()
+        let workers = request.workers ?? (targets.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
+        let board = ScanBoard(targets: targets, shouldStop: request.shouldStop, finished: finished)
+        let store = self.store
+        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, targets.count))) { _ in
+            let scanner = HistoryScanner(store: store, classifier: classifier)
+            scanner.progress = request.progress
+            scanner.shouldStop = request.shouldStop
+            while let index = board.next() {
+                let target = targets[index]
+                let started = ContinuousClock.now
+                let result = Result { try scanner.scan(repositoryAt: target.path, searchParents: target.searchParents, lines: request.lines) }
+                board.finish(index, ScanReport(path: target.path, result: result, duration: ContinuousClock.now - started))
+            }
+        }
+        return board.summary
+    }
+
+    /// `scan` on a thread of its own, for a caller on Swift concurrency (censusd).
+    public func scan(_ targets: [ScanTarget], _ request: ScanRequest,
+                     finished: @escaping @Sendable (ScanReport) -> Void = { _ in }) async throws(CensusError) -> ScanSummary {
+        let result: Result<ScanSummary, CensusError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: Result { () throws(CensusError) in try self.scan(targets, request, finished: finished) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// HEAD, notes tips and shallowness of the repository at `path`, with the
+    /// catalogue and whether lines are counted: what a scan's outcome depends
+    /// on. The same fingerprint as at the last successful scan means a scan
+    /// would find nothing new. Nil when the repository cannot be opened (the
+    /// scan then says why).
+    public func fingerprint(ofRepositoryAt path: String, lines: Bool) -> String? {
+        guard let classifier = try? classifier(), let repository = try? Repository(at: path) else { return nil }
+        let head = (try? repository.head())?.hex ?? "unborn"
+        let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
+        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)"
+    }
+}
+
+/// Hands out repositories to the scanning threads and reports their results
+/// in the order the repositories were given, whichever finishes first.
+final class ScanBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private let targets: [ScanTarget]
+    private let shouldStop: (@Sendable () -> Bool)?
+    private let finished: @Sendable (ScanReport) -> Void
+    private var nextIndex = 0
+    private var reports: [ScanReport?]
+    private var nextToShow = 0
+    private(set) var summary = ScanSummary()
+
+    init(targets: [ScanTarget], shouldStop: (@Sendable () -> Bool)?, finished: @escaping @Sendable (ScanReport) -> Void) {
+        self.targets = targets
+        self.shouldStop = shouldStop
+        self.finished = finished
+        reports = Array(repeating: nil, count: targets.count)
+    }
+
+    /// The next repository to scan; nil when all are taken, the store failed or a stop was asked for.
+    func next() -> Int? {
+        lock.withLock {
+            guard summary.storeError == nil, !summary.stopped, shouldStop?() != true, nextIndex < targets.count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+    }
+
+    func finish(_ index: Int, _ report: ScanReport) {
+        lock.withLock {
+            reports[index] = report
+            while nextToShow < reports.count, let ready = reports[nextToShow] {
+                switch ready.result {
+                case .success: summary.succeeded += 1
+                case .failure where ready.wasStopped: summary.stopped = true
+                case .failure(let error as StoreError): summary.storeError = summary.storeError ?? error
+                case .failure(let error): summary.failures.append(String(describing: error))
+                }
+                finished(ready)
+                nextToShow += 1
+            }
+        }
+    }
+}

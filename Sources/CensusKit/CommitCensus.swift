@@ -1,0 +1,76 @@
+import Attribution
+import CensusStore
+import Foundation
+import Synchronization
+
+/// CommitCensus as an application: the use cases a person has, over one
+/// store and one configuration. `census`, `censusd` and the HTTP server call
+/// these and nothing below them.
+///
+/// - scan: `scan(_:_:finished:)` — repositories into the store, several at once;
+/// - report: `report(_:options:)` and `ReportFormat.render`;
+/// - commits: `commits(_:anonymize:each:)`, `commitPage(_:limit:cursor:)`;
+/// - explain: `explain(_:repository:)`;
+/// - repositories: `repositories()`; rules: `catalogue()`.
+///
+/// A `CommitCensus` is safe to share between threads; a reloaded
+/// configuration makes a new one over the same store (`with(configuration:)`).
+public final class CommitCensus: Sendable {
+    let store: any CommitStore
+    /// The configuration file's settings; defaults when there is none.
+    public let configuration: CensusConfiguration
+    /// Made on first use: `census report` never decodes the catalogue.
+    private let madeClassifier = Mutex<Classifier?>(nil)
+
+    /// Opens (creating on first use) the SQLite store at `location`.
+    public convenience init(location: StoreLocation, configuration: CensusConfiguration?) throws(StoreError) {
+        self.init(store: try SQLiteStore(path: location.path), configuration: configuration)
+    }
+
+    init(store: any CommitStore, configuration: CensusConfiguration?) {
+        self.store = store
+        self.configuration = configuration ?? CensusConfiguration()
+    }
+
+    /// The same store under another configuration (censusd's SIGHUP).
+    public func with(configuration: CensusConfiguration) -> CommitCensus {
+        CommitCensus(store: store, configuration: configuration)
+    }
+
+    /// Where the store is, as a person would name it.
+    public var storeLocation: String { store.location }
+
+    /// The bundled catalogue plus the configuration's own identities and rules.
+    public func catalogue() throws(CensusError) -> Catalogue {
+        do {
+            return try configuration.catalogue()
+        } catch {
+            throw CensusError(String(describing: error))
+        }
+    }
+
+    func classifier() throws(CensusError) -> Classifier {
+        if let made = madeClassifier.withLock({ $0 }) { return made }
+        let classifier = Classifier(catalogue: try catalogue())
+        madeClassifier.withLock { $0 = classifier }
+        return classifier
+    }
+
+    /// Changes whenever any process commits a change to the store: answers
+    /// computed from it are fresh while it holds.
+    public func changeCounter() throws(StoreError) -> Int {
+        try store.changeCounter()
+    }
+
+    /// True when the store answers a query.
+    public var storeIsReadable: Bool { (try? store.repositories()) != nil }
+}
+
+/// A request CensusKit cannot carry out, said in one line that names the
+/// thing and the problem (an option, a repository, a team).
+public struct CensusError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,26 @@
+import CensusStore
+import Foundation
+
+/// Where the store is, and what named it: `--db`, else `$CENSUS_DB`, else the
+/// configuration's `database`, else `$XDG_DATA_HOME/census/census.sqlite`
+/// (`~/.local/share/census/census.sqlite`). One rule for census and censusd.
+public struct StoreLocation: Sendable, Equatable {
+    public var path: String
+    /// `--db`, `$CENSUS_DB`, `the configuration` or `the default`.
+    public var origin: String
+
+    public init(path: String, origin: String) {
+        self.path = path
+        self.origin = origin
+    }
+
+    public static func resolve(explicit: String?, configuration: CensusConfiguration?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> StoreLocation {
+        if let explicit { return StoreLocation(path: explicit, origin: "--db") }
+        if let fromEnvironment = environment["CENSUS_DB"], !fromEnvironment.isEmpty {
+            return StoreLocation(path: fromEnvironment, origin: "$CENSUS_DB")
+        }
+        if let database = configuration?.database { return StoreLocation(path: database, origin: "the configuration") }
+        return StoreLocation(path: SQLiteStore.defaultPath(environment: environment), origin: "the default")
+    }
+}
