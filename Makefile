@@ -70,6 +70,7 @@ run: sample
 test: test-deps
 	python3 scripts/check-imports.py --self-test
 	python3 scripts/check-imports.py
+	python3 scripts/check-function-length.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

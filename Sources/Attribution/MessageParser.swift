@@ -99,29 +99,9 @@ public struct ParsedMessage: Sendable {
         var trailers: [Trailer] = []
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress else { return ([], []) }
-        // Where the last maxLines/2 lines start, when there may be more lines than maxLines.
-        var tailStart: Int?
-        if count > Self.maxLines {
-            var newlines = 0
-            var position = count
-            while position > 0 {
-                let previous = position - 1
-                if bytes[previous] == 0x0A && previous != count - 1 {
-                    newlines += 1
-                    if newlines == Self.maxLines / 2 { tailStart = previous + 1; break }
-                }
-                position = previous
-            }
-        }
+        let tailStart = Self.tailStart(bytes)
         // One allocation: as many lines as newlines, plus one.
-        var newlines = 0
-        var scan = base
-        while let hit = memchr(scan, 0x0A, base + count - scan) {
-            newlines += 1
-            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
-            if newlines >= Self.maxLines { break }
-        }
-        lines.reserveCapacity(newlines + 1)
+        lines.reserveCapacity(Self.newlines(bytes, upTo: Self.maxLines) + 1)
 
         func substring(_ start: Int, _ end: Int) -> Substring { slice(message, start, end) }
 
@@ -180,18 +160,52 @@ public struct ParsedMessage: Sendable {
             }
             if atEnd { break }
         }
-        // `git merge --squash` writes each squashed commit as `commit <sha>`,
-        // `Author:`, then its message indented by four spaces: those messages'
-        // trailers are trailers too (elsewhere, an indented line is a quotation).
-        if lines.contains(where: { isSquashHeader(UnsafeBufferPointer(rebasing: bytes[Int($0.start)..<Int($0.end)])) }) {
-            for range in lines {
-                let line = substring(Int(range.start), Int(range.end))
-                if line.hasPrefix("    "), let trailer = Self.trailer(in: line.dropFirst(4)) {
-                    Self.append(trailer, to: &trailers)
-                }
+        addSquashedTrailers(bytes, message, lines: lines, to: &trailers)
+        return (lines, trailers)
+    }
+
+    /// Where the last maxLines/2 lines start, when there may be more lines than maxLines.
+    static func tailStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = bytes.count
+        guard count > Self.maxLines else { return nil }
+        var newlines = 0
+        var position = count
+        while position > 0 {
+            let previous = position - 1
+            if bytes[previous] == 0x0A && previous != count - 1 {
+                newlines += 1
+                if newlines == Self.maxLines / 2 { return previous + 1 }
+            }
+            position = previous
+        }
+        return nil
+    }
+
+    /// The newlines in `bytes`, counting no further than `limit`.
+    static func newlines(_ bytes: UnsafeBufferPointer<UInt8>, upTo limit: Int) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var newlines = 0
+        var scan = base
+        while let hit = memchr(scan, 0x0A, base + bytes.count - scan) {
+            newlines += 1
+            scan = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+            if newlines >= limit { break }
+        }
+        return newlines
+    }
+
+    /// `git merge --squash` writes each squashed commit as `commit <sha>`,
+    /// `Author:`, then its message indented by four spaces: those messages'
+    /// trailers are trailers too (elsewhere, an indented line is a quotation).
+    static func addSquashedTrailers(_ bytes: UnsafeBufferPointer<UInt8>, _ message: String, lines: [LineRange],
+                                    to trailers: inout [Trailer]) {
+        guard lines.contains(where: { isSquashHeader(UnsafeBufferPointer(rebasing: bytes[Int($0.start)..<Int($0.end)])) }) else { return }
+        for range in lines {
+            let line = slice(message, Int(range.start), Int(range.end))
+            if line.hasPrefix("    "), let trailer = Self.trailer(in: line.dropFirst(4)) {
+                Self.append(trailer, to: &trailers)
             }
         }
-        return (lines, trailers)
     }
 
     static func isSquashHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -200,128 +200,154 @@ private struct Reader {
             "database", "repositories", "roots", "scan", "http", "reports", "teams", "market", "attribution",
         ]) {
             switch key {
-            case "database":
-                configuration.database = try path(value, "database")
-            case "repositories":
-                guard let items = value.sequence else { throw fail(value, "repositories must be a list") }
-                for item in items {
-                    if case .scalar = item {
-                        configuration.repositories.append(try path(item, "a repository path"))
-                        continue
-                    }
-                    for (field, fieldValue) in try mapping(item, "a repository", keys: ["path"]) where field == "path" {
-                        configuration.repositories.append(try path(fieldValue, "repositories.path"))
-                    }
-                }
-            case "roots":
-                guard let items = value.sequence else { throw fail(value, "roots must be a list") }
-                for item in items {
-                    var root = CensusConfiguration.Root(path: "", depth: 3, exclude: [])
-                    for (field, fieldValue) in try mapping(item, "a root", keys: ["path", "depth", "exclude"]) {
-                        switch field {
-                        case "path": root.path = try path(fieldValue, "roots.path")
-                        case "depth":
-                            guard let depth = fieldValue.int, (0...64).contains(depth) else {
-                                throw fail(fieldValue, "roots.depth must be a whole number from 0 to 64")
-                            }
-                            root.depth = depth
-                        default: root.exclude = try strings(fieldValue, "roots.exclude")
-                        }
-                    }
-                    guard !root.path.isEmpty else { throw fail(item, "a root needs a path") }
-                    configuration.roots.append(root)
-                }
-            case "scan":
-                for (field, fieldValue) in try mapping(value, "scan", keys: ["interval", "lines"]) {
-                    if field == "lines" {
-                        configuration.scanLines = try bool(fieldValue, "scan.lines")
-                    } else {
-                        let text = try string(fieldValue, "scan.interval")
-                        guard let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
-                            throw fail(fieldValue, "scan.interval '\(text)' is not a duration (2s, 15m, 1h, 1d)")
-                        }
-                        configuration.scanInterval = seconds
-                    }
-                }
-            case "http":
-                for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file", "rate_limit", "header_timeout",
-                                                                             "request_timeout", "max_connections_per_client"]) {
-                    if field == "header_timeout" || field == "request_timeout" {
-                        guard let text = fieldValue.string, let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
-                            throw fail(fieldValue, "http.\(field) must be a duration of a second or more (10s, 1m)")
-                        }
-                        if field == "header_timeout" { configuration.httpHeaderTimeout = seconds } else { configuration.httpRequestTimeout = seconds }
-                    } else if field == "max_connections_per_client" {
-                        guard let limit = fieldValue.int, limit >= 1 else {
-                            throw fail(fieldValue, "http.max_connections_per_client must be a whole number, 1 or more")
-                        }
-                        configuration.httpMaxConnectionsPerClient = limit
-                    } else if field == "rate_limit" {
-                        guard let limit = fieldValue.int, limit >= 0 else {
-                            throw fail(fieldValue, "http.rate_limit must be a whole number of requests a second (0 turns it off)")
-                        }
-                        configuration.httpRateLimit = limit
-                    } else if field == "listen" {
-                        let listen = try string(fieldValue, "http.listen")
-                        guard Self.isHostPort(listen) else {
-                            throw fail(fieldValue, "http.listen '\(listen)' must be HOST:PORT (127.0.0.1:8787)")
-                        }
-                        configuration.httpListen = listen
-                    } else {
-                        configuration.httpTokenFile = try path(fieldValue, "http.token_file")
-                    }
-                }
-            case "reports":
-                for (field, fieldValue) in try mapping(value, "reports", keys: ["at", "directory", "formats", "timezone", "min_group"]) {
-                    switch field {
-                    case "at":
-                        let at = try string(fieldValue, "reports.at")
-                        let parts = at.split(separator: ":").compactMap { Int($0) }
-                        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
-                            throw fail(fieldValue, "reports.at '\(at)' must be a time of day, HH:MM")
-                        }
-                        configuration.reportsAt = at
-                    case "directory": configuration.reportsDirectory = try path(fieldValue, "reports.directory")
-                    case "timezone":
-                        let zone = try string(fieldValue, "reports.timezone")
-                        guard TimeZone(identifier: zone) != nil || zone.uppercased() == "UTC" || zone.first == "+" || zone.first == "-" else {
-                            throw fail(fieldValue, "reports.timezone '\(zone)' is not a time zone (UTC, +02:00, Europe/Berlin)")
-                        }
-                        configuration.reportsTimezone = zone
-                    case "min_group":
-                        guard let size = fieldValue.int, size >= 1 else { throw fail(fieldValue, "reports.min_group must be a whole number of at least 1") }
-                        configuration.reportsMinGroup = size
-                    default:
-                        let formats = try strings(fieldValue, "reports.formats")
-                        let known = ["text", "json", "csv", "markdown", "html"]
-                        if let bad = formats.first(where: { !known.contains($0) }) {
-                            throw fail(fieldValue, "reports.formats: unknown format '\(bad)' (known: \(known.joined(separator: ", ")))")
-                        }
-                        configuration.reportsFormats = formats
-                    }
-                }
-            case "teams":
-                guard let mapping = value.mapping else { throw fail(value, "teams must map team names to lists of email globs or names") }
-                for (team, members) in mapping {
-                    guard let name = team.string, !name.isEmpty else { throw fail(team, "a team name must be text") }
-                    configuration.teams[name] = try strings(members, "teams.\(name)")
-                }
-            case "market":
-                for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd", "loaded_annual_cost_usd"]) {
-                    let amount = try number(fieldValue, "market.\(field)")
-                    guard amount > 0 else { throw fail(fieldValue, "market.\(field) must be positive") }
-                    switch field {
-                    case "low_usd": configuration.market.lowUSD = amount
-                    case "high_usd": configuration.market.highUSD = amount
-                    default: configuration.market.loadedAnnualCostUSD = amount
-                    }
-                }
-                if configuration.market.lowUSD > configuration.market.highUSD {
-                    throw fail(value, "market.low_usd is above market.high_usd")
-                }
-            default:
-                configuration.attribution = try attribution(value, text: nil)
+            case "database": configuration.database = try path(value, "database")
+            case "repositories": try readRepositories(value, into: &configuration)
+            case "roots": try readRoots(value, into: &configuration)
+            case "scan": try readScan(value, into: &configuration)
+            case "http": try readHTTP(value, into: &configuration)
+            case "reports": try readReports(value, into: &configuration)
+            case "teams": try readTeams(value, into: &configuration)
+            case "market": try readMarket(value, into: &configuration)
+            default: configuration.attribution = try attribution(value, text: nil)
             }
+        }
+    }
+
+    /// `repositories`: paths, or `{path: …}` mappings.
+    func readRepositories(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        guard let items = value.sequence else { throw fail(value, "repositories must be a list") }
+        for item in items {
+            if case .scalar = item {
+                configuration.repositories.append(try path(item, "a repository path"))
+                continue
+            }
+            for (field, fieldValue) in try mapping(item, "a repository", keys: ["path"]) where field == "path" {
+                configuration.repositories.append(try path(fieldValue, "repositories.path"))
+            }
+        }
+    }
+
+    /// `roots`: folders searched for repositories, each with a depth and names to exclude.
+    func readRoots(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        guard let items = value.sequence else { throw fail(value, "roots must be a list") }
+        for item in items {
+            var root = CensusConfiguration.Root(path: "", depth: 3, exclude: [])
+            for (field, fieldValue) in try mapping(item, "a root", keys: ["path", "depth", "exclude"]) {
+                switch field {
+                case "path": root.path = try path(fieldValue, "roots.path")
+                case "depth":
+                    guard let depth = fieldValue.int, (0...64).contains(depth) else {
+                        throw fail(fieldValue, "roots.depth must be a whole number from 0 to 64")
+                    }
+                    root.depth = depth
+                default: root.exclude = try strings(fieldValue, "roots.exclude")
+                }
+            }
+            guard !root.path.isEmpty else { throw fail(item, "a root needs a path") }
+            configuration.roots.append(root)
+        }
+    }
+
+    /// `scan`: `interval` and `lines`.
+    func readScan(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        for (field, fieldValue) in try mapping(value, "scan", keys: ["interval", "lines"]) {
+            if field == "lines" {
+                configuration.scanLines = try bool(fieldValue, "scan.lines")
+            } else {
+                let text = try string(fieldValue, "scan.interval")
+                guard let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
+                    throw fail(fieldValue, "scan.interval '\(text)' is not a duration (2s, 15m, 1h, 1d)")
+                }
+                configuration.scanInterval = seconds
+            }
+        }
+    }
+
+    /// `http`: censusd's address, token, rate limit, deadlines and connection cap.
+    func readHTTP(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        for (field, fieldValue) in try mapping(value, "http", keys: ["listen", "token_file", "rate_limit", "header_timeout",
+                                                                     "request_timeout", "max_connections_per_client"]) {
+            if field == "header_timeout" || field == "request_timeout" {
+                guard let text = fieldValue.string, let seconds = CensusConfiguration.duration(text), seconds >= 1 else {
+                    throw fail(fieldValue, "http.\(field) must be a duration of a second or more (10s, 1m)")
+                }
+                if field == "header_timeout" { configuration.httpHeaderTimeout = seconds } else { configuration.httpRequestTimeout = seconds }
+            } else if field == "max_connections_per_client" {
+                guard let limit = fieldValue.int, limit >= 1 else {
+                    throw fail(fieldValue, "http.max_connections_per_client must be a whole number, 1 or more")
+                }
+                configuration.httpMaxConnectionsPerClient = limit
+            } else if field == "rate_limit" {
+                guard let limit = fieldValue.int, limit >= 0 else {
+                    throw fail(fieldValue, "http.rate_limit must be a whole number of requests a second (0 turns it off)")
+                }
+                configuration.httpRateLimit = limit
+            } else if field == "listen" {
+                let listen = try string(fieldValue, "http.listen")
+                guard Self.isHostPort(listen) else {
+                    throw fail(fieldValue, "http.listen '\(listen)' must be HOST:PORT (127.0.0.1:8787)")
+                }
+                configuration.httpListen = listen
+            } else {
+                configuration.httpTokenFile = try path(fieldValue, "http.token_file")
+            }
+        }
+    }
+
+    /// `reports`: the daily reports' time, folder, formats, time zone and minimum group.
+    func readReports(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        for (field, fieldValue) in try mapping(value, "reports", keys: ["at", "directory", "formats", "timezone", "min_group"]) {
+            switch field {
+            case "at":
+                let at = try string(fieldValue, "reports.at")
+                let parts = at.split(separator: ":").compactMap { Int($0) }
+                guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
+                    throw fail(fieldValue, "reports.at '\(at)' must be a time of day, HH:MM")
+                }
+                configuration.reportsAt = at
+            case "directory": configuration.reportsDirectory = try path(fieldValue, "reports.directory")
+            case "timezone":
+                let zone = try string(fieldValue, "reports.timezone")
+                guard TimeZone(identifier: zone) != nil || zone.uppercased() == "UTC" || zone.first == "+" || zone.first == "-" else {
+                    throw fail(fieldValue, "reports.timezone '\(zone)' is not a time zone (UTC, +02:00, Europe/Berlin)")
+                }
+                configuration.reportsTimezone = zone
+            case "min_group":
+                guard let size = fieldValue.int, size >= 1 else { throw fail(fieldValue, "reports.min_group must be a whole number of at least 1") }
+                configuration.reportsMinGroup = size
+            default:
+                let formats = try strings(fieldValue, "reports.formats")
+                let known = ["text", "json", "csv", "markdown", "html"]
+                if let bad = formats.first(where: { !known.contains($0) }) {
+                    throw fail(fieldValue, "reports.formats: unknown format '\(bad)' (known: \(known.joined(separator: ", ")))")
+                }
+                configuration.reportsFormats = formats
+            }
+        }
+    }
+
+    /// `teams`: team names mapped to email globs or names.
+    func readTeams(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        guard let mapping = value.mapping else { throw fail(value, "teams must map team names to lists of email globs or names") }
+        for (team, members) in mapping {
+            guard let name = team.string, !name.isEmpty else { throw fail(team, "a team name must be text") }
+            configuration.teams[name] = try strings(members, "teams.\(name)")
+        }
+    }
+
+    /// `market`: the software labour market and an engineer's loaded cost, in USD.
+    func readMarket(_ value: Node, into configuration: inout CensusConfiguration) throws {
+        for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd", "loaded_annual_cost_usd"]) {
+            let amount = try number(fieldValue, "market.\(field)")
+            guard amount > 0 else { throw fail(fieldValue, "market.\(field) must be positive") }
+            switch field {
+            case "low_usd": configuration.market.lowUSD = amount
+            case "high_usd": configuration.market.highUSD = amount
+            default: configuration.market.loadedAnnualCostUSD = amount
+            }
+        }
+        if configuration.market.lowUSD > configuration.market.highUSD {
+            throw fail(value, "market.low_usd is above market.high_usd")
         }
     }
 

@@ -2,7 +2,8 @@ import CLibGit2
 
 extension Repository {
     /// Calls `body` for every commit reachable from `tips` and not from `hidden`,
-    /// each once, newest first as far as the graph allows.
+    /// each once, newest first as far as the graph allows, and a merge before
+    /// the commits that only it leads to.
     ///
     /// `body` may stop the walk early by returning false.
     public func walk(
@@ -22,7 +23,9 @@ extension Repository {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, handle), path: requestedPath)
         defer { git_revwalk_free(walker) }
-        git_revwalk_sorting(walker, GIT_SORT_TIME.rawValue)
+        // Children before parents, whatever the clocks said: a merge is seen
+        // before the commits it brought in.
+        git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
         for tip in tips {
             var oid = tip.gitOID
             try check(git_revwalk_push(walker, &oid), path: requestedPath, context: "cannot walk from \(tip.hex)")

@@ -42,12 +42,13 @@ extension Repository {
             var chain: [ObjectID] = []
             chain.reserveCapacity(Frontier.chainLength)
             while frontier.next(finishing: parents, graph: graph, into: &chain) {
-                parents = nil
+                parents = []
                 for id in chain {
                     do {
                         var commit = try repository.commit(id)
                         if boundary.contains(id) { commit.parents = [] }
-                        parents = commit.parents
+                        // Handed in once `body` is done with the run (see Frontier.next).
+                        parents! += commit.parents
                         if try !body(commit, repository, reader) {
                             frontier.stop(nil)
                             break
@@ -115,10 +116,15 @@ private final class Frontier: @unchecked Sendable {
     ///
     /// Without a commit-graph that is one commit, whose parents are known
     /// once it is read. With one, it is a run of first parents the graph
-    /// already knows (up to `chainLength`), their other parents and the
-    /// parents of the run's last commit put out for the other reader at
-    /// once: on a straight line of history the readers then read
-    /// alternate runs side by side instead of passing one commit to and fro.
+    /// already knows (up to `chainLength`), the first parent of the run's
+    /// last commit put out for the other reader at once: on a straight line
+    /// of history the readers then read alternate runs side by side instead
+    /// of passing one commit to and fro.
+    ///
+    /// A merge's other parents are put out only when the reader hands in
+    /// the parents of its run, after `body` has seen the merge: a commit that
+    /// only a merge brought in is then read after that merge (a scan gives it
+    /// the evidence of an AI tool's branch as it reads it).
     func next(finishing parents: [ObjectID]?, graph: CommitGraph?, into chain: inout [ObjectID]) -> Bool {
         chain.removeAll(keepingCapacity: true)
         condition.lock()
@@ -139,8 +145,8 @@ private final class Frontier: @unchecked Sendable {
                 var current = id
                 while let known = graph.parents(of: current) {
                     var firstParent: ObjectID?
-                    for (index, parent) in known.enumerated().reversed() where seen.insert(parent).inserted {
-                        if index == 0 && chain.count < Self.chainLength { firstParent = parent } else { pending.append(parent) }
+                    if let first = known.first, seen.insert(first).inserted {
+                        if chain.count < Self.chainLength { firstParent = first } else { pending.append(first) }
                     }
                     guard let next = firstParent else { break }
                     chain.append(next)

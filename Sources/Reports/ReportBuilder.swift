@@ -66,16 +66,7 @@ public struct ReportBuilder: Sendable {
         let aggregation = try store.aggregate(filter, periodSets: [trendPeriods, months], teams: options.teams)
         let tally = aggregation.tally
         let denominator = tally.ai + tally.human
-        let ci = Statistics.wilson(tally.ai, denominator)
-        let attestedCI = Statistics.wilson(tally.aiAttested, denominator)
-        let linesDenominator = tally.linesAI + tally.linesHuman
-        let share = Report.Share(
-            commits: Statistics.share(tally.ai, denominator),
-            commitsCi95: ci.map { [Self.round($0.low), Self.round($0.high)] },
-            commitsAttested: Statistics.share(tally.aiAttested, denominator),
-            commitsAttestedCi95: attestedCI.map { [Self.round($0.low), Self.round($0.high)] },
-            lines: tally.commitsWithLines > 0 ? Statistics.share(tally.linesAI, linesDenominator) : nil,
-            linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits))
+        let share = Self.share(tally)
 
         let tools = aggregation.tools.map {
             Report.ToolFigure(tool: $0.tool, commits: $0.commits, attested: $0.attested,
@@ -85,15 +76,7 @@ public struct ReportBuilder: Sendable {
             Report.ModeFigure(mode: "agent", commits: tally.aiAgent, share: Statistics.share(tally.aiAgent, denominator)),
             Report.ModeFigure(mode: "assisted", commits: tally.aiAssisted, share: Statistics.share(tally.aiAssisted, denominator)),
         ]
-        let records = Dictionary(uniqueKeysWithValues: try store.repositories().compactMap { record in record.id.map { ($0, record) } })
-        let repositoryTallies = aggregation.repositories.compactMap { id, tally in records[id].map { (repository: $0, tally: tally) } }
-            .sorted { $0.repository.path < $1.repository.path }
-        let repositories = repositoryTallies.map { entry in
-            Report.RepositoryFigure(
-                repository: entry.repository.path, name: entry.repository.name, commits: entry.tally.commits,
-                ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
-                aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human))
-        }
+        let repositories = try repositoryFigures(aggregation)
 
         let adoptionCI = Statistics.wilson(tally.aiAuthors, tally.activeAuthors)
         let adoption = Report.Adoption(
@@ -101,25 +84,8 @@ public struct ReportBuilder: Sendable {
             rate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
             rateCi95: adoptionCI.map { [Self.round($0.low), Self.round($0.high)] })
 
-        let teams = options.teams.keys.sorted().map { team -> Report.TeamFigure in
-            let teamTally = aggregation.teams[team] ?? Tally()
-            guard teamTally.activeAuthors >= options.minGroup else {
-                return Report.TeamFigure(team: team, suppressed: true)
-            }
-            return Report.TeamFigure(
-                team: team, suppressed: false, commits: teamTally.commits, ai: teamTally.ai, human: teamTally.human,
-                bot: teamTally.bot, aiShare: Statistics.share(teamTally.ai, teamTally.ai + teamTally.human),
-                activeAuthors: teamTally.activeAuthors, aiAuthors: teamTally.aiAuthors)
-        }
-
-        var authors: [Report.AuthorFigure] = []
-        if tally.activeAuthors >= options.minGroup {
-            authors = aggregation.people.map { person in
-                Report.AuthorFigure(
-                    author: options.anonymize ? Self.anonymous(person.email) : "\(person.name) <\(person.email)>",
-                    commits: person.commits, ai: person.ai, aiShare: Statistics.share(person.ai, person.commits))
-            }
-        }
+        let teams = teamFigures(aggregation)
+        let authors = authorFigures(aggregation)
 
         let trend = buildTrend(trendPeriods, tallies: aggregation.periods[0], tools: aggregation.periodTools[0])
         let projection = buildProjection(share: share, tally: tally, months: months, monthly: aggregation.periods[1])
@@ -154,6 +120,58 @@ public struct ReportBuilder: Sendable {
                 "only commits reachable from each repository's scanned HEAD are counted",
                 "team and per-person figures are withheld for groups smaller than scope.min_group",
             ])
+    }
+
+    /// The AI share of commits (all AI, and attested only) and of lines, with 95% intervals.
+    static func share(_ tally: Tally) -> Report.Share {
+        let denominator = tally.ai + tally.human
+        let ci = Statistics.wilson(tally.ai, denominator)
+        let attestedCI = Statistics.wilson(tally.aiAttested, denominator)
+        let linesDenominator = tally.linesAI + tally.linesHuman
+        return Report.Share(
+            commits: Statistics.share(tally.ai, denominator),
+            commitsCi95: ci.map { [round($0.low), round($0.high)] },
+            commitsAttested: Statistics.share(tally.aiAttested, denominator),
+            commitsAttestedCi95: attestedCI.map { [round($0.low), round($0.high)] },
+            lines: tally.commitsWithLines > 0 ? Statistics.share(tally.linesAI, linesDenominator) : nil,
+            linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits))
+    }
+
+    /// Per repository in scope, by path.
+    private func repositoryFigures(_ aggregation: Aggregation) throws -> [Report.RepositoryFigure] {
+        let records = Dictionary(uniqueKeysWithValues: try store.repositories().compactMap { record in record.id.map { ($0, record) } })
+        return aggregation.repositories.compactMap { id, tally in records[id].map { (repository: $0, tally: tally) } }
+            .sorted { $0.repository.path < $1.repository.path }
+            .map { entry in
+                Report.RepositoryFigure(
+                    repository: entry.repository.path, name: entry.repository.name, commits: entry.tally.commits,
+                    ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
+                    aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human))
+            }
+    }
+
+    /// Per team of the options; a team with fewer people than the minimum group is withheld.
+    private func teamFigures(_ aggregation: Aggregation) -> [Report.TeamFigure] {
+        options.teams.keys.sorted().map { team -> Report.TeamFigure in
+            let teamTally = aggregation.teams[team] ?? Tally()
+            guard teamTally.activeAuthors >= options.minGroup else {
+                return Report.TeamFigure(team: team, suppressed: true)
+            }
+            return Report.TeamFigure(
+                team: team, suppressed: false, commits: teamTally.commits, ai: teamTally.ai, human: teamTally.human,
+                bot: teamTally.bot, aiShare: Statistics.share(teamTally.ai, teamTally.ai + teamTally.human),
+                activeAuthors: teamTally.activeAuthors, aiAuthors: teamTally.aiAuthors)
+        }
+    }
+
+    /// Per person, only when the scope has at least the minimum group of people.
+    private func authorFigures(_ aggregation: Aggregation) -> [Report.AuthorFigure] {
+        guard aggregation.tally.activeAuthors >= options.minGroup else { return [] }
+        return aggregation.people.map { person in
+            Report.AuthorFigure(
+                author: options.anonymize ? Self.anonymous(person.email) : "\(person.name) <\(person.email)>",
+                commits: person.commits, ai: person.ai, aiShare: Statistics.share(person.ai, person.commits))
+        }
     }
 
     private func buildTrend(_ periods: [(label: String, start: Int64, end: Int64)], tallies: [String: Tally],

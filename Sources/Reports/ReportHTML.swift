@@ -21,18 +21,7 @@ public enum ReportHTML {
         if let until = report.scope.until { body += " · until \(h(String(until.prefix(10))))" }
         body += " · generated \(h(report.generatedAt))</p></header>\n" + controls
 
-        var cards = ""
-        let ci = share.commitsCi95.map { "95% CI \(p($0[0]))–\(p($0[1]))" } ?? "no commits"
-        cards += card("AI share of commits", p(share.commits), ci)
-        cards += card("Attested only", p(share.commitsAttested), "lower bound: traces can be switched off")
-        cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
-                      share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
-        cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")
-        if let wage = report.projection.wageImpactUsd {
-            cards += card("World wage-equivalent", "\(Formatting.usd(wage.low))–\(Formatting.usd(wage.high))",
-                          "a year, against a \(Formatting.usd(report.projection.marketUsd.low))–\(Formatting.usd(report.projection.marketUsd.high)) market")
-        }
-        body += "<section class=\"cards\">\(cards)</section>\n"
+        body += "<section class=\"cards\">\(cards(report))</section>\n"
 
         if !report.trend.isEmpty {
             body += "<section><h2>AI share over time, by tool</h2>\(shareChart(report))</section>\n"
@@ -66,31 +55,54 @@ public enum ReportHTML {
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>CommitCensus — AI share of commits</title>
             <style>
-            body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2937;background:#f8fafc;margin:0;padding:24px 32px;max-width:1100px}
-            h1{font-size:26px;margin:0 0 4px}h2{font-size:17px;margin:0 0 10px;color:#111827}
-            .scope{color:#6b7280;margin:0 0 20px;font-size:13px}
-            section{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:16px 20px;margin:0 0 16px}
-            .cards{display:flex;gap:12px;flex-wrap:wrap;background:none;border:none;padding:0}
-            .card{flex:1 1 170px;background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:14px 16px}
-            .card .label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.04em}
-            .card .value{font-size:26px;font-weight:700;margin:4px 0;color:#4c1d95}.card .sub{font-size:12px;color:#6b7280}
-            table{border-collapse:collapse;font-size:13px;width:100%}th,td{padding:5px 8px;border-bottom:1px solid #f1f5f9;text-align:left}
-            .n{text-align:right;font-variant-numeric:tabular-nums}th{color:#6b7280;font-weight:600}
-            .two{display:flex;gap:24px}.two>div{flex:1}.note{font-size:12px;color:#6b7280}
-            .legend{font-size:12px;color:#374151;margin-top:6px}.legend span{display:inline-block;margin-right:12px}
-            .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
-            svg text{font-size:11px;fill:#6b7280}footer{font-size:12px;color:#9ca3af;margin-top:8px}
-            ul.assumptions{font-size:12px;color:#4b5563;padding-left:18px}
-            form.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;font-size:13px}
-            form.filters label{display:flex;flex-direction:column;gap:3px;color:#6b7280}
-            form.filters select,form.filters button{font-size:13px;padding:4px 8px}
-            .error{color:#b91c1c}
+            \(stylesheet)
             </style></head><body>
             \(body)
             </body></html>
 
             """
     }
+
+    /// The headline figures, one card each.
+    static func cards(_ report: Report) -> String {
+        let p = { (value: Double?) in Formatting.percent(value) }
+        let share = report.aiShare
+        var cards = ""
+        let ci = share.commitsCi95.map { "95% CI \(p($0[0]))–\(p($0[1]))" } ?? "no commits"
+        cards += card("AI share of commits", p(share.commits), ci)
+        cards += card("Attested only", p(share.commitsAttested), "lower bound: traces can be switched off")
+        cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
+                      share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
+        cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")
+        if let wage = report.projection.wageImpactUsd {
+            cards += card("World wage-equivalent", "\(Formatting.usd(wage.low))–\(Formatting.usd(wage.high))",
+                          "a year, against a \(Formatting.usd(report.projection.marketUsd.low))–\(Formatting.usd(report.projection.marketUsd.high)) market")
+        }
+        return cards
+    }
+
+    /// The page's only styles: inline, so the file stands alone.
+    static let stylesheet = """
+        body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2937;background:#f8fafc;margin:0;padding:24px 32px;max-width:1100px}
+        h1{font-size:26px;margin:0 0 4px}h2{font-size:17px;margin:0 0 10px;color:#111827}
+        .scope{color:#6b7280;margin:0 0 20px;font-size:13px}
+        section{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:16px 20px;margin:0 0 16px}
+        .cards{display:flex;gap:12px;flex-wrap:wrap;background:none;border:none;padding:0}
+        .card{flex:1 1 170px;background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:14px 16px}
+        .card .label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.04em}
+        .card .value{font-size:26px;font-weight:700;margin:4px 0;color:#4c1d95}.card .sub{font-size:12px;color:#6b7280}
+        table{border-collapse:collapse;font-size:13px;width:100%}th,td{padding:5px 8px;border-bottom:1px solid #f1f5f9;text-align:left}
+        .n{text-align:right;font-variant-numeric:tabular-nums}th{color:#6b7280;font-weight:600}
+        .two{display:flex;gap:24px}.two>div{flex:1}.note{font-size:12px;color:#6b7280}
+        .legend{font-size:12px;color:#374151;margin-top:6px}.legend span{display:inline-block;margin-right:12px}
+        .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+        svg text{font-size:11px;fill:#6b7280}footer{font-size:12px;color:#9ca3af;margin-top:8px}
+        ul.assumptions{font-size:12px;color:#4b5563;padding-left:18px}
+        form.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;font-size:13px}
+        form.filters label{display:flex;flex-direction:column;gap:3px;color:#6b7280}
+        form.filters select,form.filters button{font-size:13px;padding:4px 8px}
+        .error{color:#b91c1c}
+        """
 
     static func card(_ label: String, _ value: String, _ sub: String) -> String {
         "<div class=\"card\"><div class=\"label\">\(label)</div><div class=\"value\">\(value)</div><div class=\"sub\">\(sub)</div></div>"

@@ -1,27 +1,6 @@
 /// The report as Markdown, for a mail or a chat message.
 public enum ReportMarkdown {
     public static func render(_ report: Report) -> String {
-        func cell(_ text: String) -> String {
-            // Table cells: no pipes or line breaks from repository text; markup characters escaped.
-            // Markup becomes entities (no HTML reaches a mail client); Markdown's own marks are escaped.
-            var escaped = ""
-            for character in Sanitize.terminal(text) {
-                switch character {
-                case "<": escaped += "&lt;"
-                case ">": escaped += "&gt;"
-                case "&": escaped += "&amp;"
-                case "|", "\\", "`", "*", "_", "[", "]", "#": escaped += "\\" + String(character)
-                default: escaped.append(character)
-                }
-            }
-            return escaped
-        }
-        func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
-            var out = "| " + header.joined(separator: " | ") + " |\n|"
-            out += header.indices.map { right.contains($0) ? " ---: |" : " --- |" }.joined() + "\n"
-            for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
-            return out
-        }
         let p = Formatting.percent
         let share = report.aiShare
         var out = "# CommitCensus report\n\n"
@@ -64,6 +43,38 @@ public enum ReportMarkdown {
                 [$0.period, "\($0.commits)", "\($0.ai)", p($0.aiShare, 1), "\($0.aiAuthors) of \($0.activeAuthors)"]
             }, right: [1, 2, 3, 4])
         }
+        out += projectionSection(report)
+        return out
+    }
+
+    /// A table cell: no pipes or line breaks from repository text; markup characters escaped.
+    static func cell(_ text: String) -> String {
+        // Table cells: no pipes or line breaks from repository text; markup characters escaped.
+        // Markup becomes entities (no HTML reaches a mail client); Markdown's own marks are escaped.
+        var escaped = ""
+        for character in Sanitize.terminal(text) {
+            switch character {
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&": escaped += "&amp;"
+            case "|", "\\", "`", "*", "_", "[", "]", "#": escaped += "\\" + String(character)
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> String {
+        var out = "| " + header.joined(separator: " | ") + " |\n|"
+        out += header.indices.map { right.contains($0) ? " ---: |" : " --- |" }.joined() + "\n"
+        for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    /// The projection and forecast, with the benchmarks and assumptions behind them.
+    static func projectionSection(_ report: Report) -> String {
+        let p = Formatting.percent
+        var out = ""
         let projection = report.projection
         out += "\n## Projection\n\n"
         if let range = projection.shareRange, let wage = projection.wageImpactUsd {

@@ -2,11 +2,12 @@ import Attribution
 import CensusStore
 import GitHistory
 
-/// What one classifying thread of a scan keeps: the verdicts it has made and
-/// not yet handed to the store, and what it counted.
+/// The attributing stage as one thread runs it: each commit read becomes a
+/// verdict (through `Attributor`, with the branch evidence known for it) and
+/// a row, gathered until a batch goes to the writing stage through `writes`.
 ///
-/// Each thread has its own sink (and its own mailmap cache), so classifying
-/// takes no lock; a full batch goes to the storing thread through `writes`.
+/// Each thread has its own sink (its own mailmap and identity cache), so
+/// attributing takes no lock.
 final class ClassifyingSink: @unchecked Sendable {
     struct Context: @unchecked Sendable {
         var classifier: Classifier
@@ -21,6 +22,8 @@ final class ClassifyingSink: @unchecked Sendable {
         /// Keep the sha of every commit consumed (what a walk shows, or finds reachable).
         var keepWalked: Bool
         var writes: BoundedPipe<Write>
+        /// The AI branches' merges met so far, and the commits they brought in.
+        var branches: BranchEvidenceBoard
     }
 
     /// What a sink hands to the storing thread.
@@ -35,12 +38,12 @@ final class ClassifyingSink: @unchecked Sendable {
     private var handOff: Int { max(1, context.batchSize / 4) }
 
     private let context: Context
-    private let mailmap: Mailmap
-    private let identities = IdentityCache()
+    private let attributor: Attributor
     /// New commits, encoded here so that the storing thread only binds them.
     private var batch = EncodedCommits()
     private var reclassified: [(sha: String, verdict: Verdict)] = []
-    private(set) var merges: [(parents: [ObjectID], evidence: Evidence)] = []
+    /// Commits attributed with branch evidence, and how many pieces they got.
+    private(set) var branchAttributed: [ObjectID: Int] = [:]
     private(set) var newCommits = 0
     private(set) var reclassifiedCount = 0
     /// Every commit consumed, when the context asks for them.
@@ -50,7 +53,7 @@ final class ClassifyingSink: @unchecked Sendable {
 
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
-        self.mailmap = mailmap
+        attributor = Attributor(classifier: context.classifier, mailmap: mailmap)
         batch.reserve(handOff)
     }
 
@@ -60,21 +63,20 @@ final class ClassifyingSink: @unchecked Sendable {
             malformed.append((sha, problem))
             commit.dateUnreadableSignature()
         }
-        let classifier = context.classifier
         if context.keepWalked { walked.append(sha) }
+        let stored = !context.stored.isEmpty && context.stored.contains(sha)
+        // A stored verdict stands unless its inputs changed: the rules, or notes that arrived.
+        if stored && !context.catalogueChanged && notes.isEmpty { return }
         let parsed = ParsedMessage(commit.message)
-        if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: parsed.subject) {
-            merges.append((commit.parents, evidence))
-        }
-        if !context.stored.isEmpty && context.stored.contains(sha) {
-            if context.catalogueChanged || !notes.isEmpty {
-                reclassified.append((sha, HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)))
-                if reclassified.count >= handOff { flush(force: false) }
-            }
+        let branches = context.branches.evidence(for: commit.id)
+        if !branches.isEmpty { branchAttributed[commit.id] = branches.count }
+        let verdict = attributor.verdict(for: commit, parsed: parsed, notes: notes, branches: branches)
+        if stored {
+            reclassified.append((sha, verdict))
+            if reclassified.count >= handOff { flush(force: false) }
             return
         }
-        let verdict = HistoryScanner.derive(commit, parsed: parsed, notes: notes, classifier: classifier, mailmap: mailmap, identities: identities)
-        let identity = mailmap.resolve(name: commit.author.name, email: commit.author.email)
+        let identity = attributor.author(of: commit)
         batch.append(
             repositoryId: context.repositoryID, sha: sha, verdict: verdict,
             authorName: identity.name, authorEmail: identity.email,

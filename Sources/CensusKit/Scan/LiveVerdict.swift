@@ -2,9 +2,10 @@ import Attribution
 import Foundation
 import GitHistory
 
-/// A commit's verdict derived now, from the repository, the way a scan
-/// derives it: the same facts, its notes, its `.mailmap` person, and the
-/// evidence of an AI tool's branch whose merge brought it in. `census explain`
+/// A commit's verdict derived now, from the repository, by the scan's
+/// attributing stage (`Attributor`): the same facts, its notes, its
+/// `.mailmap` person, and the evidence of an AI tool's branch whose merge
+/// brought it in. `census explain`
 /// uses it for a commit that is not in the store, so it never tells another
 /// story than the scan would.
 public struct LiveVerdict {
@@ -20,16 +21,11 @@ public struct LiveVerdict {
         if repository.isLinkedWorktree { repository = try Repository(at: repository.commonDirectory) }
         let id = try repository.resolve(revision)
         let commit = try repository.commit(id)
-        var notesIndex: [String: [ObjectID: ObjectID]] = [:]
-        for ref in classifier.catalogue.notesRefs { notesIndex[ref] = try repository.notesIndex(ref) }
-        let notes = HistoryScanner.notes(of: id, in: notesIndex, repository: repository)
-        var verdict = HistoryScanner.derive(commit, parsed: ParsedMessage(commit.message), notes: notes,
-                                            classifier: classifier, mailmap: Mailmap(for: repository))
-        if !commit.isMerge {
-            for evidence in try branchEvidence(bringing: id, in: repository, classifier: classifier) {
-                verdict = classifier.adding(evidence, to: verdict)
-            }
-        }
+        let notes = ScanNotes(repository, refs: classifier.catalogue.notesRefs)
+        let branches = commit.isMerge ? [] : try branchEvidence(bringing: id, in: repository, classifier: classifier)
+        let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository))
+            .verdict(for: commit, parsed: ParsedMessage(commit.message),
+                     notes: ScanNotes.notes(of: id, in: try notes.index(), reading: repository), branches: branches)
         return LiveVerdict(commit: commit, verdict: verdict, location: HistoryScanner.location(of: repository))
     }
 

@@ -93,7 +93,7 @@ final class TemporaryGitRepository {
     /// A history of merged topic branches, as most team repositories have:
     /// `topics` branches of `length` commits, each forked from main and merged
     /// back with a merge commit, so the history is wide, not a line.
-    func fastImportMerges(topics: Int, length: Int) throws {
+    func fastImportMerges(topics: Int, length: Int, branch: (Int) -> String = { "topic\($0)" }) throws {
         var stream = ""
         var mark = 0
         var time = 1_650_000_000
@@ -112,9 +112,9 @@ final class TemporaryGitRepository {
         var main = commit("refs/heads/main", "root", from: nil)
         for topic in 1...topics {
             var tip = main
-            for step in 1...length { tip = commit("refs/heads/topic\(topic)", "topic \(topic) step \(step)", from: tip) }
+            for step in 1...length { tip = commit("refs/heads/\(branch(topic))", "topic \(topic) step \(step)", from: tip) }
             main = commit("refs/heads/main", "main \(topic)", from: main)
-            main = commit("refs/heads/main", "Merge branch 'topic\(topic)'", from: main, merge: tip)
+            main = commit("refs/heads/main", "Merge branch '\(branch(topic))'", from: main, merge: tip)
         }
         try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
         try git(["reset", "-q", "--hard", "main"])

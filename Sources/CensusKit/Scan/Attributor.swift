@@ -1,0 +1,86 @@
+import Attribution
+import GitHistory
+
+/// The attributing stage of a scan: the one place that turns a commit, its
+/// notes, the repository's `.mailmap` and the AI branches whose merges
+/// brought it in into a verdict. Pure given those inputs: the scan and
+/// `census explain` both call it, so they cannot disagree.
+///
+/// One per thread: the mailmap and the identity cache are not shared.
+struct Attributor {
+    let classifier: Classifier
+    let mailmap: Mailmap
+    private let identities = IdentityCache()
+
+    init(classifier: Classifier, mailmap: Mailmap) {
+        self.classifier = classifier
+        self.mailmap = mailmap
+    }
+
+    /// The verdict for `commit`, its person folded by .mailmap, with the
+    /// evidence of each AI branch that brought it in.
+    func verdict(for commit: Commit, parsed: ParsedMessage, notes: [String: String],
+                 branches: [Evidence] = []) -> Verdict {
+        var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed, cache: identities)
+        if let person = verdict.person {
+            let resolved = mailmap.resolve(name: person.name, email: person.email)
+            verdict.person = Person(name: resolved.name, email: resolved.email)
+        }
+        for evidence in branches { verdict = classifier.adding(evidence, to: verdict) }
+        return verdict
+    }
+
+    /// The evidence a merge of an AI tool's branch gives the commits it brought in.
+    func branchEvidence(ofMerge commit: Commit, parsed: ParsedMessage) -> Evidence? {
+        commit.isMerge ? classifier.branchEvidence(forMergeSubject: parsed.subject) : nil
+    }
+
+    /// The author as the store files it: folded by .mailmap.
+    func author(of commit: Commit) -> (name: String, email: String) {
+        mailmap.resolve(name: commit.author.name, email: commit.author.email)
+    }
+
+    static func facts(_ commit: Commit, notes: [String: String] = [:]) -> CommitFacts {
+        CommitFacts(authorName: commit.author.name, authorEmail: commit.author.email,
+                    committerName: commit.committer.name, committerEmail: commit.committer.email,
+                    message: commit.message, parentCount: commit.parents.count, notes: notes)
+    }
+}
+
+/// The notes of a repository's notes refs (git-ai and the like): which
+/// commits have one is read once, on first use; a note itself only when
+/// its commit is attributed.
+final class ScanNotes: @unchecked Sendable {
+    let refs: [String]
+    /// `ref=tip,…` of every notes ref present: a change means notes arrived.
+    let tip: String
+    private let repository: Repository
+    private var loaded: [String: [ObjectID: ObjectID]]?
+
+    init(_ repository: Repository, refs: [String]) {
+        self.repository = repository
+        self.refs = refs
+        tip = refs.compactMap { ref in repository.notesTip(ref).map { "\(ref)=\($0.hex)" } }.joined(separator: ",")
+    }
+
+    var isEmpty: Bool { tip.isEmpty }
+
+    /// Commit → note blob, per notes ref. Read on the thread that owns the repository handle.
+    func index() throws -> [String: [ObjectID: ObjectID]] {
+        if isEmpty { return [:] }
+        if let loaded { return loaded }
+        var index: [String: [ObjectID: ObjectID]] = [:]
+        for ref in refs { index[ref] = try repository.notesIndex(ref) }
+        loaded = index
+        return index
+    }
+
+    /// The notes of `id` under each ref of `index`, read with `handle` (the reading thread's).
+    static func notes(of id: ObjectID, in index: [String: [ObjectID: ObjectID]], reading handle: Repository) -> [String: String] {
+        var found: [String: String] = [:]
+        for (ref, byCommit) in index {
+            if let blob = byCommit[id], let text = handle.noteText(blob) { found[ref] = text }
+        }
+        return found
+    }
+}

@@ -1,0 +1,63 @@
+import CensusStore
+import Foundation
+import GitHistory
+
+/// Where the store files a repository, and how one repository reached by
+/// two paths, or moved, stays one repository.
+extension HistoryScanner {
+    /// Where the store files a repository: its location (see
+    /// `Repository.location`), symlinks resolved.
+    public static func location(of repository: Repository) -> String {
+        canonicalPath(repository.location)
+    }
+
+    /// The stored repository this one is. One repository reached by two
+    /// paths (a bind mount, a second name, `core.bare` switched on in its
+    /// work tree) is the same git directory: it is counted once, where it was
+    /// first stored, and the scan says so. A repository moved on its file
+    /// system keeps its identity and takes the new path.
+    func storedRecord(for repository: Repository, outcome: inout ScanOutcome) throws -> RepositoryRecord {
+        let identity = repository.storageIdentity
+        var path = outcome.path
+        if let identity, let known = try store.repository(identity: identity), let id = known.id, known.path != path {
+            if (try? Repository(at: known.path))?.storageIdentity == identity {
+                outcome.notices.append("the same repository as \(known.path), reached by another path: counted once, there")
+                path = known.path
+            } else {
+                try store.move(repositoryID: id, to: path, name: Self.displayName(path))
+            }
+        } else {
+            try adoptMovedRepository(repository, newPath: path)
+        }
+        return try store.repository(at: path, name: Self.displayName(path), isBare: repository.isBare,
+                                    isShallow: repository.isShallow, identity: identity)
+    }
+
+    /// A repository moved or renamed since its last scan is the same
+    /// repository: when nothing is stored at the new path, a stored repository
+    /// whose folder is gone and whose scanned HEAD this one holds takes the new
+    /// path, so its commits are not counted twice.
+    private func adoptMovedRepository(_ repository: Repository, newPath: String) throws {
+        let known = try store.repositories()
+        guard !known.contains(where: { $0.path == newPath }) else { return }
+        for candidate in known where !FileManager.default.fileExists(atPath: candidate.path) {
+            guard let head = candidate.scannedHead.flatMap(ObjectID.init(hex:)), repository.containsCommit(head),
+                  let id = candidate.id else { continue }
+            try store.move(repositoryID: id, to: newPath, name: Self.displayName(newPath))
+            return
+        }
+    }
+
+    /// The path with symlinks resolved, so one repository reached two ways is stored once.
+    public static func canonicalPath(_ path: String) -> String {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return resolved.count > 1 && resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+    }
+
+    static func displayName(_ path: String) -> String {
+        var name = (path as NSString).lastPathComponent
+        if name == ".git" { name = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent }
+        if name.hasSuffix(".git") && name.count > 4 { name = String(name.dropLast(4)) }
+        return name
+    }
+}

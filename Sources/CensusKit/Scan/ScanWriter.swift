@@ -1,0 +1,96 @@
+import CensusStore
+import Foundation
+import GitHistory
+
+/// The writing stage of a scan: a thread of its own stores what the
+/// attributing stage hands over, whatever waits joined into one transaction
+/// (fewer, larger transactions rewrite the sha index less often), and says
+/// how far it has come.
+final class ScanWriter: @unchecked Sendable {
+    /// Four hand-offs of a quarter transaction each: the store lags the
+    /// readers by at most about one transaction.
+    let writes = BoundedPipe<ClassifyingSink.Write>(capacity: 4)
+    private var stage: Stage?
+
+    /// Starts storing into `repositoryID`; the first error goes to `failure`,
+    /// after which what arrives is dropped.
+    init(store: any CommitStore, repositoryID: Int64, failure: FirstError,
+         shouldStop: (@Sendable () -> Bool)?, progress: CommitProgress?) {
+        let writes = self.writes
+        stage = Stage("census-store") {
+            var storedCount = 0
+            while case let batch = writes.popAll(), !batch.isEmpty {
+                guard failure.value == nil else { continue }
+                do {
+                    storedCount += try Self.store(batch, into: store, repositoryID: repositoryID)
+                    if shouldStop?() == true { throw HistoryScanner.Stopped() }
+                    progress?.stored(storedCount)
+                } catch {
+                    failure.record(error)
+                }
+            }
+        }
+    }
+
+    /// One transaction of new commits; new verdicts of stored commits first.
+    private static func store(_ writes: [ClassifyingSink.Write], into store: any CommitStore, repositoryID: Int64) throws -> Int {
+        var batches: [EncodedCommits] = []
+        for write in writes {
+            switch write {
+            case .insert(let batch): batches.append(batch)
+            case .replaceVerdicts(let verdicts): try store.replaceVerdicts(repositoryID: repositoryID, verdicts)
+            }
+        }
+        try store.insert(batches: batches)
+        return batches.reduce(0) { $0 + $1.count }
+    }
+
+    /// Waits for everything handed over to be stored.
+    func finish() {
+        writes.close()
+        stage?.join()
+    }
+}
+
+/// A first or long scan's progress on a terminal: commits stored so far and,
+/// once the scan has run for `HistoryScanner.estimateAfter`, an estimate of
+/// how many it will store in all (see `CommitCountEstimate`); a short scan
+/// never pays for the estimate.
+final class CommitProgress: @unchecked Sendable {
+    private let path: String
+    private let started = Date()
+    private let estimator: CommitCountEstimate
+    /// Commits stored before the scan, when known without asking the store.
+    private let storedBefore: Int?
+    private let store: any CommitStore
+    private let repositoryID: Int64
+    private let report: @Sendable (ScanProgress) -> Void
+    private var estimatedTotal: Int??
+
+    init(path: String, repository: Repository, storedBefore: Int?, store: any CommitStore, repositoryID: Int64,
+         report: @escaping @Sendable (ScanProgress) -> Void) {
+        self.path = path
+        estimator = CommitCountEstimate(repository)
+        self.storedBefore = storedBefore
+        self.store = store
+        self.repositoryID = repositoryID
+        self.report = report
+    }
+
+    /// Called by the writing stage after each transaction.
+    func stored(_ count: Int) {
+        let elapsed = Date().timeIntervalSince(started)
+        if estimatedTotal == nil && elapsed >= HistoryScanner.estimateAfter { estimatedTotal = .some(newCommits(storedSoFar: count)) }
+        report(ScanProgress(path: path, phase: "commits", done: count, elapsed: elapsed,
+                            total: estimatedTotal ?? nil, totalIsEstimate: true))
+    }
+
+    /// The repository's commits less those stored before this scan.
+    private func newCommits(storedSoFar: Int) -> Int? {
+        // Counted in the store now, what this scan stored is no longer "before".
+        guard let all = estimator.commits(),
+              let before = storedBefore ?? (try? store.storedCommitCount(repositoryID: repositoryID)).map({ $0 - storedSoFar })
+        else { return nil }
+        return max(0, all - before)
+    }
+}
