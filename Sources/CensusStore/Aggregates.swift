@@ -1,6 +1,6 @@
 import Attribution
 import Foundation
-import GRDB
+internal import GRDB
 
 /// Which commits a query covers. Only commits reachable from each
 /// repository's scanned HEAD count.

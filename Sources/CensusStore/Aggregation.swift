@@ -1,7 +1,7 @@
 import Attribution
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 /// Every figure of a report from one pass over the commits in scope.
 ///

@@ -1,7 +1,7 @@
 import Attribution
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 
 extension SQLiteStore {
     /// Every sha stored for a repository, reachable or not.

@@ -1,6 +1,8 @@
 import Attribution
 import Foundation
-import GRDB
+// The records conform to GRDB's record protocols in public: the only GRDB in
+// CensusStore's interface. Every other file imports GRDB internally.
+public import GRDB
 
 /// A repository CommitCensus has seen, keyed by its canonical path.
 public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {

@@ -1,7 +1,7 @@
-import CSQLiteOptions
+internal import CSQLiteOptions
 import Foundation
-import GRDB
-import GRDBSQLite
+internal import GRDB
+internal import GRDBSQLite
 import Synchronization
 
 /// Set once, before the process opens its first SQLite connection: the

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The store's schema, one migration per change. Migrations are never edited
 /// once released: a database made by any earlier CommitCensus upgrades in place.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Why the store cannot be used, phrased for one line on stderr:
 /// `census: /path/census.sqlite: not a CommitCensus database (…)`.

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 import Foundation
 
 /// About how many commits a repository holds, for the ETA of a scan's

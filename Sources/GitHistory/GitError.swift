@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 /// A failure reported by libgit2, carried with libgit2's own message and the
 /// path of the repository it concerns, so that a caller can print one line

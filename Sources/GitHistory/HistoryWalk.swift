@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 extension Repository {
     /// Calls `body` for every commit reachable from `tips` and not from `hidden`,

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 extension Repository {
     /// Lines added and deleted by `id` against its first parent (the empty tree

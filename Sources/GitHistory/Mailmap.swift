@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 /// The repository's `.mailmap` (work tree file, `mailmap.file` and
 /// `mailmap.blob` config, as git reads them), used to fold one person's many

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 extension Repository {
     /// The commit a notes ref points at (`refs/notes/ai`), or nil when the

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 
 /// A commit's SHA-1, held as 20 bytes so that sets of thousands of ids stay small
 /// and hash quickly.

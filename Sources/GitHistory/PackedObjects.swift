@@ -1,4 +1,4 @@
-import CDeflate
+internal import CDeflate
 import Foundation
 
 /// The pack files of one object database, mapped read-only: shared by every

@@ -1,4 +1,4 @@
-import CLibGit2
+internal import CLibGit2
 import Foundation
 
 /// libgit2 is initialised once per process, before the first repository opens.
