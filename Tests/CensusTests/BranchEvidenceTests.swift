@@ -67,7 +67,7 @@ struct BranchEvidenceTests {
         #expect(after["main moves on"]?.commitClass == .human)
     }
 
-    @Test("a commit also reachable through a person's branch forked from the AI branch: stored with the evidence either way, and explain agrees on every commit")
+    @Test("a commit also reachable through a person's branch forked from the AI branch: stored with the evidence either way; explain agrees on every commit, with .mailmap, notes and trailers")
     func reachableTwoWays() throws {
         let repo = try TemporaryGitRepository()
         try repo.commit("root")
@@ -81,6 +81,11 @@ struct BranchEvidenceTests {
         try repo.git(["merge", "-q", "--no-ff", "-m", "Merge branch 'claude/feature'", "claude/feature"])
         try repo.commit("main two")
         try repo.git(["merge", "-q", "--no-ff", "-m", "Merge branch 'follow-up'", "follow-up"])
+        // A .mailmap that renames the person, a note that attests one commit, a trailer on another.
+        try repo.commit("Add mailmap", file: ".mailmap", content: "Real Name <real@example.com> Test Person <test@example.com>\n")
+        let noted = try repo.commit("noted change", file: "src/main.rs")
+        try repo.git(["notes", "--ref=ai", "add", "-m", NotesTests.note, noted])
+        try repo.commit("trailer change\n\nCo-Authored-By: Claude <noreply@anthropic.com>", file: "t.txt")
         _ = try scanner.scan(repositoryAt: repo.path)
         let verdicts = try stored(repo)
         #expect(Self.fromClaudeBranch(verdicts["ai one"]) && Self.fromClaudeBranch(verdicts["ai two"]))
@@ -90,5 +95,7 @@ struct BranchEvidenceTests {
             let record = try #require(try store.commits(repositoryID: 1, shas: [sha]).first)
             #expect(live.verdict == record.verdict, "\(record.subject)")
         }
+        #expect(verdicts["noted change"]?.evidence.contains { $0.kind == .notes } == true)
+        #expect(verdicts["trailer change"]?.person == Person(name: "Real Name", email: "real@example.com"))
     }
 }
