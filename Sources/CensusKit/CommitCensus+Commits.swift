@@ -29,8 +29,9 @@ extension CommitCensus {
     }
 
     /// One page of `scope`'s commits after `cursor` (a `nextCursor` of the
-    /// page before), for a client that asks page by page.
-    public func commitPage(_ scope: Scope, limit: Int, cursor: String?) throws -> CommitPage {
+    /// page before), for a client that asks page by page; people are
+    /// pseudonyms and evidence withheld with `anonymize` (the API: always).
+    public func commitPage(_ scope: Scope, limit: Int, cursor: String?, anonymize: Bool) throws -> CommitPage {
         var after: PageCursor?
         if let cursor {
             let parts = cursor.split(separator: ".")
@@ -42,7 +43,7 @@ extension CommitCensus {
         let page = try store.commits(try filter(scope), limit: limit + 1, after: after)
         let shown = page.prefix(limit)
         let next = page.count > limit ? shown.last.map { "\($0.commit.authoredAt).\($0.commit.id ?? 0)" } : nil
-        return CommitPage(commits: shown.map { Self.line($0.commit, repositoryPath: $0.repositoryPath, anonymize: false) },
+        return CommitPage(commits: shown.map { Self.line($0.commit, repositoryPath: $0.repositoryPath, anonymize: anonymize) },
                           nextCursor: next)
     }
 

@@ -67,12 +67,22 @@ extension CommitCensus {
     }
 
     /// The report of `scope`, made with `options`.
+    ///
+    /// A team's report is a figure about a group of people: below the
+    /// minimum group (`options.minGroup` active people in the scope) it is
+    /// withheld — a `CensusError` of kind `.withheld` — however it is asked
+    /// for (CLI, API, dashboard, any format).
     public func report(_ scope: Scope, options: ReportOptions) throws -> Report {
         var options = options
         let filter = try filter(scope)
         if scope.team != nil { options.teams = [:] }
         options.repositoryPaths = scope.repositoryPaths.map(HistoryScanner.canonicalPath)
-        return try ReportBuilder(store: store, filter: filter, options: options).build()
+        let report = try ReportBuilder(store: store, filter: filter, options: options).build()
+        if let team = scope.team, report.adoption.activeAuthors < options.minGroup {
+            throw CensusError("team '\(team)': fewer active people than the minimum group (\(options.minGroup)) in this scope; "
+                              + "figures about this group are withheld", kind: .withheld)
+        }
+        return report
     }
 
     /// The store's filter for `scope`: repositories resolved, the team's people looked up.

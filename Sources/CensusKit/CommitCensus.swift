@@ -69,8 +69,19 @@ public final class CommitCensus: Sendable {
 /// A request CensusKit cannot carry out, said in one line that names the
 /// thing and the problem (an option, a repository, a team).
 public struct CensusError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// The request names something that is not there or is not valid.
+        case invalid
+        /// The answer would be a figure about fewer people than the minimum group.
+        case withheld
+    }
+
     public var message: String
+    public var kind: Kind
     public var description: String { message }
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, kind: Kind = .invalid) {
+        self.message = message
+        self.kind = kind
+    }
 }

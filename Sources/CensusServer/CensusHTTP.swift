@@ -91,7 +91,7 @@ public struct CensusHTTP: Sendable {
         } catch let error as APIError {
             throw error
         } catch let error as CensusError {
-            throw APIError(.badRequest, error.message)
+            throw APIError(error.kind == .withheld ? .forbidden : .badRequest, error.message)
         } catch {
             let kind = (error as? StoreError).map { "\($0.kind)" } ?? "internal"
             throw APIError(.internalServerError, "the request could not be answered (\(kind))")
@@ -195,7 +195,8 @@ public struct CensusHTTP: Sendable {
             guard let value = Int(text), (1...1000).contains(value) else { throw APIError(.badRequest, "limit: 1 to 1000") }
             limit = value
         }
-        let page = try await collector.census.commitPage(scope, limit: limit, cursor: parameter(request, "cursor"))
+        // The API is pseudonymous, always: people as stable pseudonyms, evidence withheld.
+        let page = try await collector.census.commitPage(scope, limit: limit, cursor: parameter(request, "cursor"), anonymize: true)
         struct Page: Encodable {
             var commits: [CommitLine]
             var nextCursor: String?

@@ -69,6 +69,25 @@ struct CLITests {
         #expect(piped.stderr.isEmpty, "\(piped.stderr)")
     }
 
+    @Test("a team below the minimum group: every format exits 2 naming the team and withholds its figures; at the minimum it is shown")
+    func teamBelowMinimumGroup() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        try repo.commit("two", author: ("Other Person", "other@example.com"))
+        let config = folder.appendingPathComponent("census.yml")
+        try "teams:\n  pair: [\"*@example.com\"]\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try census(["scan", "--db", db, repo.path]).status == 0)
+        for format in ["text", "json", "csv", "markdown", "html"] {
+            let result = try census(["report", "--db", db, "--config", config.path, "--team", "pair", "--format", format])
+            #expect(result.status == 2, "\(format)")
+            #expect(result.stdout.isEmpty, "\(format): \(result.stdout.prefix(200))")
+            #expect(result.stderr == "census: team 'pair': fewer active people than the minimum group (5) in this scope; figures about this group are withheld\n")
+        }
+        let shown = try census(["report", "--db", db, "--config", config.path, "--team", "pair", "--min-group", "2", "--format", "json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("\"active_authors\" : 2") || shown.stdout.contains("\"active_authors\":2"), "\(shown.stdout.prefix(400))")
+    }
+
     @Test("one good and one bad path: exit 1, the failure on stderr, the good one stored")
     func partialFailure() throws {
         let path = try sample()

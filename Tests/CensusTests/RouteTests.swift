@@ -21,7 +21,7 @@ struct RouteTests {
     }
 
     /// An application over this store: one repository of three commits, one of them AI, already scanned.
-    func application(rateLimit: Int = 0) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
+    func application(rateLimit: Int = 0, teams: [String: [String]] = [:]) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
         let repo = try TemporaryGitRepository()
         try repo.commit("one")
         try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
@@ -29,7 +29,10 @@ struct RouteTests {
         let summary = try census.scan([ScanTarget(path: repo.path)], ScanRequest())
         #expect(summary.succeeded == 1)
         let metrics = CensusMetrics(version: CensusVersion.current)
-        let collector = Collector(census: census, interval: 3600, logger: Logger(label: "test"), metrics: metrics)
+        var configuration = CensusConfiguration()
+        configuration.teams = teams
+        let collector = Collector(census: census.with(configuration: configuration), interval: 3600,
+                                  logger: Logger(label: "test"), metrics: metrics)
         let http = CensusHTTP(collector: collector, metrics: metrics,
                               token: "a-token-of-sixteen-chars", rateLimit: rateLimit)
         return (Application(router: http.router()), repo)
@@ -98,6 +101,30 @@ struct RouteTests {
                 }
             }
             #expect(statuses.contains(.tooManyRequests), "\(statuses)")
+        }
+    }
+
+    @Test("privacy: a team below the minimum group is withheld (403) on the API and the dashboard; commits are pseudonymous with evidence withheld")
+    func privacy() async throws {
+        let (app, _) = try application(teams: ["solo": ["test@example.com"]])
+        try await app.test(.router) { client in
+            for uri in ["/api/v1/summary?team=solo", "/api/v1/trend?team=solo", "/?team=solo"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                    #expect(Self.errorMessage(response.body)?.contains("figures about this group are withheld") == true, "\(uri)")
+                    #expect(!String(buffer: response.body).contains("\"ai_share\""), "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/commits", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(!body.contains("test@example.com") && !body.contains("Test Person"), "\(body)")
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let commits = json?["commits"] as? [[String: Any]] ?? []
+                #expect(commits.count == 3)
+                #expect(commits.allSatisfy { ($0["author_email"] as? String)?.hasPrefix("person-") == true })
+                #expect(commits.allSatisfy { ($0["evidence"] as? [String])?.allSatisfy { $0 == "(withheld: --anonymize)" } == true })
+            }
         }
     }
 }
