@@ -76,7 +76,11 @@ extension CommitCensus {
         var options = options
         let filter = try filter(scope)
         if scope.team != nil { options.teams = [:] }
+        options.team = scope.team
         options.repositoryPaths = scope.repositoryPaths.map(HistoryScanner.canonicalPath)
+        if let id = scope.repositoryID, let repository = try store.repositories().first(where: { $0.id == id }) {
+            options.repositoryPaths.append(repository.path)
+        }
         let report = try ReportBuilder(store: store, filter: filter, options: options).build()
         if let team = scope.team, report.adoption.activeAuthors < options.minGroup {
             throw CensusError("team '\(team)': fewer active people than the minimum group (\(options.minGroup)) in this scope; "

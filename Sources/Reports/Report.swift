@@ -21,6 +21,8 @@ public struct Report: Codable, Sendable {
         /// Per-team and per-person figures need at least this many people.
         public var minGroup: Int
         public var anonymized: Bool
+        /// The team the report is about (its people only); absent for everyone.
+        public var team: String?
     }
 
     public struct Totals: Codable, Sendable {

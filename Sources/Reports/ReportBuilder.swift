@@ -20,6 +20,8 @@ public struct ReportOptions: Sendable {
     public var loadedAnnualCostUSD = 200_000.0
     /// The paths the report was asked for; empty means every repository.
     public var repositoryPaths: [String] = []
+    /// The team the report is about, for its scope line.
+    public var team: String?
     public var now = Date()
 
     public init() {}
@@ -97,7 +99,7 @@ public struct ReportBuilder: Sendable {
                 repositories: options.repositoryPaths,
                 since: filter.since.map(TimeFormat.utc), until: filter.until.map(TimeFormat.utc),
                 interval: options.interval, date: filter.dateField.rawValue, timezone: options.timeZoneLabel,
-                minGroup: options.minGroup, anonymized: options.anonymize),
+                minGroup: options.minGroup, anonymized: options.anonymize, team: options.team),
             totals: Report.Totals(
                 commits: tally.commits, merges: tally.merges, ai: tally.ai, human: tally.human, bot: tally.bot,
                 aiAttested: tally.aiAttested, aiInferred: tally.aiInferred, aiAgent: tally.aiAgent,

@@ -16,7 +16,8 @@ public enum ReportHTML {
         let share = report.aiShare
         let scope = report.scope.repositories.isEmpty ? "All scanned repositories" : report.scope.repositories.map { h($0) }.joined(separator: ", ")
         var body = ""
-        body += "<header><h1>\(h(title))</h1><p class=\"scope\">\(scope) · by \(h(report.scope.date)) date · \(h(report.scope.timezone))"
+        let team = report.scope.team.map { " · team \(h($0))" } ?? ""
+        body += "<header><h1>\(h(title))</h1><p class=\"scope\">\(scope)\(team) · by \(h(report.scope.date)) date · \(h(report.scope.timezone))"
         if let since = report.scope.since { body += " · since \(h(String(since.prefix(10))))" }
         if let until = report.scope.until { body += " · until \(h(String(until.prefix(10))))" }
         body += " · generated \(h(report.generatedAt))</p></header>\n" + controls

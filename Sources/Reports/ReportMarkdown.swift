@@ -5,7 +5,7 @@ public enum ReportMarkdown {
         let share = report.aiShare
         var out = "# CommitCensus report\n\n"
         let scope = report.scope.repositories.isEmpty ? "all scanned repositories" : report.scope.repositories.map(cell).joined(separator: ", ")
-        out += "Scope: \(scope); by \(report.scope.date) date, \(report.scope.timezone)"
+        out += "Scope: \(scope)" + (report.scope.team.map { "; team \(cell($0))" } ?? "") + "; by \(report.scope.date) date, \(report.scope.timezone)"
         if let since = report.scope.since { out += "; since \(since.prefix(10))" }
         if let until = report.scope.until { out += "; until \(until.prefix(10))" }
         out += ".\n\n"

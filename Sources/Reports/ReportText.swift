@@ -9,7 +9,7 @@ public enum ReportText {
         let scope = report.scope.repositories.isEmpty
             ? "all scanned repositories"
             : report.scope.repositories.map(Sanitize.terminal).joined(separator: ", ")
-        out += heading("CommitCensus report — \(scope)")
+        out += heading("CommitCensus report — \(scope)" + (report.scope.team.map { ", team \(Sanitize.terminal($0))" } ?? ""))
         var period = "all time"
         if report.scope.since != nil || report.scope.until != nil {
             period = "\(report.scope.since.map { String($0.prefix(10)) } ?? "start") … \(report.scope.until.map { String($0.prefix(10)) } ?? "now")"

@@ -85,7 +85,11 @@ struct CLITests {
         }
         let shown = try census(["report", "--db", db, "--config", config.path, "--team", "pair", "--min-group", "2", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
-        #expect(shown.stdout.contains("\"active_authors\" : 2") || shown.stdout.contains("\"active_authors\":2"), "\(shown.stdout.prefix(400))")
+        let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+        #expect((json?["adoption"] as? [String: Any])?["active_authors"] as? Int == 2)
+        #expect((json?["scope"] as? [String: Any])?["team"] as? String == "pair", "the scope says whose figures these are")
+        let text = try census(["report", "--db", db, "--config", config.path, "--team", "pair", "--min-group", "2"])
+        #expect(text.stdout.hasPrefix("CommitCensus report — all scanned repositories, team pair\n"), "\(text.stdout.prefix(200))")
     }
 
     @Test("one good and one bad path: exit 1, the failure on stderr, the good one stored")

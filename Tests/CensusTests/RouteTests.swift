@@ -44,13 +44,23 @@ struct RouteTests {
 
     @Test("the summary counts the scanned commits; bad parameters are 400s whose body is {\"error\": \"…\"}")
     func summaryAndBadRequests() async throws {
-        let (app, _) = try application()
+        let (app, repo) = try application()
+        let repoName = repo.root.lastPathComponent
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/summary", method: .get) { response in
                 #expect(response.status == .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 let totals = json?["totals"] as? [String: Any]
                 #expect(totals?["commits"] as? Int == 3 && totals?["ai"] as? Int == 1)
+            }
+            // One repository's summary says which repository it covers.
+            try await client.execute(uri: "/api/v1/summary?repo=1", method: .get) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let repositories = (json?["scope"] as? [String: Any])?["repositories"] as? [String]
+                #expect(repositories?.count == 1 && repositories?.first?.hasSuffix(repoName) == true, "\(String(describing: repositories))")
+            }
+            try await client.execute(uri: "/?repo=1", method: .get) { response in
+                #expect(!String(buffer: response.body).contains("All scanned repositories"))
             }
             for (uri, message) in [("/api/v1/summary?since=100000y", "since: outside the dates census can represent"),
                                    ("/api/v1/trend?until=9999999d", "until: outside the dates census can represent"),
