@@ -30,6 +30,9 @@ let package = Package(
         // guard is a NIO channel handler over HTTP parts.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // The fleet's store: PostgreSQL through its NIO client.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -71,6 +74,18 @@ let package = Package(
                 "CSQLiteOptions",
             ]
         ),
+        // The second backend behind the store seam: PostgreSQL for a fleet of collectors.
+        .target(
+            name: "CensusPostgres",
+            dependencies: [
+                "CensusStore", "Attribution",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Reports",
             dependencies: ["Attribution", "CensusStore"]
@@ -78,7 +93,7 @@ let package = Package(
         .target(
             name: "CensusKit",
             dependencies: [
-                "GitHistory", "Attribution", "CensusStore", "Reports",
+                "GitHistory", "Attribution", "CensusStore", "CensusPostgres", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -22,9 +22,12 @@ public final class CommitCensus: Sendable {
     /// Made on first use: `census report` never decodes the catalogue.
     private let madeClassifier = Mutex<Classifier?>(nil)
 
-    /// Opens (creating on first use) the SQLite store at `location`.
-    public convenience init(location: StoreLocation, configuration: CensusConfiguration?) throws(StoreError) {
-        self.init(store: try SQLiteStore(path: location.path), configuration: configuration)
+    /// Opens (creating on first use) the store at `location`: an SQLite file,
+    /// or a PostgreSQL database (migrated on first use).
+    public convenience init(location: StoreLocation, configuration: CensusConfiguration?,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
+        self.init(store: try location.open(passwordFile: configuration?.databasePasswordFile, environment: environment),
+                  configuration: configuration)
     }
 
     init(store: any CommitStore, configuration: CensusConfiguration?) {
@@ -37,8 +40,12 @@ public final class CommitCensus: Sendable {
         CommitCensus(store: store, configuration: configuration)
     }
 
-    /// Where the store is, as a person would name it.
+    /// Where the store is, as a person would name it (never a password).
     public var storeLocation: String { store.location }
+
+    /// The file two `census scan` processes on this machine take turns on;
+    /// nil for a database server, which keeps its own locks.
+    public var scanLockPath: String? { (store as? SQLiteStore)?.path }
 
     /// The bundled catalogue plus the configuration's own identities and rules.
     public func catalogue() throws(CensusError) -> Catalogue {

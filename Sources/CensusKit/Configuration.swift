@@ -1,4 +1,5 @@
 import Attribution
+import CensusPostgres
 import Foundation
 import Yams
 
@@ -36,6 +37,8 @@ public struct CensusConfiguration: Sendable, Equatable {
     /// The file it was read from.
     public var file: String?
     public var database: String?
+    /// The PostgreSQL password, read from this file (never written in the configuration itself).
+    public var databasePasswordFile: String?
     public var repositories: [String] = []
     public var roots: [Root] = []
     /// Seconds between scans for the daemon.
@@ -197,10 +200,14 @@ private struct Reader {
 
     func read(_ root: Node, into configuration: inout CensusConfiguration) throws {
         for (key, value) in try mapping(root, "the configuration", keys: [
-            "database", "repositories", "roots", "scan", "http", "reports", "teams", "market", "attribution",
+            "database", "database_password_file", "repositories", "roots", "scan", "http", "reports", "teams", "market", "attribution",
         ]) {
             switch key {
-            case "database": configuration.database = try path(value, "database")
+            case "database":
+                // A PostgreSQL URL is not a path: it is taken as written.
+                let text = try string(value, "database")
+                configuration.database = PostgresLocation.isURL(text) ? text : try path(value, "database")
+            case "database_password_file": configuration.databasePasswordFile = try path(value, "database_password_file")
             case "repositories": try readRepositories(value, into: &configuration)
             case "roots": try readRoots(value, into: &configuration)
             case "scan": try readScan(value, into: &configuration)

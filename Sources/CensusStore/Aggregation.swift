@@ -80,7 +80,7 @@ extension SQLiteStore {
 }
 
 /// Distinct people of a group, by interned id: a bit each.
-private struct PersonBits {
+struct PersonBits {
     func forEach(_ body: (Int32) -> Void) {
         for (index, word) in words.enumerated() where word != 0 {
             var bits = word
@@ -107,7 +107,7 @@ private struct PersonBits {
 }
 
 /// The running sums of one group of commits; distinct people by interned id.
-private struct TallyBuilder {
+struct TallyBuilder {
     var tally = Tally()
     var active = PersonBits()
     var aiPeople = PersonBits()
@@ -159,7 +159,7 @@ private struct TallyBuilder {
     }
 }
 
-private struct Aggregator {
+struct Aggregator {
     enum RowClass { case ai, human, bot, other }
 
     /// One commit as the pass sees it.
@@ -178,6 +178,30 @@ private struct Aggregator {
         var aiLines: Int?
         /// Interned person, -1 for none.
         var person: Int32 = -1
+
+        /// The verdict's columns, from their first bytes and the mode's text.
+        @inline(__always)
+        mutating func decode(class first: UInt8, confidence: UInt8, mode: UnsafeBufferPointer<UInt8>) {
+            commitClass = switch first {
+            case UInt8(ascii: "a"): .ai
+            case UInt8(ascii: "h"): .human
+            case UInt8(ascii: "b"): .bot
+            default: .other
+            }
+            attested = confidence == UInt8(ascii: "a")
+            inferred = confidence == UInt8(ascii: "i")
+            agent = mode.count == 5 && mode.first == UInt8(ascii: "a") && mode.last == UInt8(ascii: "t")
+            assisted = mode.count == 8 && mode.first == UInt8(ascii: "a")
+        }
+
+        /// Line counts, when the commit has them (`added` not NULL).
+        @inline(__always)
+        mutating func decodeLines(added: Int64, deleted: Int64?, aiLines: Int64?) {
+            hasLines = true
+            self.added = Int(added)
+            if let deleted { lines = self.added + Int(deleted) }
+            if let aiLines, lines != nil { self.aiLines = Int(aiLines) }
+        }
     }
 
     let filter: CommitFilter
@@ -220,21 +244,8 @@ private struct Aggregator {
         let prepared = try request.makePreparedRequest(db)
         let statement = prepared.statement.sqliteStatement
 
-        var overall = TallyBuilder()
-        var byRepository: [Int64: TallyBuilder] = [:]
-        var byTeam = Array(repeating: TallyBuilder(), count: teams.count)
-        var byPeriod: [[TallyBuilder]] = periodSets.map { Array(repeating: TallyBuilder(), count: $0.count) }
-        var periodTools: [[String: [String: Int]]] = periodSets.map { _ in [:] }
-        var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
-        var repositoryTools: [Int64: [String: Int]] = [:]
-        var people = PersonTable()
-        var personCommits: [Int] = []
-        var personAI: [Int] = []
-        var personName: [(time: Int64, name: [UInt8])?] = []
+        var partial = Partial(visibleState: visibleState, periodSets: periodSets, teamCount: teams.count)
         let teamColumn = Int32(12)
-        let starts = periodSets.map { $0.map(\.start) }
-        var periodIndexes = [Int](repeating: -1, count: periodSets.count)
-
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
@@ -245,102 +256,103 @@ private struct Aggregator {
             row.repository = sqlite3_column_int64(statement, 0)
             row.time = sqlite3_column_int64(statement, 1)
             row.isMerge = sqlite3_column_int64(statement, 2) >= 2
-            row.commitClass = switch Self.firstByte(statement, 3) {
-            case UInt8(ascii: "a"): .ai
-            case UInt8(ascii: "h"): .human
-            case UInt8(ascii: "b"): .bot
-            default: .other
-            }
-            let confidence = Self.firstByte(statement, 4)
-            row.attested = confidence == UInt8(ascii: "a")
-            row.inferred = confidence == UInt8(ascii: "i")
-            let mode = Self.text(statement, 5)
-            row.agent = mode.count == 5 && mode.first == UInt8(ascii: "a") && mode.last == UInt8(ascii: "t")
-            row.assisted = mode.count == 8 && mode.first == UInt8(ascii: "a")
+            row.decode(class: Self.firstByte(statement, 3), confidence: Self.firstByte(statement, 4), mode: Self.text(statement, 5))
             if sqlite3_column_type(statement, 7) != SQLITE_NULL {
-                row.hasLines = true
-                row.added = Int(sqlite3_column_int64(statement, 7))
-                if sqlite3_column_type(statement, 8) != SQLITE_NULL {
-                    row.lines = row.added + Int(sqlite3_column_int64(statement, 8))
-                }
+                row.decodeLines(added: sqlite3_column_int64(statement, 7),
+                                deleted: sqlite3_column_type(statement, 8) != SQLITE_NULL ? sqlite3_column_int64(statement, 8) : nil,
+                                aiLines: sqlite3_column_type(statement, 9) != SQLITE_NULL ? sqlite3_column_int64(statement, 9) : nil)
             }
-            if sqlite3_column_type(statement, 9) != SQLITE_NULL, row.lines != nil {
-                row.aiLines = Int(sqlite3_column_int64(statement, 9))
-            }
-            let email = Self.text(statement, 10)
-            if email.baseAddress != nil || sqlite3_column_type(statement, 10) != SQLITE_NULL {
-                let (id, isNew) = people.intern(email)
-                row.person = id
-                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
-            }
-
-            overall.add(row)
-            byRepository[row.repository, default: TallyBuilder()].add(row)
-            for team in 0..<teams.count where sqlite3_column_int64(statement, teamColumn + Int32(team)) != 0 {
-                byTeam[team].add(row)
-            }
-            for set in 0..<starts.count {
-                let index = Self.period(row.time, starts[set], periodSets[set])
-                periodIndexes[set] = index
-                if index >= 0 { byPeriod[set][index].add(row) }
-            }
-            guard !row.isMerge else { continue }
-            if row.commitClass == .ai {
-                let list = Self.text(statement, 6)
-                if list.count > 0 {
-                    for tool in String(decoding: list, as: UTF8.self).split(separator: ",") {
-                        let name = String(tool)
-                        var entry = tools[name] ?? (0, 0, 0)
-                        entry.commits += 1
-                        if row.attested { entry.attested += 1 }
-                        entry.lines += row.lines ?? 0
-                        tools[name] = entry
-                        repositoryTools[row.repository, default: [:]][name, default: 0] += 1
-                        for set in 0..<periodIndexes.count where periodIndexes[set] >= 0 {
-                            periodTools[set][periodSets[set][periodIndexes[set]].label, default: [:]][name, default: 0] += 1
-                        }
-                    }
-                }
-            }
-            if row.commitClass != .bot && row.person >= 0 {
-                let person = Int(row.person)
-                personCommits[person] += 1
-                if row.commitClass == .ai { personAI[person] += 1 }
-                if sqlite3_column_type(statement, 11) != SQLITE_NULL {
-                    // The name of the person's latest commit: one e-mail can be
-                    // written with several names, and the newest is how they
-                    // call themselves now (ties: the larger name, as SQL's MAX).
-                    let name = Self.text(statement, 11)
-                    if let current = personName[person] {
-                        if row.time > current.time || (row.time == current.time && Self.compare(name, current.name) > 0) {
-                            personName[person] = (row.time, Array(name))
-                        }
-                    } else {
-                        personName[person] = (row.time, Array(name))
-                    }
-                }
+            let hasPerson = sqlite3_column_type(statement, 10) != SQLITE_NULL
+            let name = sqlite3_column_type(statement, 11) != SQLITE_NULL ? Self.text(statement, 11) : nil
+            partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6)) {
+                sqlite3_column_int64(statement, teamColumn + Int32($0)) != 0
             }
         }
-
-        return Partial(visibleState: visibleState, overall: overall, byRepository: byRepository, byTeam: byTeam, byPeriod: byPeriod,
-                       periodTools: periodTools, tools: tools, repositoryTools: repositoryTools, people: people,
-                       personCommits: personCommits, personAI: personAI, personName: personName)
+        return partial
     }
 
     /// What one pass summed; two passes over halves of the rows merge into one.
     struct Partial {
         var visibleState: String
-        var overall: TallyBuilder
-        var byRepository: [Int64: TallyBuilder]
+        var overall = TallyBuilder()
+        var byRepository: [Int64: TallyBuilder] = [:]
         var byTeam: [TallyBuilder]
         var byPeriod: [[TallyBuilder]]
         var periodTools: [[String: [String: Int]]]
-        var tools: [String: (commits: Int, attested: Int, lines: Int)]
-        var repositoryTools: [Int64: [String: Int]]
-        var people: PersonTable
-        var personCommits: [Int]
-        var personAI: [Int]
-        var personName: [(time: Int64, name: [UInt8])?]
+        var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
+        var repositoryTools: [Int64: [String: Int]] = [:]
+        var people = PersonTable()
+        var personCommits: [Int] = []
+        var personAI: [Int] = []
+        var personName: [(time: Int64, name: [UInt8])?] = []
+        private let periodSets: [Aggregation.Periods]
+        private let starts: [[Int64]]
+        private var periodIndexes: [Int]
+
+        init(visibleState: String, periodSets: [Aggregation.Periods], teamCount: Int) {
+            self.visibleState = visibleState
+            self.periodSets = periodSets
+            byTeam = Array(repeating: TallyBuilder(), count: teamCount)
+            byPeriod = periodSets.map { Array(repeating: TallyBuilder(), count: $0.count) }
+            periodTools = periodSets.map { _ in [:] }
+            starts = periodSets.map { $0.map(\.start) }
+            periodIndexes = [Int](repeating: -1, count: periodSets.count)
+        }
+
+        /// Adds one commit: `email` and `name` of the person it counts for
+        /// (nil: none), its tools as stored (`a,b`), and whether it is in each team.
+        @inline(__always)
+        mutating func add(_ row: inout Row, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?,
+                          tools list: UnsafeBufferPointer<UInt8>, inTeam: (Int) -> Bool) {
+            if let email {
+                let (id, isNew) = people.intern(email)
+                row.person = id
+                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
+            }
+            overall.add(row)
+            byRepository[row.repository, default: TallyBuilder()].add(row)
+            for team in 0..<byTeam.count where inTeam(team) { byTeam[team].add(row) }
+            for set in 0..<starts.count {
+                let index = Aggregator.period(row.time, starts[set], periodSets[set])
+                periodIndexes[set] = index
+                if index >= 0 { byPeriod[set][index].add(row) }
+            }
+            guard !row.isMerge else { return }
+            if row.commitClass == .ai && list.count > 0 { addTools(list, row) }
+            if row.commitClass != .bot && row.person >= 0 { addToPerson(row, name: name) }
+        }
+
+        private mutating func addTools(_ list: UnsafeBufferPointer<UInt8>, _ row: borrowing Row) {
+            for tool in String(decoding: list, as: UTF8.self).split(separator: ",") {
+                let name = String(tool)
+                var entry = tools[name] ?? (0, 0, 0)
+                entry.commits += 1
+                if row.attested { entry.attested += 1 }
+                entry.lines += row.lines ?? 0
+                tools[name] = entry
+                repositoryTools[row.repository, default: [:]][name, default: 0] += 1
+                for set in 0..<periodIndexes.count where periodIndexes[set] >= 0 {
+                    periodTools[set][periodSets[set][periodIndexes[set]].label, default: [:]][name, default: 0] += 1
+                }
+            }
+        }
+
+        private mutating func addToPerson(_ row: borrowing Row, name: UnsafeBufferPointer<UInt8>?) {
+            let person = Int(row.person)
+            personCommits[person] += 1
+            if row.commitClass == .ai { personAI[person] += 1 }
+            guard let name else { return }
+            // The name of the person's latest commit: one e-mail can be
+            // written with several names, and the newest is how they call
+            // themselves now (ties: the larger name, as SQL's MAX).
+            if let current = personName[person] {
+                if row.time > current.time || (row.time == current.time && Aggregator.compare(name, current.name) > 0) {
+                    personName[person] = (row.time, Array(name))
+                }
+            } else {
+                personName[person] = (row.time, Array(name))
+            }
+        }
 
         mutating func merge(_ other: Partial) {
             // The other pass interned people in its own order.
@@ -445,7 +457,7 @@ private struct Aggregator {
 
 /// Interns people's e-mails straight from SQLite's buffers: no Swift string
 /// for the million rows that repeat a few thousand people.
-private struct PersonTable {
+struct PersonTable {
     private(set) var emails: [String] = []
     private(set) var bytes: [[UInt8]] = []
     private var slots = [Int32](repeating: -1, count: 1024)
@@ -476,5 +488,47 @@ private struct PersonTable {
             while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
             slots[slot] = Int32(id)
         }
+    }
+}
+
+/// The one-pass aggregation for a backend that reads its rows its own way
+/// (see `CommitStore.aggregate`): the same sums, so every backend reports
+/// the same figures. Rows are `filter`'s commits, each with whether its
+/// person is in each team of `teams` (in `teams`' order).
+package struct AggregationBuilder {
+    private var partial: Aggregator.Partial
+    private let aggregator: Aggregator
+
+    package init(filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]]) {
+        aggregator = Aggregator(filter: filter, periodSets: periodSets, teams: teams)
+        partial = Aggregator.Partial(visibleState: "", periodSets: aggregator.periodSets, teamCount: aggregator.teams.count)
+    }
+
+    /// The teams in the order `add` expects their membership.
+    package var teams: [(name: String, patterns: [String])] { aggregator.teams }
+
+    package mutating func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String,
+                              confidence: String?, mode: String?, tools: String, linesAdded: Int64?, linesDeleted: Int64?,
+                              aiLines: Int64?, personEmail: String?, personName: String?, inTeam: [Bool]) {
+        var row = Aggregator.Row()
+        row.repository = repository
+        row.time = time
+        row.isMerge = parentCount >= 2
+        var mode = mode ?? ""
+        mode.withUTF8 { row.decode(class: commitClass.utf8.first ?? 0, confidence: confidence?.utf8.first ?? 0, mode: $0) }
+        if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines) }
+        var email = personEmail ?? "", name = personName ?? "", tools = tools
+        email.withUTF8 { email in
+            name.withUTF8 { name in
+                tools.withUTF8 { tools in
+                    partial.add(&row, email: personEmail == nil ? nil : email, name: personName == nil ? nil : name,
+                                tools: tools) { inTeam[$0] }
+                }
+            }
+        }
+    }
+
+    package func finished() -> Aggregation {
+        partial.finished(periodSets: aggregator.periodSets, teams: aggregator.teams)
     }
 }

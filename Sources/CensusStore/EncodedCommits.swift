@@ -22,9 +22,9 @@ public struct EncodedCommits: Sendable, Equatable {
         var length: Int32
     }
 
-    static let textColumns = ["sha", "class", "confidence", "mode", "tools", "evidence", "author_name", "author_email",
+    package static let textColumns = ["sha", "class", "confidence", "mode", "tools", "evidence", "author_name", "author_email",
                               "committer_name", "committer_email", "subject", "person_name", "person_email"]
-    static let integerColumns = ["repository_id", "authored_at", "author_offset", "committed_at", "committer_offset",
+    package static let integerColumns = ["repository_id", "authored_at", "author_offset", "committed_at", "committer_offset",
                                  "parent_count", "lines_added", "lines_deleted", "ai_lines", "reachable"]
     static let null = Int64.min
     /// Where `tools` is among the text columns (rows with tools get `commit_tool` rows).
@@ -111,5 +111,27 @@ public struct EncodedCommits: Sendable, Equatable {
         let start = bytes.count
         for byte in value.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
         spans.append(Span(start: Int32(start), length: Int32(bytes.count - start)))
+    }
+
+    /// The batch column by column (`textColumns`, then `integerColumns`; nil
+    /// for NULL), for a backend that binds a column's values as one array.
+    package func columns() -> (texts: [[String?]], integers: [[Int64?]]) {
+        let textCount = Self.textColumns.count, integerCount = Self.integerColumns.count
+        var texts = [[String?]](repeating: [], count: textCount)
+        var numbers = [[Int64?]](repeating: [], count: integerCount)
+        bytes.withUnsafeBufferPointer { bytes in
+            for row in 0..<count {
+                for column in 0..<textCount {
+                    let span = spans[row * textCount + column]
+                    texts[column].append(span.length < 0 ? nil
+                        : String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.length)]), as: UTF8.self))
+                }
+                for column in 0..<integerCount {
+                    let value = integers[row * integerCount + column]
+                    numbers[column].append(value == Self.null ? nil : value)
+                }
+            }
+        }
+        return (texts, numbers)
     }
 }

@@ -12,6 +12,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case readOnly
         case locked
         case diskFull
+        /// A database server that does not answer (down, wrong host or port).
+        case unreachable
+        /// A database server that refused the credentials.
+        case authentication
+        /// A database URL or option that cannot be used as given.
+        case invalidLocation
         case other
     }
 

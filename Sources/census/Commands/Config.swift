@@ -28,7 +28,7 @@ struct Config: ParsableCommand {
 
     private func databaseLine(_ configuration: CensusConfiguration) -> String {
         let store = common.store(configuration)
-        return "\(store.path) (from \(store.origin))"
+        return "\(store.shown) (from \(store.origin))"
     }
 
     static func lines(source: ConfigurationSource, configuration c: CensusConfiguration, database: String) -> [String] {

@@ -33,7 +33,7 @@ struct Scan: ParsableCommand {
         var summary = ScanSummary()
         if !targets.repositories.isEmpty {
             let census = try common.open()
-            let lock = try holdStore(census.storeLocation)
+            let lock = try census.scanLockPath.map(holdStore)
             defer { withExtendedLifetime(lock) {} }
             var request = ScanRequest(lines: lines || configuration?.scanLines == true)
             // Progress only on a terminal: a first scan estimates its total for the ETA only then.

@@ -1,0 +1,104 @@
+import CensusStore
+import PostgresNIO
+
+/// The PostgreSQL schema: SQLite's as of its migration v7, in one step.
+/// Migrations run under an advisory lock, so that collectors starting at
+/// the same moment migrate a new database once; a database from a newer
+/// CommitCensus is refused, never changed.
+enum PostgresSchema {
+    /// The advisory lock every migrating collector takes ("census" in ASCII).
+    static let lockKey: Int64 = 0x63656E737573
+
+    static let migrations: [(version: Int, sql: [String])] = [
+        (1, [
+            """
+            CREATE TABLE repository (
+                id BIGSERIAL PRIMARY KEY,
+                path TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                is_bare BOOLEAN NOT NULL DEFAULT false,
+                is_shallow BOOLEAN NOT NULL DEFAULT false,
+                head_branch TEXT,
+                scanned_head TEXT,
+                catalogue_version TEXT,
+                scanned_at DOUBLE PRECISION,
+                last_error TEXT,
+                last_error_at DOUBLE PRECISION,
+                notes_tip TEXT,
+                scan_pending BOOLEAN NOT NULL DEFAULT false,
+                identity TEXT)
+            """,
+            "CREATE INDEX repository_by_identity ON repository (identity)",
+            """
+            CREATE TABLE commit_record (
+                id BIGSERIAL PRIMARY KEY,
+                repository_id BIGINT NOT NULL REFERENCES repository ON DELETE CASCADE,
+                sha TEXT NOT NULL,
+                class TEXT NOT NULL,
+                confidence TEXT,
+                mode TEXT,
+                tools TEXT NOT NULL DEFAULT '',
+                evidence TEXT NOT NULL DEFAULT '[]',
+                author_name TEXT NOT NULL,
+                author_email TEXT NOT NULL,
+                authored_at BIGINT NOT NULL,
+                author_offset BIGINT NOT NULL,
+                committer_name TEXT NOT NULL,
+                committer_email TEXT NOT NULL,
+                committed_at BIGINT NOT NULL,
+                committer_offset BIGINT NOT NULL,
+                subject TEXT NOT NULL,
+                parent_count BIGINT NOT NULL,
+                lines_added BIGINT,
+                lines_deleted BIGINT,
+                lines_engine TEXT,
+                ai_lines BIGINT,
+                person_name TEXT,
+                person_email TEXT,
+                reachable BIGINT NOT NULL DEFAULT 1,
+                UNIQUE (repository_id, sha))
+            """,
+            // Byte order, as SQLite compares text: sha prefixes and person names sort alike.
+            "CREATE INDEX commit_record_by_sha ON commit_record (repository_id, sha COLLATE \"C\")",
+            "CREATE INDEX commit_record_visible_by_repository ON commit_record (repository_id, authored_at) WHERE reachable = 1",
+            "CREATE INDEX commit_record_visible_by_authored_at ON commit_record (authored_at) WHERE reachable = 1",
+            "CREATE INDEX commit_record_visible_by_committed_at ON commit_record (committed_at) WHERE reachable = 1",
+            // The change counter (SQLite's data_version): every committed
+            // change to the store moves it, whichever collector made it.
+            "CREATE TABLE census_state (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
+            "INSERT INTO census_state VALUES (1, 0)",
+            """
+            CREATE FUNCTION census_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE census_state SET version = version + 1 WHERE id = 1; RETURN NULL; END $$
+            """,
+            "CREATE TRIGGER repository_changed AFTER INSERT OR UPDATE OR DELETE ON repository FOR EACH STATEMENT EXECUTE FUNCTION census_changed()",
+            "CREATE TRIGGER commit_record_changed AFTER INSERT OR UPDATE OR DELETE ON commit_record FOR EACH STATEMENT EXECUTE FUNCTION census_changed()",
+        ]),
+    ]
+
+    static func migrate(_ store: PostgresStore) throws(StoreError) {
+        try store.withConnection { connection in
+            try store.run(connection, "SELECT pg_advisory_lock(\(lockKey))")
+            defer { _ = try? store.run(connection, "SELECT pg_advisory_unlock(\(lockKey))") }
+            try store.run(connection, "CREATE TABLE IF NOT EXISTS census_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            let rows = try store.run(connection, "SELECT COALESCE(MAX(version), 0) FROM census_schema")
+            let current = try rows.first?.decode(Int.self) ?? 0
+            let newest = migrations.last?.version ?? 0
+            if current > newest {
+                throw StoreError(.newerSchema, path: store.postgres.description,
+                                 detail: "the database was made by a newer CommitCensus (schema \(current), this one knows \(newest)); it was left untouched")
+            }
+            for migration in migrations where migration.version > current {
+                try store.run(connection, "BEGIN")
+                do {
+                    for statement in migration.sql { try store.run(connection, PostgresQuery(unsafeSQL: statement)) }
+                    try store.run(connection, "INSERT INTO census_schema (version) VALUES (\(migration.version))")
+                    try store.run(connection, "COMMIT")
+                } catch {
+                    _ = try? store.run(connection, "ROLLBACK")
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Attribution
+import CensusStore
+import Foundation
+import PostgresNIO
+
+/// What reports read. The figures go through the same one-pass aggregation
+/// as SQLite's (`AggregationBuilder`), so both backends report the same numbers.
+extension PostgresStore {
+    public func repository(identity: String) throws(StoreError) -> RepositoryRecord? {
+        try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE identity = $1 ORDER BY id LIMIT 1",
+                                              binds: Self.bindings(identity))).first.map(Self.repository)
+        }
+    }
+
+    public func repositories() throws(StoreError) -> [RepositoryRecord] {
+        try repositories(where: "true")
+    }
+
+    public func repositories(under path: String) throws(StoreError) -> [RepositoryRecord] {
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        // starts_with, not LIKE: nothing in a path is a pattern.
+        return try repositories(where: "path = $1 OR starts_with(path, $2)", Self.bindings(path, prefix))
+    }
+
+    public func changeCounter() throws(StoreError) -> Int {
+        try withConnection { connection in
+            try run(connection, "SELECT version FROM census_state").first?.decode(Int.self) ?? 0
+        }
+    }
+
+    public func commitCounts() throws(StoreError) -> [Int64: (reachable: Int, unreachable: Int)] {
+        try withConnection { connection in
+            let rows = try run(connection, """
+                SELECT r.id, CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 1) END,
+                       CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 0) END
+                FROM repository r JOIN commit_record c ON c.repository_id = r.id GROUP BY r.id
+                """)
+            var counts: [Int64: (reachable: Int, unreachable: Int)] = [:]
+            for row in rows {
+                let (id, reachable, unreachable) = try row.decode((Int64, Int, Int).self)
+                counts[id] = (reachable, unreachable)
+            }
+            return counts
+        }
+    }
+
+    public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
+        var binds = PostgresBindings()
+        let condition = Self.condition(filter, &binds)
+        let column = "c." + Self.dateColumn(filter)
+        return try withConnection { connection in
+            let row = try run(connection, PostgresQuery(unsafeSQL: "SELECT MIN(\(column)), MAX(\(column)) FROM commit_record c WHERE \(condition)",
+                                                        binds: binds)).first
+            guard let (first, last) = try row?.decode((Int64?, Int64?).self), let first, let last else { return nil }
+            return (first, last)
+        }
+    }
+
+    public func commits(_ filter: CommitFilter, limit: Int?, after: PageCursor?) throws(StoreError)
+        -> [(commit: CommitRecord, repositoryPath: String)] {
+        var binds = PostgresBindings()
+        var condition = Self.condition(filter, &binds)
+        let column = "c." + Self.dateColumn(filter)
+        if let after {
+            binds.append(after.time)
+            binds.append(after.id)
+            condition += " AND (\(column) < $\(binds.count - 1) OR (\(column) = $\(binds.count - 1) AND c.id < $\(binds.count)))"
+        }
+        var sql = "SELECT \(Self.commitColumns), r.path, false FROM commit_record c JOIN repository r ON r.id = c.repository_id "
+            + "WHERE \(condition) ORDER BY \(column) DESC, c.id DESC"
+        if let limit { sql += " LIMIT \(max(0, limit))" }
+        return try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.commit)
+        }
+    }
+
+    public func commits(shaPrefix prefix: String, repositoryID: Int64?) throws(StoreError)
+        -> [(commit: CommitRecord, repositoryPath: String)] {
+        let lowered = prefix.lowercased()
+        var binds = PostgresBindings()
+        binds.append(lowered)
+        binds.append(lowered + "g")
+        var condition = "c.sha COLLATE \"C\" >= $1 AND c.sha COLLATE \"C\" < $2"
+        if let repositoryID {
+            binds.append(repositoryID)
+            condition += " AND c.repository_id = $3"
+        }
+        let sql = "SELECT \(Self.commitColumns), r.path, r.scan_pending FROM commit_record c JOIN repository r ON r.id = c.repository_id "
+            + "WHERE \(condition) ORDER BY r.path COLLATE \"C\" LIMIT 20"
+        return try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: sql, binds: binds)).map(Self.commit)
+        }
+    }
+
+    public func commits(repositoryID: Int64, shas: [String]) throws(StoreError) -> [CommitRecord] {
+        guard !shas.isEmpty else { return [] }
+        return try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: """
+                SELECT \(Self.commitColumns), '', false FROM commit_record c WHERE c.repository_id = $1 AND c.sha = ANY($2)
+                """, binds: { var binds = PostgresBindings(); binds.append(repositoryID); binds.append(shas); return binds }()))
+                .map { try Self.commit($0).commit }
+        }
+    }
+
+    public func aggregate(_ filter: CommitFilter, periodSets: [Aggregation.Periods],
+                          teams: [String: [String]]) throws(StoreError) -> Aggregation {
+        let builder = BuilderBox(AggregationBuilder(filter: filter, periodSets: periodSets, teams: teams))
+        var binds = PostgresBindings()
+        let condition = Self.condition(filter, &binds)
+        let teamColumns = builder.teams.map { team in
+            ", COALESCE(" + Self.peopleCondition(team.patterns, &binds) + ", false)"
+        }.joined()
+        let sql = """
+            SELECT c.repository_id, c.\(Self.dateColumn(filter)), c.parent_count, c.class, c.confidence, c.mode, c.tools,
+                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name\(teamColumns)
+            FROM commit_record c WHERE \(condition)
+            """
+        let teamCount = builder.teams.count
+        try withConnection { connection in
+            // Within one transaction: a scan completing midway is seen whole or not at all.
+            try run(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { _ = try? run(connection, "COMMIT") }
+            try stream(connection, PostgresQuery(unsafeSQL: sql, binds: binds)) { row in
+                let cells = row.makeRandomAccess()
+                let inTeam = try (0..<teamCount).map { try cells[12 + $0].decode(Bool.self) }
+                try builder.add(
+                    repository: cells[0].decode(Int64.self), time: cells[1].decode(Int64.self), parentCount: cells[2].decode(Int64.self),
+                    class: cells[3].decode(String.self), confidence: cells[4].decode(String?.self), mode: cells[5].decode(String?.self),
+                    tools: cells[6].decode(String.self), linesAdded: cells[7].decode(Int64?.self), linesDeleted: cells[8].decode(Int64?.self),
+                    aiLines: cells[9].decode(Int64?.self), personEmail: cells[10].decode(String?.self),
+                    personName: cells[11].decode(String?.self), inTeam: inTeam)
+            }
+        }
+        return builder.finished()
+    }
+
+    // MARK: - SQL of a filter
+
+    static func dateColumn(_ filter: CommitFilter) -> String {
+        filter.dateField == .author ? "authored_at" : "committed_at"
+    }
+
+    /// The WHERE clause of `filter`, its values appended to `binds`; a
+    /// repository whose first scan is running is left out, as in SQLite.
+    static func condition(_ filter: CommitFilter, _ binds: inout PostgresBindings) -> String {
+        var parts = ["c.reachable = 1", "c.repository_id NOT IN (SELECT id FROM repository WHERE scan_pending)"]
+        if let ids = filter.repositoryIDs {
+            binds.append(ids)
+            parts.append("c.repository_id = ANY($\(binds.count))")
+        }
+        let column = "c." + dateColumn(filter)
+        if let since = filter.since {
+            binds.append(since)
+            parts.append("\(column) >= $\(binds.count)")
+        }
+        if let until = filter.until {
+            binds.append(until)
+            parts.append("\(column) < $\(binds.count)")
+        }
+        if let classes = filter.classes {
+            binds.append(classes.map(\.rawValue))
+            parts.append("c.class = ANY($\(binds.count))")
+        }
+        if let people = filter.people { parts.append(peopleCondition(people, &binds)) }
+        return parts.joined(separator: " AND ")
+    }
+
+    /// People patterns as SQLite reads them: an address glob (`*@example.com`,
+    /// case-folded) or a name, exactly.
+    static func peopleCondition(_ patterns: [String], _ binds: inout PostgresBindings) -> String {
+        guard !patterns.isEmpty else { return "false" }
+        let alternatives = patterns.map { pattern -> String in
+            if pattern.contains("@") || pattern.contains("*") {
+                binds.append(GlobPattern.regex(pattern.lowercased()))
+                return "c.person_email ~ $\(binds.count)"
+            }
+            binds.append(pattern)
+            return "c.person_name = $\(binds.count)"
+        }
+        return "(" + alternatives.joined(separator: " OR ") + ")"
+    }
+
+    // MARK: - Rows
+
+    static let commitColumns = """
+        c.id, c.repository_id, c.sha, c.class, c.confidence, c.mode, c.tools, c.evidence, c.author_name, c.author_email,
+        c.authored_at, c.author_offset, c.committer_name, c.committer_email, c.committed_at, c.committer_offset, c.subject,
+        c.parent_count, c.lines_added, c.lines_deleted, c.lines_engine, c.ai_lines, c.person_name, c.person_email, c.reachable
+        """
+
+    /// A commit row of `commitColumns`, then its repository's path and whether its first scan is running.
+    static func commit(_ row: PostgresRow) throws -> (commit: CommitRecord, repositoryPath: String) {
+        let c = row.makeRandomAccess()
+        var record = CommitRecord(
+            repositoryId: try c[1].decode(Int64.self), sha: try c[2].decode(String.self), verdict: Verdict(commitClass: .human, confidence: nil, mode: nil, tools: [], evidence: []),
+            authorName: try c[8].decode(String.self), authorEmail: try c[9].decode(String.self),
+            authoredAt: try c[10].decode(Int64.self), authorOffset: try c[11].decode(Int.self),
+            committerName: try c[12].decode(String.self), committerEmail: try c[13].decode(String.self),
+            committedAt: try c[14].decode(Int64.self), committerOffset: try c[15].decode(Int.self),
+            subject: try c[16].decode(String.self), parentCount: try c[17].decode(Int.self),
+            linesAdded: try c[18].decode(Int?.self), linesDeleted: try c[19].decode(Int?.self),
+            reachable: try c[24].decode(Int.self) == 1 && !(try c[26].decode(Bool.self)))
+        record.id = try c[0].decode(Int64.self)
+        record.class = try c[3].decode(String.self)
+        record.confidence = try c[4].decode(String?.self)
+        record.mode = try c[5].decode(String?.self)
+        record.tools = try c[6].decode(String.self)
+        record.evidence = try c[7].decode(String.self)
+        record.linesEngine = try c[20].decode(String?.self)
+        record.aiLines = try c[21].decode(Int?.self)
+        record.personName = try c[22].decode(String?.self)
+        record.personEmail = try c[23].decode(String?.self)
+        return (record, try c[25].decode(String.self))
+    }
+}
+
+/// The aggregation a query's rows are streamed into, on the connection's thread.
+final class BuilderBox: @unchecked Sendable {
+    private var builder: AggregationBuilder
+    private let lock = NSLock()
+
+    init(_ builder: AggregationBuilder) { self.builder = builder }
+
+    var teams: [(name: String, patterns: [String])] { builder.teams }
+
+    func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String, confidence: String?, mode: String?,
+             tools: String, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?, personEmail: String?, personName: String?,
+             inTeam: [Bool]) {
+        lock.withLock {
+            builder.add(repository: repository, time: time, parentCount: parentCount, class: commitClass, confidence: confidence,
+                        mode: mode, tools: tools, linesAdded: linesAdded, linesDeleted: linesDeleted, aiLines: aiLines,
+                        personEmail: personEmail, personName: personName, inTeam: inTeam)
+        }
+    }
+
+    func finished() -> Aggregation { lock.withLock { builder.finished() } }
+}
+
+/// SQLite's GLOB as a PostgreSQL regular expression: `*` any text, `?` one
+/// character, `[…]` a class (`[^…]` negated), everything else literal and
+/// case-sensitive.
+enum GlobPattern {
+    static func regex(_ glob: String) -> String {
+        var regex = "^"
+        var inClass = false
+        for character in glob {
+            if inClass {
+                if character == "]" { inClass = false }
+                regex.append(character == "\\" ? "\\\\" : String(character))
+                continue
+            }
+            switch character {
+            case "*": regex += ".*"
+            case "?": regex += "."
+            case "[": inClass = true; regex += "["
+            case ".", "^", "$", "|", "(", ")", "+", "{", "}", "\\": regex += "\\" + String(character)
+            default: regex.append(character)
+            }
+        }
+        return regex + "$"
+    }
+}

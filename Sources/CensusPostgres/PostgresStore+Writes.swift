@@ -1,0 +1,188 @@
+import Attribution
+import CensusStore
+import Foundation
+import PostgresNIO
+
+/// What a scan writes: repositories and commits, each call one transaction.
+extension PostgresStore {
+    static let repositoryColumns = """
+        id, path, name, is_bare, is_shallow, head_branch, scanned_head, catalogue_version, scanned_at,
+        last_error, last_error_at, notes_tip, identity
+        """
+
+    static func repository(_ row: PostgresRow) throws -> RepositoryRecord {
+        let cells = row.makeRandomAccess()
+        var record = RepositoryRecord(path: try cells[1].decode(String.self), name: try cells[2].decode(String.self),
+                                      isBare: try cells[3].decode(Bool.self), isShallow: try cells[4].decode(Bool.self),
+                                      identity: try cells[12].decode(String?.self))
+        record.id = try cells[0].decode(Int64.self)
+        record.headBranch = try cells[5].decode(String?.self)
+        record.scannedHead = try cells[6].decode(String?.self)
+        record.catalogueVersion = try cells[7].decode(String?.self)
+        record.scannedAt = try cells[8].decode(Double?.self)
+        record.lastError = try cells[9].decode(String?.self)
+        record.lastErrorAt = try cells[10].decode(Double?.self)
+        record.notesTip = try cells[11].decode(String?.self)
+        return record
+    }
+
+    func repositories(where condition: String, _ binds: PostgresBindings = PostgresBindings()) throws(StoreError) -> [RepositoryRecord] {
+        try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE \(condition) ORDER BY path COLLATE \"C\"",
+                                              binds: binds)).map(Self.repository)
+        }
+    }
+
+    public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool,
+                           identity: String?) throws(StoreError) -> RepositoryRecord {
+        try transaction { connection in
+            try run(connection, """
+                INSERT INTO repository (path, name, is_bare, is_shallow, identity) VALUES (\(path), \(name), \(isBare), \(isShallow), \(identity))
+                ON CONFLICT (path) DO UPDATE SET is_bare = EXCLUDED.is_bare, is_shallow = EXCLUDED.is_shallow,
+                    identity = COALESCE(EXCLUDED.identity, repository.identity)
+                """)
+            let rows = try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE path = $1",
+                                                         binds: Self.bindings(path)))
+            guard let row = rows.first else { throw StoreError(.other, path: postgres.description, detail: "repository \(path) vanished") }
+            return try Self.repository(row)
+        }
+    }
+
+    public func move(repositoryID: Int64, to path: String, name: String) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, "UPDATE repository SET path = \(path), name = \(name) WHERE id = \(repositoryID)")
+        }
+    }
+
+    public func recordFailure(repositoryID: Int64, message: String) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, "UPDATE repository SET last_error = \(Self.clean(message)), last_error_at = \(Date().timeIntervalSince1970) WHERE id = \(repositoryID)")
+        }
+    }
+
+    public func beginFirstScan(repositoryID: Int64) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, "UPDATE repository SET scan_pending = true WHERE id = \(repositoryID)")
+        }
+    }
+
+    public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
+                             notesTip: String?, reachable: Set<String>?, newlyReachable: [String]) throws(StoreError) {
+        try transaction { connection in
+            if reachable == nil && !newlyReachable.isEmpty {
+                try run(connection, "UPDATE commit_record SET reachable = 1 WHERE repository_id = \(repositoryID) AND sha = ANY(\(newlyReachable))")
+            }
+            if let reachable {
+                try run(connection, """
+                    UPDATE commit_record SET reachable = CASE WHEN sha = ANY(\(Array(reachable))) THEN 1 ELSE 0 END
+                    WHERE repository_id = \(repositoryID)
+                    """)
+            }
+            try run(connection, """
+                UPDATE repository SET scanned_head = \(head), head_branch = \(headBranch), catalogue_version = \(catalogueVersion),
+                    notes_tip = \(notesTip), scanned_at = \(Date().timeIntervalSince1970), last_error = NULL, last_error_at = NULL,
+                    scan_pending = false
+                WHERE id = \(repositoryID)
+                """)
+        }
+    }
+
+    public func storedSHAs(repositoryID: Int64) throws(StoreError) -> Set<String> {
+        try withConnection { connection in
+            Set(try run(connection, "SELECT sha FROM commit_record WHERE repository_id = \(repositoryID)").map { try $0.decode(String.self) })
+        }
+    }
+
+    public func storedCommitCount(repositoryID: Int64) throws(StoreError) -> Int {
+        try withConnection { connection in
+            try run(connection, "SELECT COUNT(*) FROM commit_record WHERE repository_id = \(repositoryID)").first?.decode(Int.self) ?? 0
+        }
+    }
+
+    /// Every batch in one statement per column set: each column's values bound
+    /// as one array and unnested (a NULL as a mask beside it), not row by row.
+    public func insert(batches: [EncodedCommits]) throws(StoreError) {
+        let nonEmpty = batches.filter { !$0.isEmpty }
+        guard !nonEmpty.isEmpty else { return }
+        try transaction { connection in
+            for batch in nonEmpty { try run(connection, try Self.insertQuery(batch)) }
+        }
+    }
+
+    static func insertQuery(_ batch: EncodedCommits) throws -> PostgresQuery {
+        let (texts, integers) = batch.columns()
+        var binds = PostgresBindings()
+        var selected: [String] = [], unnested: [String] = [], names: [String] = []
+        func column(_ name: String, _ type: String, _ values: some PostgresEncodable, nulls: [Bool]) throws {
+            try binds.append(values)
+            binds.append(nulls)
+            let value = "v\(names.count)", null = "n\(names.count)"
+            unnested += ["$\(binds.count - 1)::\(type)[]", "$\(binds.count)::bool[]"]
+            selected.append("CASE WHEN \(null) THEN NULL ELSE \(value) END")
+            names += [value, null]
+        }
+        for (index, name) in EncodedCommits.textColumns.enumerated() {
+            try column(name, "text", texts[index].map { clean($0 ?? "") }, nulls: texts[index].map { $0 == nil })
+        }
+        for (index, name) in EncodedCommits.integerColumns.enumerated() {
+            try column(name, "int8", integers[index].map { $0 ?? 0 }, nulls: integers[index].map { $0 == nil })
+        }
+        let columns = (EncodedCommits.textColumns + EncodedCommits.integerColumns).joined(separator: ", ")
+        return PostgresQuery(unsafeSQL: """
+            INSERT INTO commit_record (\(columns))
+            SELECT \(selected.joined(separator: ", ")) FROM UNNEST(\(unnested.joined(separator: ", "))) AS t(\(names.joined(separator: ", ")))
+            ON CONFLICT (repository_id, sha) DO NOTHING
+            """, binds: binds)
+    }
+
+    /// Text as PostgreSQL can hold it: no NUL characters (git keeps them in a
+    /// hostile commit's message; SQLite stores them, PostgreSQL cannot).
+    static func clean(_ text: String) -> String {
+        text.utf8.contains(0) ? String(text.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : text
+    }
+
+    public func replaceVerdicts(repositoryID: Int64, _ verdicts: [(sha: String, verdict: Verdict)]) throws(StoreError) {
+        guard !verdicts.isEmpty else { return }
+        try transaction { connection in
+            for (sha, verdict) in verdicts {
+                let record = CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
+                                          authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
+                                          committerOffset: 0, subject: "", parentCount: 0)
+                try run(connection, """
+                    UPDATE commit_record SET class = \(record.class), confidence = \(record.confidence), mode = \(record.mode),
+                        tools = \(record.tools), evidence = \(Self.clean(record.evidence)), ai_lines = \(record.aiLines.map(Int64.init)),
+                        person_name = \(record.personName.map(Self.clean)), person_email = \(record.personEmail.map(Self.clean))
+                    WHERE repository_id = \(repositoryID) AND sha = \(sha)
+                    """)
+            }
+        }
+    }
+
+    public func commitsMissingLineStats(repositoryID: Int64) throws(StoreError) -> [String] {
+        try withConnection { connection in
+            try run(connection, """
+                SELECT sha FROM commit_record WHERE repository_id = \(repositoryID) AND parent_count < 2 AND lines_added IS NULL
+                """).map { try $0.decode(String.self) }
+        }
+    }
+
+    public func saveLineStats(repositoryID: Int64, engine: String, _ stats: [(sha: String, added: Int, deleted: Int)]) throws(StoreError) {
+        guard !stats.isEmpty else { return }
+        try transaction { connection in
+            try run(connection, """
+                UPDATE commit_record c SET lines_added = s.added, lines_deleted = s.deleted, lines_engine = \(engine)
+                FROM UNNEST(\(stats.map(\.sha)), \(stats.map { Int64($0.added) }), \(stats.map { Int64($0.deleted) })) AS s(sha, added, deleted)
+                WHERE c.repository_id = \(repositoryID) AND c.sha = s.sha
+                """)
+        }
+    }
+
+    /// Nothing to do: the server writes its log to its files itself.
+    public func checkpointWhileWriting() {}
+
+    static func bindings(_ values: String...) -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { binds.append(value) }
+        return binds
+    }
+}

@@ -1,0 +1,183 @@
+import CensusStore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The store in a PostgreSQL database: the second implementation of the
+/// store seam (`CommitStore`), for a fleet of collectors that outgrows one
+/// machine. The same schema and the same figures as `SQLiteStore`; the
+/// schema is migrated in the database itself, under an advisory lock, so
+/// collectors starting at once migrate it once.
+///
+/// The seam is synchronous (a scan's threads call it): each call takes a
+/// connection from a small pool and waits for PostgresNIO's answer on the
+/// calling thread.
+public final class PostgresStore: @unchecked Sendable {
+    public let postgres: PostgresLocation
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+    private let lock = NSLock()
+    private var idle: [PostgresConnection] = []
+    private var nextID = 0
+    private let tlsContext: NIOSSLContext?
+
+    /// Connects (once, to check the server answers) and migrates the schema.
+    public init(_ postgres: PostgresLocation) throws(StoreError) {
+        self.postgres = postgres
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var logger = Logger(label: "census.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        do {
+            tlsContext = try Self.tlsContext(postgres.tls)
+        } catch {
+            throw StoreError(.invalidLocation, path: postgres.description, detail: "cannot set up TLS (\(error))")
+        }
+        try PostgresSchema.migrate(self)
+    }
+
+    deinit {
+        for connection in idle { connection.closeNow() }
+        try? group.syncShutdownGracefully()
+    }
+
+    static func tlsContext(_ mode: PostgresLocation.TLSMode) throws -> NIOSSLContext? {
+        switch mode {
+        case .disable: return nil
+        case .prefer, .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return try NIOSSLContext(configuration: configuration)
+        case .verifyFull:
+            return try NIOSSLContext(configuration: .makeClientConfiguration())
+        }
+    }
+
+    var configuration: PostgresConnection.Configuration {
+        if let socket = postgres.socketDirectory {
+            return .init(unixSocketPath: "\(socket)/.s.PGSQL.\(postgres.port)", username: postgres.user,
+                         password: postgres.password, database: postgres.database)
+        }
+        let tls: PostgresConnection.Configuration.TLS = switch postgres.tls {
+        case .disable: .disable
+        case .prefer: .prefer(tlsContext!)
+        case .require, .verifyFull: .require(tlsContext!)
+        }
+        var configuration = PostgresConnection.Configuration(host: postgres.host, port: postgres.port, username: postgres.user,
+                                                             password: postgres.password, database: postgres.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// Runs `body` with a connection of the pool; a connection that failed is dropped.
+    @discardableResult
+    func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError) -> T {
+        let connection: PostgresConnection
+        do {
+            connection = try checkout()
+        } catch {
+            throw translate(error)
+        }
+        do {
+            let result = try body(connection)
+            checkin(connection)
+            return result
+        } catch {
+            if connection.isClosed { connection.closeNow() } else { checkin(connection) }
+            throw translate(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it is stored, or none.
+    @discardableResult
+    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError) -> T {
+        try withConnection { connection in
+            try run(connection, "BEGIN")
+            do {
+                let result = try body(connection)
+                try run(connection, "COMMIT")
+                return result
+            } catch {
+                _ = try? run(connection, "ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private func checkout() throws -> PostgresConnection {
+        let reused: PostgresConnection? = lock.withLock {
+            while let connection = idle.popLast() {
+                if !connection.isClosed { return connection }
+            }
+            nextID += 1
+            return nil
+        }
+        if let reused { return reused }
+        return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: nextID, logger: logger).wait()
+    }
+
+    private func checkin(_ connection: PostgresConnection) {
+        lock.withLock {
+            if idle.count < 4 { idle.append(connection) } else { connection.closeNow() }
+        }
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    func run(_ connection: PostgresConnection, _ query: PostgresQuery) throws -> [PostgresRow] {
+        try connection.query(query, logger: logger).wait().rows
+    }
+
+    /// Runs one statement, handing each row to `each` as it arrives (on the connection's thread).
+    func stream(_ connection: PostgresConnection, _ query: PostgresQuery, _ each: @escaping @Sendable (PostgresRow) throws -> Void) throws {
+        _ = try connection.query(query, logger: logger, each).wait()
+    }
+
+    /// What a PostgreSQL failure means for the user, in one line that names
+    /// the server (never the password).
+    func translate(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        let path = postgres.description
+        if let error = error as? PSQLError {
+            if let code = error.serverInfo?[.sqlState] {
+                let message = error.serverInfo?[.message] ?? "server error \(code)"
+                if code == "28P01" || code == "28000" {
+                    return StoreError(.authentication, path: path, detail: "the server refused the credentials (\(message))")
+                }
+                if code == "3D000" { return StoreError(.unreadable, path: path, detail: message) }
+                return StoreError(.other, path: path, detail: "\(message) (SQLSTATE \(code))")
+            }
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .uncleanShutdown:
+                return StoreError(.unreachable, path: path, detail: "the server does not answer (\(Self.cause(error)))")
+            case .sslUnsupported:
+                return StoreError(.unreachable, path: path, detail: "the server does not offer TLS, which sslmode=\(postgres.tls.rawValue) requires")
+            default:
+                return StoreError(.other, path: path, detail: "\(error.code)")
+            }
+        }
+        if error is NIOConnectionError || error is ChannelError || error is IOError {
+            return StoreError(.unreachable, path: path, detail: "the server does not answer (\(error))")
+        }
+        return StoreError(.other, path: path, detail: String(describing: error))
+    }
+
+    static func cause(_ error: PSQLError) -> String {
+        error.underlying.map { String(describing: $0) } ?? "\(error.code)"
+    }
+}
+
+extension PostgresStore: CommitStore {
+    public var location: String { postgres.description }
+}
+
+extension PostgresConnection {
+    /// Closes without waiting (the future API; the async one needs a task).
+    func closeNow() {
+        let future: EventLoopFuture<Void> = close()
+        _ = try? future.wait()
+    }
+}
