@@ -1,6 +1,7 @@
 # CommitCensus — build, run and test on a fresh Debian machine with Swift.
 #   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
 #   make test   install what is missing, run the whole test suite
+#   make pg     a throwaway PostgreSQL cluster on loopback for the fleet store; prints its URL
 #   make soak   a short load test and soak of censusd (wrk on loopback)
 #   make fuzz   libFuzzer on the message, commit-object, mailmap, configuration and date parsers
 #   make install [PREFIX=/usr/local] [DESTDIR=]   self-contained census and censusd, man pages, completions
@@ -15,7 +16,7 @@ BIN          := .build/$(CONFIG)
 APT_PACKAGES := libgit2-dev libdeflate-dev libsqlite3-dev pkg-config git
 # The tests also render the HTML report in a real browser; the load test and
 # the benchmark scripts use wrk, curl, sqlite3 and bc.
-TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc
+TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc postgresql
 SAMPLE_REPO  := .build/sample-repo
 PREFIX       ?= /usr/local
 DESTDIR      ?=
@@ -28,7 +29,7 @@ VERSION      := $(shell sed -n 's/^ *public static let current = "\(.*\)"/\1/p' 
 # make deb reads the shared libraries' packages and man pages with these.
 PACKAGING_APT_PACKAGES := dpkg-dev binutils man-db groff-base procps
 
-.PHONY: all deps test-deps install-packages build release run sample test soak fuzz clean \
+.PHONY: all deps test-deps install-packages build release run sample test pg soak fuzz clean \
         dist manuals completions install uninstall deb test-install
 
 all: build
@@ -67,12 +68,22 @@ run: sample
 	@echo
 	$(BIN)/census report --repo $(SAMPLE_REPO)
 
+# The PostgreSQL tests run against a throwaway cluster this target starts
+# (scripts/pg-cluster.sh) and stops; if it cannot start, they fail.
 test: test-deps
 	python3 scripts/check-imports.py --self-test
 	python3 scripts/check-imports.py
 	python3 scripts/check-function-length.py
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	url=$$(scripts/pg-cluster.sh start) && CENSUS_TEST_POSTGRES="$$url" $(SWIFT) test --skip-build; \
+	  status=$$?; scripts/pg-cluster.sh stop; exit $$status
+
+# A throwaway PostgreSQL cluster on loopback (under .build/pg), for trying the
+# fleet store by hand: prints its URL, for --db or CENSUS_DB.
+# scripts/pg-cluster.sh stop stops it.
+pg:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="postgresql"
+	@scripts/pg-cluster.sh start
 
 # A short load test and soak of censusd (scripts/load-test.sh; CI runs it after
 # the tests, on the debug build they made). The full one: scripts/load-test.sh.

@@ -11,7 +11,13 @@
 # connections: it is for tests on this machine, never for a fleet.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-data=$here/.build/pg/data
+base=$here/.build/pg
+# Run as root, the server runs as `postgres`, which must reach the folder: a
+# checkout under a private home falls back to a folder of its own in /tmp.
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$here/.build" 2>/dev/null; then
+  base=${TMPDIR:-/tmp}/census-pg-$(printf '%s' "$here" | md5sum | cut -c1-12)
+fi
+data=$base/data
 port=${PGPORT:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 url="postgresql://postgres@127.0.0.1:$port/census?sslmode=disable"
@@ -23,14 +29,14 @@ as_owner() {
 case "${1:-start}" in
   start)
     [ -n "$bin" ] || { echo "pg-cluster: PostgreSQL's server is not installed (apt-get install postgresql)" >&2; exit 2; }
-    mkdir -p "$here/.build/pg"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$here/.build/pg"
+    mkdir -p "$base"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$base"; fi
     if [ ! -f "$data/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      as_owner "$bin/pg_ctl" -D "$data" -l "$here/.build/pg/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $here/.build/pg -c fsync=off -c max_connections=200" start >/dev/null
+      as_owner "$bin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $base -c fsync=off -c max_connections=200" start >/dev/null
     fi
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'census'" postgres | grep -q 1 \
       || "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres census

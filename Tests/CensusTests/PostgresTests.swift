@@ -1,0 +1,145 @@
+import CensusKit
+import Foundation
+import Testing
+
+/// The PostgreSQL server `make test` starts (scripts/pg-cluster.sh): each
+/// test gets a database of its own on it. Without a server these tests fail
+/// — they are never skipped.
+enum PostgresServer {
+    static var url: String? { ProcessInfo.processInfo.environment["CENSUS_TEST_POSTGRES"] }
+
+    /// A new, empty database on the test server, and its URL.
+    static func freshDatabase() throws -> String {
+        let server = try #require(url, "no PostgreSQL server: run the tests with make test, which starts one (or set CENSUS_TEST_POSTGRES)")
+        let name = "census_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = server.replacingOccurrences(of: "/census?", with: "/postgres?")
+        try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "CREATE DATABASE \(name)"])
+        return server.replacingOccurrences(of: "/census?", with: "/\(name)?")
+    }
+}
+
+@Suite("PostgreSQL: the same store behind the seam, the same numbers", .serialized)
+struct PostgresTests {
+    let folder: URL
+    var sqlite: String { folder.appendingPathComponent("census.sqlite").path }
+
+    init() throws { folder = try TemporaryFolder.make(prefix: "census-pg") }
+
+    func census(_ arguments: [String], environment: [String: String] = [:]) throws -> Shell.Result {
+        try CensusCLI.run(arguments, environment: environment)
+    }
+
+    /// The sample repository and a wide history with AI branches, notes and a .mailmap.
+    func repositories() throws -> (sample: String, wide: TemporaryGitRepository) {
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        let wide = try TemporaryGitRepository()
+        try wide.fastImportMerges(topics: 40, length: 3) { $0 % 4 == 0 ? "claude/topic-\($0)" : "topic\($0)" }
+        try wide.commit("Add mailmap", file: ".mailmap", content: "Dev Zero <zero@example.com> <dev0@example.com>\n")
+        let noted = try wide.commit("noted", file: "src/main.rs")
+        try wide.git(["notes", "--ref=ai", "add", "-m", NotesTests.note, noted])
+        return (sample, wide)
+    }
+
+    /// A report without the moment it was made.
+    static func stable(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("generated") }.joined(separator: "\n")
+    }
+
+    @Test("one scan into each backend: every report format, scope and list gives the same answer")
+    func sameNumbers() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let (sample, wide) = try repositories()
+        let config = folder.appendingPathComponent("census.yml")
+        try "teams:\n  devs: [\"*@example.com\"]\n  named: [\"Dev 1\", \"Alice Martin\"]\n".write(to: config, atomically: true, encoding: .utf8)
+        for db in [sqlite, postgres] {
+            let scan = try census(["scan", "--lines", "--db", db, sample, wide.path])
+            #expect(scan.status == 0, "\(db.prefix(12)): \(scan.stderr)")
+        }
+        let scopes: [[String]] = [
+            [], ["--repo", sample], ["--repo", wide.path, "--interval", "week"], ["--since", "2025-03-01", "--until", "2025-06-01"],
+            ["--date", "committer", "--timezone", "Europe/Berlin"], ["--team", "devs", "--min-group", "2"], ["--anonymize"],
+        ]
+        for scope in scopes {
+            for format in ["json", "text", "csv", "markdown", "html"] {
+                let arguments = ["report", "--config", config.path, "--as-of", "2026-06-01", "--format", format] + scope
+                let a = try census(arguments + ["--db", sqlite]), b = try census(arguments + ["--db", postgres])
+                #expect(a.status == 0 && b.status == 0, "\(scope) \(format): \(a.stderr) \(b.stderr)")
+                #expect(Self.stable(a.stdout) == Self.stable(b.stdout), "\(scope) \(format) differs")
+            }
+        }
+        for list in [["commits", "--format", "ndjson"], ["commits", "--class", "ai", "--format", "csv"], ["repos", "--format", "json"]] {
+            let a = try census(list + ["--db", sqlite]), b = try census(list + ["--db", postgres])
+            #expect(a.status == 0 && b.status == 0, "\(list): \(a.stderr) \(b.stderr)")
+            // Commits of one date come in the order their ids were given; repositories differ in ids and scan times.
+            let lines = { (text: String) in text.split(separator: "\n").map { $0.replacingOccurrences(of: #"\"(id|last_scan_at)\" : [^,]*,"#, with: "", options: .regularExpression) }.sorted() }
+            #expect(lines(a.stdout) == lines(b.stdout), "\(list) differs")
+        }
+        let shas = try wide.git(["rev-list", "HEAD"]).split(separator: "\n").prefix(40) + (try Shell.run("/usr/bin/git", ["-C", sample, "rev-list", "HEAD"]).split(separator: "\n"))
+        for sha in shas {
+            let a = try census(["explain", "--db", sqlite, String(sha)]), b = try census(["explain", "--db", postgres, String(sha)])
+            #expect(a.status == 0 && a.stdout == b.stdout, "explain \(sha): \(a.stderr) \(b.stderr)")
+        }
+    }
+
+    @Test("incremental scans, a rewritten history and an up-to-date scan behave as on SQLite")
+    func incremental() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let repo = try TemporaryGitRepository()
+        for index in 1...5 { try repo.commit("c\(index)") }
+        #expect(try census(["scan", "--db", postgres, repo.path]).status == 0)
+        try repo.commit("c6\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        #expect(try census(["scan", "--db", postgres, repo.path]).status == 0)
+        try repo.git(["reset", "-q", "--hard", "HEAD~2"])
+        try repo.commit("rewritten")
+        #expect(try census(["scan", "--db", postgres, repo.path]).status == 0)
+        #expect(try census(["scan", "--db", postgres, repo.path]).status == 0)
+        let repos = try census(["repos", "--db", postgres, "--format", "json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(repos.stdout.utf8)) as? [[String: Any]]
+        #expect(entries?.first?["commits"] as? Int == 5)
+        #expect(entries?.first?["unreachable_commits"] as? Int == 2)
+        let report = try census(["report", "--db", postgres, "--format", "json"])
+        #expect(report.stdout.contains("\"ai\" : 0"), "the AI commit was rewritten away: \(report.stdout.prefix(300))")
+    }
+
+    @Test("two scans migrating one new database at the same moment: both succeed, every commit stored once")
+    func simultaneousFirstScans() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 2_000)
+        let script = "\(PackagePaths.census) scan --db '\(postgres)' '\(repo.path)' & first=$!; \(PackagePaths.census) scan --db '\(postgres)' '\(repo.path)' & second=$!; wait $first && wait $second"
+        let both = try Shell.capture("/bin/bash", ["-c", script])
+        #expect(both.status == 0, "\(both.stderr)")
+        let repos = try census(["repos", "--db", postgres, "--format", "json"])
+        let entries = try JSONSerialization.jsonObject(with: Data(repos.stdout.utf8)) as? [[String: Any]]
+        #expect(entries?.count == 1 && entries?.first?["commits"] as? Int == 2_000, "\(repos.stdout)")
+    }
+
+    @Test("bad locations: a password in the URL, no server, no database, a bad sslmode — exit 2, one line, no password shown")
+    func badLocations() throws {
+        let server = try #require(PostgresServer.url, "no PostgreSQL server: run the tests with make test")
+        let withPassword = server.replacingOccurrences(of: "postgres@", with: "postgres:s3cret-word@")
+        let cases: [(String, String)] = [
+            (withPassword, "the URL holds a password"),
+            ("postgresql://postgres@127.0.0.1:1/census?sslmode=disable", "postgresql://postgres@127.0.0.1:1/census: the server does not answer"),
+            (server.replacingOccurrences(of: "/census?", with: "/no_such_database?"), "no_such_database"),
+            (server.replacingOccurrences(of: "sslmode=disable", with: "sslmode=sometimes"), "sslmode=sometimes is not one of"),
+            (server.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require"), "does not offer TLS"),
+        ]
+        for (url, message) in cases {
+            let result = try census(["report", "--db", url])
+            #expect(result.status == 2, "\(url)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(message), "\(url): \(result.stderr)")
+            #expect(!result.stderr.contains("s3cret-word") && !result.stdout.contains("s3cret-word"))
+        }
+        // The configuration's password file, and PGPASSWORD, are read; the trusting test server ignores them.
+        let passwordFile = folder.appendingPathComponent("pg-password")
+        try "not-needed\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("census.yml")
+        try "database: \(try PostgresServer.freshDatabase())\ndatabase_password_file: \(passwordFile.path)\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try census(["report", "--config", config.path]).status == 0)
+        let shown = try census(["config", "--config", config.path])
+        #expect(shown.stdout.contains("database: postgresql://"), "\(shown.stdout)")
+    }
+}
