@@ -58,8 +58,6 @@ enum PostgresSchema {
                 reachable BIGINT NOT NULL DEFAULT 1,
                 UNIQUE (repository_id, sha))
             """,
-            // Byte order, as SQLite compares text: sha prefixes and person names sort alike.
-            "CREATE INDEX commit_record_by_sha ON commit_record (repository_id, sha COLLATE \"C\")",
             "CREATE INDEX commit_record_visible_by_repository ON commit_record (repository_id, authored_at) WHERE reachable = 1",
             "CREATE INDEX commit_record_visible_by_authored_at ON commit_record (authored_at) WHERE reachable = 1",
             "CREATE INDEX commit_record_visible_by_committed_at ON commit_record (committed_at) WHERE reachable = 1",
