@@ -23,10 +23,13 @@ public final class CommitCensus: Sendable {
     private let madeClassifier = Mutex<Classifier?>(nil)
 
     /// Opens (creating on first use) the store at `location`: an SQLite file,
-    /// or a PostgreSQL database (migrated on first use).
-    public convenience init(location: StoreLocation, configuration: CensusConfiguration?,
+    /// or a PostgreSQL database (migrated on first use). `waitForServer`: a
+    /// database server that does not answer yet is not an error (a daemon
+    /// starts, says so on /readyz and reconnects); a bad location always is.
+    public convenience init(location: StoreLocation, configuration: CensusConfiguration?, waitForServer: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
-        self.init(store: try location.open(passwordFile: configuration?.databasePasswordFile, environment: environment),
+        self.init(store: try location.open(passwordFile: configuration?.databasePasswordFile, environment: environment,
+                                           waitForServer: waitForServer),
                   configuration: configuration)
     }
 
@@ -70,7 +73,17 @@ public final class CommitCensus: Sendable {
     }
 
     /// True when the store answers a query.
-    public var storeIsReadable: Bool { (try? store.repositories()) != nil }
+    public var storeIsReadable: Bool { storeProblem == nil }
+
+    /// Why the store does not answer a query, in one line; nil when it does.
+    public var storeProblem: String? {
+        do {
+            _ = try store.repositories()
+            return nil
+        } catch {
+            return error.description
+        }
+    }
 }
 
 /// A request CensusKit cannot carry out, said in one line that names the

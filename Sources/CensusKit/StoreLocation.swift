@@ -26,9 +26,13 @@ public struct StoreLocation: Sendable, Equatable {
 
     /// Opens the store this names: PostgreSQL for a URL (its password from
     /// `passwordFile`, `PGPASSWORD` or `~/.pgpass`), else the SQLite file.
-    func open(passwordFile: String?, environment: [String: String]) throws(StoreError) -> any CommitStore {
+    ///
+    /// With `waitForServer` a PostgreSQL server that does not answer yet is
+    /// no error (censusd starts and reconnects); a bad URL always is.
+    func open(passwordFile: String?, environment: [String: String], waitForServer: Bool) throws(StoreError) -> any CommitStore {
         guard isPostgres else { return try SQLiteStore(path: path) }
-        return try PostgresStore(try PostgresLocation(url: path, passwordFile: passwordFile, environment: environment))
+        return try PostgresStore(try PostgresLocation(url: path, passwordFile: passwordFile, environment: environment),
+                                 waitForServer: waitForServer)
     }
 
     public static func resolve(explicit: String?, configuration: CensusConfiguration?,

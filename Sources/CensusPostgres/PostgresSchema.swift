@@ -74,8 +74,8 @@ enum PostgresSchema {
         ]),
     ]
 
-    static func migrate(_ store: PostgresStore) throws(StoreError) {
-        try store.withConnection { connection in
+    static func migrate(_ store: PostgresStore, on connection: PostgresConnection) throws {
+        do {
             try store.run(connection, "SELECT pg_advisory_lock(\(lockKey))")
             defer { _ = try? store.run(connection, "SELECT pg_advisory_unlock(\(lockKey))") }
             try store.run(connection, "CREATE TABLE IF NOT EXISTS census_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")

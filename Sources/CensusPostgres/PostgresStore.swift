@@ -24,8 +24,14 @@ public final class PostgresStore: @unchecked Sendable {
     private var nextID = 0
     private let tlsContext: NIOSSLContext?
 
-    /// Connects (once, to check the server answers) and migrates the schema.
-    public init(_ postgres: PostgresLocation) throws(StoreError) {
+    /// Whether this process has seen the schema migrated (on its first connection).
+    private var migrated = false
+
+    /// Connects and migrates the schema; with `waitForServer`, a server that
+    /// does not answer yet is not an error: the first call that reaches it
+    /// migrates, and until then each call fails with `.unreachable` (censusd
+    /// keeps running and says so on /readyz).
+    public init(_ postgres: PostgresLocation, waitForServer: Bool = false) throws(StoreError) {
         self.postgres = postgres
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "census.postgres")
@@ -36,7 +42,11 @@ public final class PostgresStore: @unchecked Sendable {
         } catch {
             throw StoreError(.invalidLocation, path: postgres.description, detail: "cannot set up TLS (\(error))")
         }
-        try PostgresSchema.migrate(self)
+        do {
+            try withConnection { _ in }
+        } catch where error.kind == .unreachable && waitForServer {
+            // Migrated by the first call that reaches the server.
+        }
     }
 
     deinit {
@@ -80,6 +90,15 @@ public final class PostgresStore: @unchecked Sendable {
             connection = try checkout()
         } catch {
             throw translate(error)
+        }
+        if !lock.withLock({ migrated }) {
+            do {
+                try PostgresSchema.migrate(self, on: connection)
+                lock.withLock { migrated = true }
+            } catch {
+                connection.closeNow()
+                throw translate(error)
+            }
         }
         do {
             let result = try body(connection)

@@ -27,7 +27,9 @@ public struct CensusHTTP: Sendable {
         router.add(middleware: RequestLimits(rate: rateLimit))
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ in
-            guard await collector.census.storeIsReadable else { return Self.text("store unavailable\n", status: .serviceUnavailable) }
+            if let problem = await collector.census.storeProblem {
+                return Self.text("store unavailable: \(problem)\n", status: .serviceUnavailable)
+            }
             return await collector.firstRoundDone ? Self.text("ready\n") : Self.text("first scan in progress\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in

@@ -32,6 +32,13 @@ public actor Collector: Service {
     private var triggered = false
     private let stopping = StopFlag()
     private var lastReportDay: String?
+    /// Rounds in a row the store refused (a database server down): the next
+    /// round comes sooner than the interval, 2 s, 4 s … at most a minute.
+    private var storeFailures = 0
+
+    static func storeRetry(after failures: Int) -> TimeInterval {
+        min(60, pow(2, Double(min(failures, 6))))
+    }
 
     public init(census: CommitCensus, interval: TimeInterval, logger: Logger, metrics: CensusMetrics) {
         self.census = census
@@ -67,7 +74,7 @@ public actor Collector: Service {
                 firstRoundDone = true
                 await writeDailyReports()
                 if stopping.isSet { break }
-                await sleep(seconds: interval)
+                await sleep(seconds: storeFailures == 0 ? interval : min(interval, Self.storeRetry(after: storeFailures)))
             }
         } onGracefulShutdown: {
             self.stopping.set()
@@ -119,9 +126,15 @@ public actor Collector: Service {
         let metrics = self.metrics
         let reports = ReportList()
         do {
-            _ = try await census.scan(due, request) { report in
+            let summary = try await census.scan(due, request) { report in
                 metrics.scanDuration.record(report.duration)
                 reports.append(report)
+            }
+            if let problem = summary.storeError {
+                storeFailures += 1
+                logger.error("store unavailable", metadata: ["error": "\(problem)", "retry_in_s": "\(Int(Self.storeRetry(after: storeFailures)))"])
+            } else {
+                storeFailures = 0
             }
         } catch {
             logger.error("cannot load the signal catalogue", metadata: ["error": "\(error)"])
@@ -147,6 +160,9 @@ public actor Collector: Service {
         case .failure where report.wasStopped:
             logger.info("scan stopped for shutdown; the next run completes it", metadata: ["path": "\(report.path)"])
             return
+        case .failure(let error as StoreError):
+            // The store's fault, not the repository's: retried with the store (see storeFailures).
+            state.lastError = String(describing: error)
         case .failure(let error):
             state.failures += 1
             state.lastError = String(describing: error)

@@ -55,7 +55,7 @@ struct Censusd: AsyncParsableCommand {
         do {
             settings = try DaemonSettings.load(configFile: configFile, environment: environment)
             census = try CommitCensus(location: StoreLocation(path: settings.databasePath, origin: "censusd"),
-                                      configuration: settings.configuration)
+                                      configuration: settings.configuration, waitForServer: true)
         } catch {
             FileHandle.standardError.write(Data("censusd: \(error)\n".utf8))
             throw ExitCode(2)
@@ -71,7 +71,7 @@ struct Censusd: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: settings.listenPort), serverName: "censusd"),
             onServerRunning: { channel in
                 logger.notice("listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? settings.listenPort)",
-                                                      "db": "\(settings.databasePath)"])
+                                                      "db": "\(census.storeLocation)"])
             },
             logger: logger)
 
