@@ -74,29 +74,40 @@ enum PostgresSchema {
         ]),
     ]
 
+    /// Brings the schema up to date. An up-to-date database is only read
+    /// (a reader's role needs no CREATE); otherwise one collector at a time,
+    /// under the advisory lock, applies what is missing.
     static func migrate(_ store: PostgresStore, on connection: PostgresConnection) throws {
-        do {
-            try store.run(connection, "SELECT pg_advisory_lock(\(lockKey))")
-            defer { _ = try? store.run(connection, "SELECT pg_advisory_unlock(\(lockKey))") }
-            try store.run(connection, "CREATE TABLE IF NOT EXISTS census_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-            let rows = try store.run(connection, "SELECT COALESCE(MAX(version), 0) FROM census_schema")
-            let current = try rows.first?.decode(Int.self) ?? 0
-            let newest = migrations.last?.version ?? 0
-            if current > newest {
-                throw StoreError(.newerSchema, path: store.postgres.description,
-                                 detail: "the database was made by a newer CommitCensus (schema \(current), this one knows \(newest)); it was left untouched")
-            }
-            for migration in migrations where migration.version > current {
-                try store.run(connection, "BEGIN")
-                do {
-                    for statement in migration.sql { try store.run(connection, PostgresQuery(unsafeSQL: statement)) }
-                    try store.run(connection, "INSERT INTO census_schema (version) VALUES (\(migration.version))")
-                    try store.run(connection, "COMMIT")
-                } catch {
-                    _ = try? store.run(connection, "ROLLBACK")
-                    throw error
-                }
+        let newest = migrations.last?.version ?? 0
+        if try version(store, connection, refusingAbove: newest) == newest { return }
+        try store.run(connection, "SELECT pg_advisory_lock(\(lockKey))")
+        defer { _ = try? store.run(connection, "SELECT pg_advisory_unlock(\(lockKey))") }
+        try store.run(connection, "CREATE TABLE IF NOT EXISTS census_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+        // Another collector may have migrated while this one waited for the lock.
+        let current = try version(store, connection, refusingAbove: newest)
+        for migration in migrations where migration.version > current {
+            try store.run(connection, "BEGIN")
+            do {
+                for statement in migration.sql { try store.run(connection, PostgresQuery(unsafeSQL: statement)) }
+                try store.run(connection, "INSERT INTO census_schema (version) VALUES (\(migration.version))")
+                try store.run(connection, "COMMIT")
+            } catch {
+                _ = try? store.run(connection, "ROLLBACK")
+                throw error
             }
         }
+    }
+
+    /// The schema version in the database (0: none yet); a newer one than
+    /// this census knows is refused and left untouched.
+    static func version(_ store: PostgresStore, _ connection: PostgresConnection, refusingAbove newest: Int) throws -> Int {
+        let exists = try store.run(connection, "SELECT to_regclass('census_schema') IS NOT NULL").first?.decode(Bool.self) ?? false
+        guard exists else { return 0 }
+        let current = try store.run(connection, "SELECT COALESCE(MAX(version), 0) FROM census_schema").first?.decode(Int.self) ?? 0
+        if current > newest {
+            throw StoreError(.newerSchema, path: store.postgres.description,
+                             detail: "the database was made by a newer CommitCensus (schema \(current), this one knows \(newest)); it was left untouched")
+        }
+        return current
     }
 }

@@ -142,4 +142,29 @@ struct PostgresTests {
         let shown = try census(["config", "--config", config.path])
         #expect(shown.stdout.contains("database: postgresql://"), "\(shown.stdout)")
     }
+
+    @Test("roles: a reader granted SELECT reports and lists; its scan is refused in one line; a newer schema is refused and left as it was")
+    func rolesAndSchema() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one")
+        #expect(try census(["scan", "--db", postgres, repo.path]).status == 0)
+        let database = String(postgres.split(separator: "/").last!.split(separator: "?").first!)
+        let role = "reader_" + database.suffix(12)
+        let admin = postgres
+        try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "CREATE ROLE \(role) LOGIN", "-c", "GRANT USAGE ON SCHEMA public TO \(role)",
+                                        "-c", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)"])
+        let reader = postgres.replacingOccurrences(of: "postgres@", with: "\(role)@")
+        let report = try census(["report", "--db", reader, "--format", "json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try census(["repos", "--db", reader]).stdout.contains(repo.path))
+        let scan = try census(["scan", "--db", reader, repo.path])
+        #expect(scan.status == 2 && scan.stderr.contains("permission denied"), "\(scan.stderr)")
+
+        try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "INSERT INTO census_schema (version) VALUES (99)"])
+        let newer = try census(["report", "--db", postgres])
+        #expect(newer.status == 2 && newer.stderr.contains("made by a newer CommitCensus (schema 99"), "\(newer.stderr)")
+        let versions = try Shell.run("/usr/bin/psql", [admin, "-tAc", "SELECT COUNT(*) FROM census_schema"])
+        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "left untouched")
+    }
 }
