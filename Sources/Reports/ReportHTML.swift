@@ -13,7 +13,6 @@ public enum ReportHTML {
     public static func render(_ report: Report, title: String = "AI share of commits", controls: String = "", appendix: String = "") -> String {
         let h = Sanitize.html
         let p = { (value: Double?) in Formatting.percent(value) }
-        let share = report.aiShare
         let scope = report.scope.repositories.isEmpty ? "All scanned repositories" : report.scope.repositories.map { h($0) }.joined(separator: ", ")
         var body = ""
         let team = report.scope.team.map { " · team \(h($0))" } ?? ""
