@@ -18,6 +18,8 @@ public struct DaemonSettings: Sendable {
     public struct Refusal: Error, CustomStringConvertible {
         public var message: String
         public var description: String { message }
+
+        public init(message: String) { self.message = message }
     }
 
     /// Reads `configFile` (if any) and the environment: `CENSUS_DB`,
@@ -87,5 +89,30 @@ public struct DaemonSettings: Sendable {
 
     public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+extension DaemonSettings {
+    /// Why censusd cannot listen on its address, when another program holds
+    /// it: checked before anything starts, so that a busy port is one line and
+    /// exit 2 at once (the server would otherwise fail after the collector ran).
+    public var listenProblem: String? {
+        guard listenPort != 0 else { return nil }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(listenHost, String(listenPort), &hints, &found) == 0, let address = found else {
+            return "http.listen \(listenHost):\(listenPort): cannot resolve the host"
+        }
+        defer { freeaddrinfo(found) }
+        let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        // As the server binds: SO_REUSEADDR, so a port in TIME_WAIT is not "busy".
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) != 0 else { return nil }
+        return "http.listen \(listenHost):\(listenPort): \(String(cString: strerror(errno)))"
     }
 }

@@ -54,6 +54,7 @@ struct Censusd: AsyncParsableCommand {
         let census: CommitCensus
         do {
             settings = try DaemonSettings.load(configFile: configFile, environment: environment)
+            if let problem = settings.listenProblem { throw DaemonSettings.Refusal(message: problem) }
             census = try CommitCensus(location: StoreLocation(path: settings.databasePath, origin: "censusd"),
                                       configuration: settings.configuration, waitForServer: true)
         } catch {

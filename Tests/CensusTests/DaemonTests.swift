@@ -265,6 +265,27 @@ struct DaemonTests {
         #expect(totals?["commits"] as? Int == 60_000)
     }
 
+    @Test("a port another program holds: exit 2 at once, one line naming the address")
+    func busyPort() throws {
+        let holder = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let result = try Shell.capture(PackagePaths.censusd, ["--db", folder.appendingPathComponent("census.sqlite").path,
+                                                             "--http-listen", "127.0.0.1:\(port)"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "censusd: http.listen 127.0.0.1:\(port): Address already in use\n", "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10, "at once, not after a scan round")
+    }
+
     @Test("refusals at start: world-readable token, a public address without a token, an unknown key")
     func refusals() throws {
         let repo = try TemporaryGitRepository()
