@@ -42,6 +42,8 @@ public struct ScanSummary: Sendable {
     public var storeError: StoreError?
     /// True when `shouldStop` ended the batch.
     public var stopped = false
+    /// Every finished scan's report, in the order the targets were given.
+    public var reports: [ScanReport] = []
 
     public init() {}
 }
@@ -137,6 +139,7 @@ final class ScanBoard: @unchecked Sendable {
                 case .failure(let error as StoreError): summary.storeError = summary.storeError ?? error
                 case .failure(let error): summary.failures.append(String(describing: error))
                 }
+                summary.reports.append(ready)
                 finished(ready)
                 nextToShow += 1
             }

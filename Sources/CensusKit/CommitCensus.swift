@@ -72,9 +72,6 @@ public final class CommitCensus: Sendable {
         try store.changeCounter()
     }
 
-    /// True when the store answers a query.
-    public var storeIsReadable: Bool { storeProblem == nil }
-
     /// Why the store does not answer a query, in one line; nil when it does.
     public var storeProblem: String? {
         do {

@@ -123,24 +123,23 @@ public actor Collector: Service {
         var request = ScanRequest(lines: lines)
         let stopping = self.stopping
         request.shouldStop = { stopping.isSet }
-        let metrics = self.metrics
-        let reports = ReportList()
+        let summary: ScanSummary
         do {
-            let summary = try await census.scan(due, request) { report in
-                metrics.scanDuration.record(report.duration)
-                reports.append(report)
-            }
-            if let problem = summary.storeError {
-                storeFailures += 1
-                logger.error("store unavailable", metadata: ["error": "\(problem)", "retry_in_s": "\(Int(Self.storeRetry(after: storeFailures)))"])
-            } else {
-                storeFailures = 0
-            }
+            summary = try await census.scan(due, request)
         } catch {
             logger.error("cannot load the signal catalogue", metadata: ["error": "\(error)"])
             return
         }
-        for report in reports.all { record(report, fingerprint: fingerprints[report.path] ?? nil) }
+        if let problem = summary.storeError {
+            storeFailures += 1
+            logger.error("store unavailable", metadata: ["error": "\(problem)", "retry_in_s": "\(Int(Self.storeRetry(after: storeFailures)))"])
+        } else {
+            storeFailures = 0
+        }
+        for report in summary.reports {
+            metrics.scanDuration.record(report.duration)
+            record(report, fingerprint: fingerprints[report.path] ?? nil)
+        }
         metrics.refresh(from: census)
     }
 
@@ -208,12 +207,4 @@ final class StopFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
-}
-
-/// The reports of a round's scans, gathered from the scanning threads.
-final class ReportList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reports: [ScanReport] = []
-    var all: [ScanReport] { lock.withLock { reports } }
-    func append(_ report: ScanReport) { lock.withLock { reports.append(report) } }
 }

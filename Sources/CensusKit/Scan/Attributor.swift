@@ -30,9 +30,10 @@ struct Attributor {
         return verdict
     }
 
-    /// The evidence a merge of an AI tool's branch gives the commits it brought in.
-    func branchEvidence(ofMerge commit: Commit, parsed: ParsedMessage) -> Evidence? {
-        commit.isMerge ? classifier.branchEvidence(forMergeSubject: parsed.subject) : nil
+    /// The evidence a merge of an AI tool's branch gives the commits it
+    /// brought in; nil for any other commit (only a merge's subject is parsed).
+    static func branchEvidence(ofMerge commit: Commit, classifier: Classifier) -> Evidence? {
+        commit.isMerge ? classifier.branchEvidence(forMergeSubject: ParsedMessage(commit.message).subject) : nil
     }
 
     /// The author as the store files it: folded by .mailmap.

@@ -69,7 +69,7 @@ enum HistoryReading {
     /// A merge of an AI tool's branch goes on the board, with the commits it brought in.
     private static func noteBranch(_ commit: Commit, classifier: Classifier, board: BranchEvidenceBoard,
                                    handle: Repository) throws {
-        guard commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: ParsedMessage(commit.message).subject) else { return }
+        guard let evidence = Attributor.branchEvidence(ofMerge: commit, classifier: classifier) else { return }
         try board.register(merge: commit, evidence: evidence, reading: handle)
     }
 }

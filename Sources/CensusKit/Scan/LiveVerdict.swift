@@ -37,8 +37,7 @@ public struct LiveVerdict {
         func reaches(_ tip: ObjectID) -> Bool { tip == id || repository.isDescendant(tip, of: id) }
         var found: [Evidence] = []
         try repository.walk(from: [head]) { commit in
-            if commit.isMerge, let evidence = classifier.branchEvidence(forMergeSubject: ParsedMessage(commit.message).subject),
-               !reaches(commit.parents[0]), commit.parents.dropFirst().contains(where: reaches) {
+            if let evidence = Attributor.branchEvidence(ofMerge: commit, classifier: classifier), !reaches(commit.parents[0]), commit.parents.dropFirst().contains(where: reaches) {
                 found.append(evidence)
             }
             return true
