@@ -9,8 +9,8 @@ public struct Scope: Sendable {
     /// Repositories named by path (a repository's own path, a folder above
     /// several, or a folder inside a work tree), as `--repo` gives them.
     public var repositoryPaths: [String] = []
-    /// A repository named by its store id, as `?repo=` gives it.
-    public var repositoryID: Int64?
+    /// Repositories named by their store ids, as `?repo=` gives them (repeatable).
+    public var repositoryIDs: [Int64] = []
     /// Unix times: commits on or after `since`, before `until`.
     public var since: Int64?
     public var until: Int64?
@@ -33,6 +33,19 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .text: "txt"
         case .markdown: "md"
         default: rawValue
+        }
+    }
+
+    /// The format a file name's extension asks for (`report.html`, `.htm`,
+    /// `.json`, `.csv`, `.md`, `.markdown`, `.txt`); nil for any other.
+    public static func forFile(_ path: String) -> ReportFormat? {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "html", "htm": .html
+        case "json": .json
+        case "csv": .csv
+        case "md", "markdown": .markdown
+        case "txt", "text": .text
+        default: nil
         }
     }
 
@@ -78,8 +91,8 @@ extension CommitCensus {
         if scope.team != nil { options.teams = [:] }
         options.team = scope.team
         options.repositoryPaths = scope.repositoryPaths.map(HistoryScanner.canonicalPath)
-        if let id = scope.repositoryID, let repository = try store.repositories().first(where: { $0.id == id }) {
-            options.repositoryPaths.append(repository.path)
+        if !scope.repositoryIDs.isEmpty {
+            options.repositoryPaths += try store.repositories().filter { scope.repositoryIDs.contains($0.id ?? 0) }.map(\.path)
         }
         let report = try ReportBuilder(store: store, filter: filter, options: options).build()
         if let team = scope.team, report.adoption.activeAuthors < options.minGroup {
@@ -91,8 +104,11 @@ extension CommitCensus {
 
     /// The store's filter for `scope`: repositories resolved, the team's people looked up.
     func filter(_ scope: Scope) throws -> CommitFilter {
+        if let since = scope.since, let until = scope.until, since >= until {
+            throw CensusError("since (\(Self.day(since))) is not before until (\(Self.day(until))): the period holds no time")
+        }
         var ids = try repositoryIDs(matching: scope.repositoryPaths)
-        if let id = scope.repositoryID { ids = (ids ?? [id]).filter { $0 == id } }
+        if !scope.repositoryIDs.isEmpty { ids = (ids ?? scope.repositoryIDs).filter(scope.repositoryIDs.contains) }
         var filter = CommitFilter(repositoryIDs: ids, since: scope.since, until: scope.until,
                                   dateField: scope.dateField, classes: scope.classes)
         if let team = scope.team {
@@ -102,6 +118,13 @@ extension CommitCensus {
             filter.people = patterns
         }
         return filter
+    }
+
+    /// A Unix time as the UTC day and time it falls on, for messages.
+    static func day(_ time: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
     }
 
     /// Ids of stored repositories that `paths` name (a repository's own path

@@ -22,9 +22,16 @@ public struct CensusHTTP: Sendable {
         self.rateLimit = rateLimit
     }
 
+    /// Every route and its method, as `router()` registers them.
+    static let routes: [String: HTTPRequest.Method] = [
+        "/healthz": .get, "/readyz": .get, "/metrics": .get, "/": .get, "/api/v1/summary": .get,
+        "/api/v1/trend": .get, "/api/v1/repos": .get, "/api/v1/commits": .get, "/api/v1/scan": .post,
+    ]
+
     public func router() -> Router<CensusRequestContext> {
         let router = Router(context: CensusRequestContext.self)
         router.add(middleware: RequestLimits(rate: rateLimit))
+        router.add(middleware: UnknownRoutes(routes: Self.routes))
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ in
             if let problem = await collector.census.storeProblem {
@@ -52,8 +59,9 @@ public struct CensusHTTP: Sendable {
                 return (String(decoding: body, as: UTF8.self), "application/json")
             } }
         }
-        router.get("/api/v1/repos") { _, _ in
-            try await respond { Self.json(try RepositoryEntry.json(try await collector.census.repositories())) }
+        router.get("/api/v1/repos") { request, _ in
+            try checkParameters(request, [])
+            return try await respond { Self.json(try RepositoryEntry.json(try await collector.census.repositories())) }
         }
         router.get("/api/v1/commits") { request, _ in try await respond { try await commits(request) } }
         router.post("/api/v1/scan") { request, _ in
@@ -123,16 +131,36 @@ public struct CensusHTTP: Sendable {
         request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The scope `repo=`, `since=`, `until=`, `date=` and `team=` name, and the teams in force.
-    func scope(_ request: Request) async throws -> (Scope, [String: [String]]) {
-        var scope = Scope()
-        if let repo = parameter(request, "repo") {
-            let known = try await collector.census.repositories()
-            guard let id = Int64(repo), id > 0, known.contains(where: { $0.id == id }) else {
+    /// The query parameters each route reads; any other is a client's mistake (400).
+    static let reportParameters: Set<String> = ["repo", "since", "until", "date", "team", "interval", "timezone"]
+    static let commitsParameters: Set<String> = ["repo", "since", "until", "class", "limit", "cursor"]
+
+    /// Refuses a parameter the route does not read, so that a misspelt one
+    /// (`sinec=`) is not silently ignored.
+    func checkParameters(_ request: Request, _ allowed: Set<String>) throws {
+        for (name, _) in request.uri.queryParameters where !allowed.contains(String(name)) {
+            throw APIError(.badRequest, "\(String(name).prefix(40)): not a parameter of \(request.uri.path) (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// `repo=`, repeatable: ids of scanned repositories (`repo=1&repo=6` is both).
+    func repositoryIDs(_ request: Request) async throws -> [Int64] {
+        let values = request.uri.queryParameters.getAll("repo").filter { !$0.isEmpty }
+        guard !values.isEmpty else { return [] }
+        let known = Set(try await collector.census.repositories().map(\.id))
+        return try values.map { repo in
+            guard let id = Int64(repo), id > 0, known.contains(id) else {
                 throw APIError(.badRequest, "repo: no scanned repository with id '\(repo.prefix(40))' (see /api/v1/repos)")
             }
-            scope.repositoryID = id
+            return id
         }
+    }
+
+    /// The scope `repo=`, `since=`, `until=`, `date=` and `team=` name, and the teams in force.
+    func scope(_ request: Request) async throws -> (Scope, [String: [String]]) {
+        try checkParameters(request, Self.reportParameters)
+        var scope = Scope()
+        scope.repositoryIDs = try await repositoryIDs(request)
         try applyPeriod(request, to: &scope)
         if let date = parameter(request, "date") {
             guard let field = CommitDateField(rawValue: date) else { throw APIError(.badRequest, "date: author or committer") }
@@ -182,12 +210,10 @@ public struct CensusHTTP: Sendable {
     }
 
     func commits(_ request: Request) async throws -> Response {
+        try checkParameters(request, Self.commitsParameters)
         var scope = Scope()
         try applyPeriod(request, to: &scope)
-        if let repo = parameter(request, "repo") {
-            guard let id = Int64(repo), id > 0 else { throw APIError(.badRequest, "repo: a repository id from /api/v1/repos") }
-            scope.repositoryID = id
-        }
+        scope.repositoryIDs = try await repositoryIDs(request)
         if let commitClass = parameter(request, "class") {
             guard let value = CommitClass(rawValue: commitClass) else { throw APIError(.badRequest, "class: ai, human or bot") }
             scope.classes = [value]

@@ -137,4 +137,53 @@ struct RouteTests {
             }
         }
     }
+
+    @Test("the contract: unknown parameters and since after until are 400s; repo= twice is both; 404 and 405 have JSON bodies")
+    func contract() async throws {
+        let (app, _) = try application()
+        let second = try TemporaryGitRepository()
+        try second.commit("four\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        try second.commit("five")
+        #expect(try await census.scan([ScanTarget(path: second.path)], ScanRequest()).succeeded == 1)
+        try await app.test(.router) { client in
+            for (uri, message) in [("/api/v1/summary?sinec=30d", "sinec: not a parameter of /api/v1/summary"),
+                                   ("/api/v1/commits?team=x", "team: not a parameter of /api/v1/commits"),
+                                   ("/api/v1/repos?repo=1", "repo: not a parameter of /api/v1/repos"),
+                                   ("/?foo=1", "foo: not a parameter of /"),
+                                   ("/api/v1/summary?since=2025-01-01&until=2024-01-01", "since (2025-01-01T00:00:00Z) is not before until"),
+                                   ("/api/v1/commits?since=2025-01-01&until=2025-01-01", "since (2025-01-01T00:00:00Z) is not before until"),
+                                   ("/api/v1/summary?repo=1&repo=99", "repo: no scanned repository with id '99'")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(Self.errorMessage(response.body)?.hasPrefix(message) == true, "\(uri): \(String(buffer: response.body))")
+                }
+            }
+            var totals: [String: [String: Any]] = [:]
+            for query in ["repo=1", "repo=2", "repo=1&repo=2", ""] {
+                try await client.execute(uri: "/api/v1/summary?" + query, method: .get) { response in
+                    #expect(response.status == .ok, "\(query)")
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    totals[query] = json?["totals"] as? [String: Any]
+                }
+            }
+            #expect(totals["repo=1"]?["commits"] as? Int == 3 && totals["repo=2"]?["commits"] as? Int == 2)
+            #expect(totals["repo=1&repo=2"]?["commits"] as? Int == 5 && totals["repo=1&repo=2"]?["ai"] as? Int == 2)
+            try await client.execute(uri: "/api/v1/commits?repo=1&repo=2", method: .get) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((json?["commits"] as? [Any])?.count == 5)
+            }
+            try await client.execute(uri: "/api/v1/nothing", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/json")
+                #expect(Self.errorMessage(response.body)?.hasPrefix("no such route") == true)
+            }
+            for (uri, method, allowed) in [("/api/v1/summary", HTTPRequest.Method.post, "GET"), ("/api/v1/scan", .get, "POST")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allowed)
+                    #expect(Self.errorMessage(response.body) == "\(uri) takes \(allowed) only")
+                }
+            }
+        }
+    }
 }
