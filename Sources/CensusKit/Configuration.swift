@@ -91,7 +91,13 @@ public struct CensusConfiguration: Sendable, Equatable {
         if let size = attributes[.size] as? Int, size > maxFileSize {
             throw Error(file: path, line: nil, message: "the configuration file is \(size) bytes; more than \(maxFileSize) is refused")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        // A file handle also reads /dev/null, which people name for "no configuration".
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+            throw Error(file: path, line: nil, message: "cannot read the configuration file (a folder, or permission denied)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw Error(file: path, line: nil, message: "the configuration file is not UTF-8 text")
         }
         return try parse(text, file: path)

@@ -9,8 +9,11 @@ struct Census: ParsableCommand {
         commandName: "census",
         abstract: "Measure how much of your git history AI coding tools wrote.",
         discussion: """
+            --db and --config may also come before the subcommand (census --db x.sqlite report).
+
             Exit codes: 0 success; 1 some repositories failed and others succeeded \
-            (the failures are listed on stderr); 2 usage error or nothing could be done.
+            (the failures are listed on stderr); 2 usage error or nothing could be done; \
+            3 report --fail-under/--fail-over: the AI share is outside the bound.
             """,
         version: CensusVersion.description,
         subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self, Config.self]
@@ -22,8 +25,13 @@ struct Census: ParsableCommand {
 @main
 enum CensusMain {
     static func main() {
+        let arguments = Arguments.reordered(Array(CommandLine.arguments.dropFirst()))
+        if let problem = Arguments.unknownSubcommand(arguments, known: Census.configuration.subcommands.map { $0._commandName }) {
+            Terminal.error(problem)
+            exit(CensusExitCode.usage.rawValue)
+        }
         do {
-            var command = try Census.parseAsRoot()
+            var command = try Census.parseAsRoot(arguments)
             try command.run()
         } catch let failure as CensusFailure {
             Terminal.error(failure.message)

@@ -330,6 +330,47 @@ struct CronTests {
         #expect(try CensusCLI.run(["report", "--db", db, "--timezone", "Mars/Olympus"]).status == 2)
     }
 
+    @Test("the CLI contract: --db/--config before the subcommand, did you mean, since after until, --output's extension, a missing folder, exit 3 in the help")
+    func contract() throws {
+        let sample = folder.appendingPathComponent("sample").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
+        #expect(try CensusCLI.run(["--db", db, "scan", sample]).status == 0)
+        let before = try CensusCLI.run(["--db=\(db)", "--config", "/dev/null", "report", "--format", "json"])
+        #expect(before.status == 0 && before.stdout.contains("\"commits\" : 30"), "\(before.stderr)")
+
+        let slip = try CensusCLI.run(["scna", sample])
+        #expect(slip.status == 2 && slip.stderr == "census: 'scna' is not a census command; did you mean 'scan'? (see census --help)\n")
+        let unknown = try CensusCLI.run(["frobnicate"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("(commands: scan, report, commits, explain, repos, rules, config)"))
+
+        for command in ["report", "commits"] {
+            let empty = try CensusCLI.run([command, "--db", db, "--since", "2025-01-01", "--until", "2024-06-01"])
+            #expect(empty.status == 2, "\(command)")
+            #expect(empty.stderr == "census: since (2025-01-01T00:00:00Z) is not before until (2024-06-01T00:00:00Z): the period holds no time\n")
+        }
+
+        let out = folder.appendingPathComponent("inferred")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        for (file, start) in [("r.html", "<!DOCTYPE html>"), ("r.json", "{"), ("r.md", "# "), ("r.txt", "CommitCensus report")] {
+            #expect(try CensusCLI.run(["report", "--db", db, "--output", out.appendingPathComponent(file).path]).status == 0)
+            let written = try String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)
+            #expect(written.hasPrefix(start), "\(file): \(written.prefix(40))")
+        }
+        #expect(try CensusCLI.run(["report", "--db", db, "--output", out.appendingPathComponent("r.csv").path]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("r-totals.csv").path))
+        // An explicit --format wins over the extension.
+        #expect(try CensusCLI.run(["report", "--db", db, "--format", "json", "--output", out.appendingPathComponent("j.html").path]).status == 0)
+        #expect(try String(contentsOf: out.appendingPathComponent("j.html"), encoding: .utf8).hasPrefix("{"))
+
+        let missing = folder.appendingPathComponent("no-such-folder/r.html").path
+        let noFolder = try CensusCLI.run(["report", "--db", db, "--output", missing])
+        #expect(noFolder.status == 2)
+        #expect(noFolder.stderr == "census: \(missing): cannot write the report: the folder \(folder.appendingPathComponent("no-such-folder").path) does not exist\n")
+
+        let help = try CensusCLI.run(["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("3 report --fail-under/--fail-over: the AI share is outside the bound"))
+    }
+
     @Test("csv with --output writes one tidy file per figure; html and markdown write one file")
     func files() throws {
         let sample = folder.appendingPathComponent("sample").path

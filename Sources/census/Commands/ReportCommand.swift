@@ -53,8 +53,8 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Exit 3 when the AI share of commits is above this (0–1).", valueName: "share"))
     var failOver: Double?
 
-    @Option(help: "Output format.")
-    var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("Output format (default: the one --output's extension names — .html, .json, .csv, .md, .txt — else text).", valueName: "format"))
+    var format: ReportFormat?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
     var output: String?
@@ -111,7 +111,13 @@ struct Report: ParsableCommand {
         return options
     }
 
+    /// `--format`, else what `--output`'s extension names, else text.
+    private var effectiveFormat: ReportFormat {
+        format ?? output.flatMap(ReportFormat.forFile) ?? .text
+    }
+
     private func output(_ report: CensusKit.Report) throws {
+        let format = effectiveFormat
         if format == .csv, let output {
             // One tidy table per figure: report.csv → report-totals.csv, report-by_tool.csv, …
             let base = output.hasSuffix(".csv") ? String(output.dropLast(4)) : output
@@ -139,6 +145,11 @@ struct Report: ParsableCommand {
     }
 
     private func write(_ text: String, to path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CensusFailure(message: "\(path): cannot write the report: the folder \(folder) does not exist")
+        }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
