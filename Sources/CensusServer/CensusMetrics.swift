@@ -10,9 +10,13 @@ import Prometheus
 public final class CensusMetrics: @unchecked Sendable {
     public let registry = PrometheusCollectorRegistry()
     let scanDuration: DurationHistogram
-    let scanErrors: Counter
+    let scanRounds: Counter
+    let lastRound: Gauge
     private let lock = NSLock()
-    private var gauges: [Gauge] = []
+    /// The metrics re-made from the store on each refresh.
+    private var fromStore: (gauges: [Gauge], counters: [Counter]) = ([], [])
+    /// Failed scans per repository label; counters live as long as the process.
+    private var scanErrors: [String: Counter] = [:]
     /// The store's change counter at the last refresh.
     private var refreshedVersion: Int?
 
@@ -20,7 +24,10 @@ public final class CensusMetrics: @unchecked Sendable {
         scanDuration = registry.makeDurationHistogram(
             descriptor: Self.descriptor("census_scan_duration_seconds", "Time taken to scan one repository"),
             buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60), .seconds(600)])
-        scanErrors = registry.makeCounter(descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"))
+        scanRounds = registry.makeCounter(descriptor: Self.descriptor("census_scan_rounds_total",
+                                                                      "Rounds over every repository, whether or not they found anything new"))
+        lastRound = registry.makeGauge(descriptor: Self.descriptor("census_last_round_timestamp_seconds",
+                                                                   "Unix time the last round over every repository ended"))
         registry.makeGauge(descriptor: Self.descriptor("census_build_info", "CommitCensus build"), labels: [("version", version)]).set(to: 1.0)
     }
 
@@ -32,6 +39,23 @@ public final class CensusMetrics: @unchecked Sendable {
         return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[name.index(after: cut)...]), helpText: help)
     }
 
+    /// Counts a failed scan of the repository at `path` (labelled by its folder's name).
+    public func scanFailed(path: String) {
+        let label = URL(fileURLWithPath: path).lastPathComponent
+        lock.withLock {
+            let counter = scanErrors[label] ?? registry.makeCounter(
+                descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"), labels: [("repo", label)])
+            scanErrors[label] = counter
+            counter.increment()
+        }
+    }
+
+    /// Counts a round over every repository, ended now.
+    public func roundEnded() {
+        scanRounds.increment()
+        lastRound.set(to: Date().timeIntervalSince1970)
+    }
+
     /// Re-reads the figures from the store.
     public func refresh(from census: CommitCensus) {
         // One pass over the store, and only when it changed: a scrape of an
@@ -40,34 +64,61 @@ public final class CensusMetrics: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let version, version == refreshedVersion { return }
-        guard let repositories = try? census.repositoryFigures() else { return }
+        guard let figures = try? census.storeFigures() else { return }
         refreshedVersion = version
-        for gauge in gauges { registry.unregisterGauge(gauge) }
-        gauges.removeAll()
+        for gauge in fromStore.gauges { registry.unregisterGauge(gauge) }
+        for counter in fromStore.counters { registry.unregisterCounter(counter) }
+        fromStore = ([], [])
+        gauge("census_org_active_authors", [], figures.activeAuthors, "People with a non-bot commit in any repository, each once")
+        gauge("census_org_ai_authors", [], figures.aiAuthors, "People with an AI commit in any repository, each once")
         // Two repositories with one name get their store id appended.
         var seen: [String: Int] = [:]
-        for repository in repositories { seen[repository.name, default: 0] += 1 }
-        for repository in repositories {
+        for repository in figures.repositories { seen[repository.name, default: 0] += 1 }
+        for repository in figures.repositories {
             let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(repository.id)" : repository.name
-            func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
-                let metric = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
-                metric.set(to: value)
-                gauges.append(metric)
-            }
-            let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool"
-            gauge("census_commits_total", [("repo", label), ("class", "human"), ("tool", "")], Double(repository.human), commitsHelp)
-            gauge("census_commits_total", [("repo", label), ("class", "bot"), ("tool", "")], Double(repository.bot), commitsHelp)
-            if repository.tools.isEmpty {
-                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", "")], Double(repository.ai), commitsHelp)
-            }
-            for tool in repository.tools {
-                gauge("census_commits_total", [("repo", label), ("class", "ai"), ("tool", tool.tool)], Double(tool.commits), commitsHelp)
-            }
-            let denominator = repository.ai + repository.human
-            gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
-                  "AI share of commits: ai / (ai + human)")
-            gauge("census_ai_authors", [("repo", label)], Double(repository.aiAuthors), "People with at least one AI commit")
+            add(repository, label: label)
         }
+    }
+
+    /// One repository's series.
+    private func add(_ repository: RepositoryFigures, label: String) {
+        let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool (tools overlap: a commit made with two counts for both)"
+        commits([("repo", label), ("class", "human"), ("tool", "")], repository.human, commitsHelp)
+        commits([("repo", label), ("class", "bot"), ("tool", "")], repository.bot, commitsHelp)
+        if repository.tools.isEmpty {
+            commits([("repo", label), ("class", "ai"), ("tool", "")], repository.ai, commitsHelp)
+        }
+        for tool in repository.tools {
+            commits([("repo", label), ("class", "ai"), ("tool", tool.tool)], tool.commits, commitsHelp)
+        }
+        gauge("census_ai_commits", [("repo", label)], repository.ai, "Non-merge AI commits reachable from HEAD, each once whatever its tools")
+        let denominator = repository.ai + repository.human
+        gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
+              "AI share of commits: ai / (ai + human)")
+        gauge("census_active_authors", [("repo", label)], repository.activeAuthors, "People with at least one non-bot commit")
+        gauge("census_ai_authors", [("repo", label)], repository.aiAuthors, "People with at least one AI commit")
+        gauge("census_repository_last_success_timestamp_seconds", [("repo", label)], repository.lastSuccess ?? 0,
+              "Unix time the repository's last scan completed (0: never)")
+        gauge("census_repository_failing", [("repo", label)], repository.failing ? 1 : 0,
+              "1 when the repository's last scan failed (census repos shows the error)")
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)], _ value: some BinaryInteger, _ help: String) {
+        gauge(name, labels, Double(value), help)
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
+        let metric = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
+        metric.set(to: value)
+        fromStore.gauges.append(metric)
+    }
+
+    /// `census_commits_total` is a counter, as its name says: made afresh at
+    /// each refresh, so a history rewrite that removes commits reads as a reset.
+    private func commits(_ labels: [(String, String)], _ value: Int, _ help: String) {
+        let metric = registry.makeCounter(descriptor: Self.descriptor("census_commits_total", help), labels: labels)
+        metric.increment(by: Int64(value))
+        fromStore.counters.append(metric)
     }
 
     public func exposition() -> String {

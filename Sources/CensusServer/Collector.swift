@@ -103,10 +103,12 @@ public actor Collector: Service {
     /// One pass over every repository.
     func round() async {
         let targets = ScanTargets.resolve(configuration)
+        let started = Date()
         for failure in targets.failures {
             logger.warning("repository unavailable", metadata: ["path": "\(failure.path)", "error": "\(failure.message)"])
-            metrics.scanErrors.increment()
+            metrics.scanFailed(path: failure.path)
         }
+        census.recordUnavailable(targets.failures)
         for folder in targets.unreadable { logger.warning("cannot read folder, skipped", metadata: ["path": "\(folder)"]) }
         for entry in targets.undecodable { logger.warning("name is not valid UTF-8, skipped", metadata: ["path": "\(entry)"]) }
         let lines = configuration.scanLines
@@ -140,7 +142,14 @@ public actor Collector: Service {
             metrics.scanDuration.record(report.duration)
             record(report, fingerprint: fingerprints[report.path] ?? nil)
         }
+        metrics.roundEnded()
         metrics.refresh(from: census)
+        // Every round is logged, also one that found nothing new: an idle collector is not a stalled one.
+        let newCommits = summary.reports.reduce(0) { total, report in total + ((try? report.result.get())?.newCommits ?? 0) }
+        logger.info("round done", metadata: [
+            "repositories": "\(targets.repositories.count)", "scanned": "\(due.count)", "new_commits": "\(newCommits)",
+            "failed": "\(targets.failures.count + summary.reports.filter { (try? $0.result.get()) == nil }.count)",
+            "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"])
     }
 
     /// Remembers how a repository's scan went: its fingerprint when it
@@ -167,7 +176,7 @@ public actor Collector: Service {
             state.lastError = String(describing: error)
             // 30 s, 1 min, 2 min … at most an hour between attempts.
             state.retryAt = Date().addingTimeInterval(min(3600, 30 * pow(2, Double(state.failures - 1))))
-            metrics.scanErrors.increment()
+            metrics.scanFailed(path: report.path)
             logger.error("scan failed", metadata: ["path": "\(report.path)", "error": "\(error)", "retry_in_s": "\(Int(state.retryAt!.timeIntervalSinceNow))"])
         }
         states[report.path] = state

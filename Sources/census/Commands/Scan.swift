@@ -35,6 +35,7 @@ struct Scan: ParsableCommand {
             let census = try common.open()
             let lock = try census.scanLockPath.map(holdStore)
             defer { withExtendedLifetime(lock) {} }
+            census.recordUnavailable(targets.failures)
             var request = ScanRequest(lines: lines || configuration?.scanLines == true)
             // Progress only on a terminal: a first scan estimates its total for the ETA only then.
             if Terminal.stderrIsTerminal { request.progress = { Terminal.progress($0.line) } }
