@@ -87,6 +87,28 @@ struct LayoutTests {
         #expect(try repos() == [repo.path: 4])
     }
 
+    @Test("a new repository whose git directory took a deleted one's inode is its own repository; the deleted one keeps its history")
+    func inodeReused() throws {
+        var old: TemporaryGitRepository? = try TemporaryGitRepository()
+        for index in 1...3 { try old!.commit("old \(index)") }
+        let oldPath = old!.path
+        _ = try scan(oldPath)
+        old = nil  // removes its folder
+        let fresh = try TemporaryGitRepository()
+        for index in 1...2 { try fresh.commit("new \(index)", author: ("Other", "other@example.com")) }
+        // A file system hands a freed inode to a new directory at will; the
+        // stored identity is given the new repository's to make it happen here.
+        let scratch = folder.appendingPathComponent("scratch.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", scratch, fresh.path]).status == 0)
+        let identity = try Shell.run("/usr/bin/sqlite3", [scratch, "SELECT identity FROM repository"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!identity.isEmpty)
+        try Shell.run("/usr/bin/sqlite3", [db, "UPDATE repository SET identity = '\(identity)'"])
+        _ = try scan(fresh.path)
+        #expect(try repos() == [oldPath: 3, fresh.path: 2], "the deleted repository's history is not taken for the new one's")
+        _ = try scan(fresh.path)
+        #expect(try repos() == [oldPath: 3, fresh.path: 2], "and stays apart on the next scan")
+    }
+
     @Test("an independent repository nested in a work tree is found; a submodule and a linked worktree are not")
     func nestedRepositories() throws {
         let parent = folder.appendingPathComponent("projects")

@@ -23,9 +23,11 @@ extension HistoryScanner {
             if (try? Repository(at: known.path))?.storageIdentity == identity {
                 outcome.notices.append("the same repository as \(known.path), reached by another path: counted once, there")
                 path = known.path
-            } else {
+            } else if Self.holdsScannedHead(of: known, repository) {
                 try store.move(repositoryID: id, to: path, name: Self.displayName(path))
             }
+            // Else a new repository whose git directory took a deleted one's
+            // inode: it is filed on its own, and the deleted one keeps its history.
         } else {
             try adoptMovedRepository(repository, newPath: path)
         }
@@ -41,11 +43,18 @@ extension HistoryScanner {
         let known = try store.repositories()
         guard !known.contains(where: { $0.path == newPath }) else { return }
         for candidate in known where !FileManager.default.fileExists(atPath: candidate.path) {
-            guard let head = candidate.scannedHead.flatMap(ObjectID.init(hex:)), repository.containsCommit(head),
-                  let id = candidate.id else { continue }
+            guard candidate.scannedHead != nil, Self.holdsScannedHead(of: candidate, repository), let id = candidate.id else { continue }
             try store.move(repositoryID: id, to: newPath, name: Self.displayName(newPath))
             return
         }
+    }
+
+    /// True when `repository` holds the commit `stored` was last scanned at
+    /// (or it never completed a scan): the same history, so the same repository.
+    static func holdsScannedHead(of stored: RepositoryRecord, _ repository: Repository) -> Bool {
+        guard let hex = stored.scannedHead else { return true }
+        guard let head = ObjectID(hex: hex) else { return false }
+        return repository.containsCommit(head)
     }
 
     /// The path with symlinks resolved, so one repository reached two ways is stored once.
