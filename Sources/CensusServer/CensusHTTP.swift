@@ -44,7 +44,15 @@ public struct CensusHTTP: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        router.get("/") { request, _ in try await respond { try await cached(request) { try await dashboard(request) } } }
+        router.get("/") { request, _ in
+            do {
+                return try await respond { try await cached(request) { try await dashboard(request) } }
+            } catch let error as APIError where error.status == .forbidden {
+                // A person at the dashboard gets a page saying why, not the API's JSON.
+                return Response(status: .forbidden, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: Self.withheldPage(error.message))))
+            }
+        }
         router.get("/api/v1/summary") { request, _ in
             try await respond { try await cached(request) { (try await report(request).json(), "application/json") } }
         }
@@ -258,7 +266,14 @@ public struct CensusHTTP: Sendable {
         var controls = "<section><form class=\"filters\" method=\"get\" action=\"/\">"
         controls += "<label>Repository" + select("repo", [("", "All repositories")] + repositories.map { ("\($0.id)", $0.name) }) + "</label>"
         if !teams.isEmpty {
-            controls += "<label>Team" + select("team", [("", "Everyone")] + teams.keys.sorted().map { ($0, $0) }) + "</label>"
+            // Teams below the minimum group are offered, but say they are withheld.
+            var everyoneScope = scope
+            everyoneScope.team = nil
+            let everyone = scope.team == nil ? report : try census.report(everyoneScope, options: try await options(request))
+            let small = Set(everyone.byTeam.filter(\.suppressed).map(\.team))
+            controls += "<label>Team" + select("team", [("", "Everyone")] + teams.keys.sorted().map {
+                ($0, small.contains($0) ? "\($0) (withheld: fewer than \(report.scope.minGroup) people)" : $0)
+            }) + "</label>"
         }
         controls += "<label>Period" + select("since", [("", "All time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year")]) + "</label>"
         controls += "<label>Trend by" + select("interval", [("month", "Month"), ("week", "Week")]) + "</label>"
@@ -270,6 +285,12 @@ public struct CensusHTTP: Sendable {
         }
         appendix += "</table></section>\n"
         return (ReportFormat.dashboard(report, controls: controls, appendix: appendix), "text/html; charset=utf-8")
+    }
+
+    /// The dashboard's answer for a team below the minimum group.
+    static func withheldPage(_ message: String) -> String {
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>CommitCensus: withheld</title></head>"
+            + "<body><h1>Withheld</h1><p>\(Sanitize.html(message))</p><p><a href=\"/\">Back to everyone</a></p></body></html>\n"
     }
 
     static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {

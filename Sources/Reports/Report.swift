@@ -244,9 +244,13 @@ public struct Report: Codable, Sendable {
         public var adoptionRate: Double?
         /// AI commits per tool in the period (overlapping).
         public var byTool: [String: Int]
+        /// True in a team's trend for a period with fewer active people than
+        /// the minimum group: its figures are withheld (zero counts, no shares).
+        public var withheld: Bool?
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(withheld, forKey: .withheld)
             try container.encode(activeAuthors, forKey: .activeAuthors)
             try container.encode(aiAuthors, forKey: .aiAuthors)
             try container.encode(adoptionRate, forKey: .adoptionRate)

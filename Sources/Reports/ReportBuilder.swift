@@ -180,6 +180,12 @@ public struct ReportBuilder: Sendable {
                             tools: [String: [String: Int]]) -> [Report.Period] {
         periods.map { period in
             let tally = tallies[period.label] ?? Tally()
+            // A team's period with a few people in it is figures about those few.
+            if options.team != nil, tally.activeAuthors > 0, tally.activeAuthors < options.minGroup {
+                return Report.Period(period: period.label, start: TimeFormat.utc(period.start), commits: 0, ai: 0, human: 0, bot: 0,
+                                     aiAttested: 0, aiShare: nil, activeAuthors: 0, aiAuthors: 0, adoptionRate: nil, byTool: [:],
+                                     withheld: true)
+            }
             return Report.Period(
                 period: period.label, start: TimeFormat.utc(period.start), commits: tally.commits, ai: tally.ai,
                 human: tally.human, bot: tally.bot, aiAttested: tally.aiAttested,
@@ -219,8 +225,11 @@ public struct ReportBuilder: Sendable {
             let fit = ShareTrendFit.fit(points)
             forecast.history = months.enumerated().map { index, month in
                 let point = points[index]
+                // As in the trend: a team's month with a few people in it is not shown.
+                let active = tallies[month.label]?.activeAuthors ?? 0
+                let withheld = options.team != nil && active > 0 && active < options.minGroup
                 return .init(month: month.label,
-                             share: point.trials > 0 ? Double(point.successes) / Double(point.trials) : nil,
+                             share: point.trials > 0 && !withheld ? Double(point.successes) / Double(point.trials) : nil,
                              fitted: fit.map { Self.round($0.share(at: Double(index)).value) })
             }
             if let fit, let lastMonth = months.last {

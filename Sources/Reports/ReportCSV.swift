@@ -39,8 +39,9 @@ public enum ReportCSV {
         tables.append(("by_author", csv(["author", "commits", "ai", "ai_share"],
                                         report.byAuthor.map { [s($0.author), "\($0.commits)", "\($0.ai)", n($0.aiShare)] })))
         tables.append(("trend", csv(["period", "start", "commits", "ai", "human", "bot", "ai_attested", "ai_share", "active_authors", "ai_authors", "adoption_rate"],
-                                    report.trend.map { [$0.period, $0.start, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", "\($0.aiAttested)",
-                                                        n($0.aiShare), "\($0.activeAuthors)", "\($0.aiAuthors)", n($0.adoptionRate)] })))
+                                    report.trend.map { $0.withheld == true ? [$0.period, $0.start] + Array(repeating: "withheld", count: 9)
+                                        : [$0.period, $0.start, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", "\($0.aiAttested)",
+                                           n($0.aiShare), "\($0.activeAuthors)", "\($0.aiAuthors)", n($0.adoptionRate)] })))
         let trendTools = report.trend.flatMap { period in period.byTool.sorted { $0.key < $1.key }.map { [period.period, s($0.key), "\($0.value)"] } }
         tables.append(("trend_by_tool", csv(["period", "tool", "commits"], trendTools)))
         let projection = report.projection

@@ -171,6 +171,11 @@ public enum ReportHTML {
         svg += axes(frame, maximum: maximum, labels: periods.map(\.period)) { Formatting.percent($0, digits: 0) }
         let slot = frame.plotWidth / Double(max(1, periods.count))
         for (index, period) in periods.enumerated() {
+            if period.withheld == true {
+                let x = frame.left + slot * Double(index) + slot * 0.15
+                svg += "<rect x=\"\(number(x))\" y=\"\(number(frame.top))\" width=\"\(number(slot * 0.7))\" height=\"\(number(frame.plotHeight))\" fill=\"#e5e7eb\"><title>\(Sanitize.html(period.period)): withheld (fewer than \(report.scope.minGroup) people)</title></rect>"
+                continue
+            }
             guard let share = period.aiShare, share > 0 else { continue }
             // Tools overlap on a few commits: segments are scaled so that the
             // stack is exactly the period's AI share.

@@ -40,7 +40,8 @@ public enum ReportMarkdown {
         if !report.trend.isEmpty {
             out += "\n## Trend by \(report.scope.interval.rawValue)\n\n"
             out += table(["period", "commits", "AI", "AI share", "AI people"], report.trend.suffix(12).map {
-                [$0.period, "\($0.commits)", "\($0.ai)", p($0.aiShare, 1), "\($0.aiAuthors) of \($0.activeAuthors)"]
+                $0.withheld == true ? [$0.period, "withheld", "", "", "fewer than \(report.scope.minGroup)"]
+                    : [$0.period, "\($0.commits)", "\($0.ai)", p($0.aiShare, 1), "\($0.aiAuthors) of \($0.activeAuthors)"]
             }, right: [1, 2, 3, 4])
         }
         out += projectionSection(report)

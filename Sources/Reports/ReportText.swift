@@ -72,8 +72,9 @@ public enum ReportText {
         if !report.trend.isEmpty {
             out += "\n" + heading("Trend by \(report.scope.interval.rawValue)")
             let rows = report.trend.suffix(24).map {
-                [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
-                 "\($0.aiAuthors)/\($0.activeAuthors)"]
+                $0.withheld == true ? [$0.period, "withheld", "", "", "", "", "(fewer than \(report.scope.minGroup))"]
+                    : [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
+                       "\($0.aiAuthors)/\($0.activeAuthors)"]
             }
             if report.trend.count > 24 { out += "(last 24 of \(report.trend.count) periods; --format json has all)\n" }
             out += table(["period", "commits", "ai", "human", "bot", "ai share", "ai people"], Array(rows),

@@ -92,6 +92,36 @@ struct CLITests {
         #expect(text.stdout.hasPrefix("CommitCensus report — all scanned repositories, team pair\n"), "\(text.stdout.prefix(200))")
     }
 
+    @Test("a team's month with fewer people than the minimum group is withheld in its trend and forecast history, in every format")
+    func teamMonthBelowMinimumGroup() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one\n\nCo-Authored-By: Claude <noreply@anthropic.com>", author: ("A", "a@example.com"), date: "2025-01-10T10:00:00Z")
+        try repo.commit("two", author: ("B", "b@example.com"), date: "2025-01-11T10:00:00Z")
+        try repo.commit("three\n\nCo-Authored-By: Claude <noreply@anthropic.com>", author: ("A", "a@example.com"), date: "2025-02-10T10:00:00Z")
+        let config = folder.appendingPathComponent("census.yml")
+        try "teams:\n  pair: [\"*@example.com\"]\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(try census(["scan", "--db", db, repo.path]).status == 0)
+        let team = ["report", "--db", db, "--config", config.path, "--team", "pair", "--min-group", "2", "--since", "2025-01-01", "--until", "2025-03-01"]
+        let json = try JSONSerialization.jsonObject(with: Data(try census(team + ["--format", "json"]).stdout.utf8)) as? [String: Any]
+        let trend = json?["trend"] as? [[String: Any]] ?? []
+        let january = trend.first { $0["period"] as? String == "2025-01" }, february = trend.first { $0["period"] as? String == "2025-02" }
+        #expect(january?["commits"] as? Int == 2 && january?["withheld"] == nil, "\(trend)")
+        #expect(february?["withheld"] as? Bool == true && february?["commits"] as? Int == 0 && february?["ai_share"] is NSNull, "\(trend)")
+        let history = ((json?["projection"] as? [String: Any])?["forecast"] as? [String: Any])?["history"] as? [[String: Any]] ?? []
+        let february2 = history.first { $0["month"] as? String == "2025-02" }
+        #expect(february2 != nil && february2?["share"] == nil, "\(history)")
+        #expect(history.first { $0["month"] as? String == "2025-01" }?["share"] as? Double == 0.5, "\(history)")
+        let text = try census(team).stdout
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("2025-02") && $0.contains("withheld") }, "\(text)")
+        let csv = folder.appendingPathComponent("team.csv").path
+        #expect(try census(team + ["--output", csv]).status == 0)
+        let rows = try String(contentsOfFile: folder.appendingPathComponent("team-trend.csv").path, encoding: .utf8)
+        #expect(rows.contains("2025-02,2025-02-01T00:00:00Z,withheld,withheld"), "\(rows)")
+        // Everyone's report is not a team's: its months are shown.
+        let everyone = try census(["report", "--db", db, "--since", "2025-01-01", "--until", "2025-03-01", "--format", "json"]).stdout
+        #expect(!everyone.contains("\"withheld\""))
+    }
+
     @Test("one good and one bad path: exit 1, the failure on stderr, the good one stored")
     func partialFailure() throws {
         let path = try sample()

@@ -118,12 +118,22 @@ struct RouteTests {
     func privacy() async throws {
         let (app, _) = try application(teams: ["solo": ["test@example.com"]])
         try await app.test(.router) { client in
-            for uri in ["/api/v1/summary?team=solo", "/api/v1/trend?team=solo", "/?team=solo"] {
+            for uri in ["/api/v1/summary?team=solo", "/api/v1/trend?team=solo"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .forbidden, "\(uri)")
                     #expect(Self.errorMessage(response.body)?.contains("figures about this group are withheld") == true, "\(uri)")
                     #expect(!String(buffer: response.body).contains("\"ai_share\""), "\(uri)")
                 }
+            }
+            // The dashboard answers a person: a page that says why, and a select that says so beforehand.
+            try await client.execute(uri: "/?team=solo", method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let page = String(buffer: response.body)
+                #expect(page.contains("<h1>Withheld</h1>") && page.contains("figures about this group are withheld") && !page.contains("AI share"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<option value=\"solo\">solo (withheld: fewer than 5 people)</option>"))
             }
             try await client.execute(uri: "/api/v1/commits", method: .get) { response in
                 #expect(response.status == .ok)
@@ -161,7 +171,7 @@ struct RouteTests {
             var totals: [String: [String: Any]] = [:]
             for query in ["repo=1", "repo=2", "repo=1&repo=2", ""] {
                 try await client.execute(uri: "/api/v1/summary?" + query, method: .get) { response in
-                    #expect(response.status == .ok, "\(query)")
+                    #expect(response.status == .ok, "\(query): \(String(buffer: response.body))")
                     let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                     totals[query] = json?["totals"] as? [String: Any]
                 }
