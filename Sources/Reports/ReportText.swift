@@ -70,19 +70,23 @@ public enum ReportText {
                          rightAligned: [1, 2, 3, 4, 5])
         }
         if !report.trend.isEmpty {
-            out += "\n" + heading("Trend by \(report.scope.interval.rawValue)")
-            let rows = report.trend.suffix(24).map {
-                $0.withheld == true ? [$0.period, "withheld", "", "", "", "", "(fewer than \(report.scope.minGroup))"]
-                    : [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
-                       "\($0.aiAuthors)/\($0.activeAuthors)"]
-            }
-            if report.trend.count > 24 { out += "(last 24 of \(report.trend.count) periods; --format json has all)\n" }
-            out += table(["period", "commits", "ai", "human", "bot", "ai share", "ai people"], Array(rows),
-                         rightAligned: [1, 2, 3, 4, 5, 6])
+            out += "\n" + heading("Trend by \(report.scope.interval.rawValue)") + trend(report)
         }
         out += "\n" + heading("Projection")
         out += projection(report.projection)
         return out
+    }
+
+    /// The last 24 periods, a withheld one (a team's, with few people) said so.
+    static func trend(_ report: Report) -> String {
+        let rows = report.trend.suffix(24).map {
+            $0.withheld == true ? [$0.period, "withheld", "", "", "", "", "(fewer than \(report.scope.minGroup))"]
+                : [$0.period, "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
+                   "\($0.aiAuthors)/\($0.activeAuthors)"]
+        }
+        let note = report.trend.count > 24 ? "(last 24 of \(report.trend.count) periods; --format json has all)\n" : ""
+        return note + table(["period", "commits", "ai", "human", "bot", "ai share", "ai people"], Array(rows),
+                            rightAligned: [1, 2, 3, 4, 5, 6])
     }
 
     static func projection(_ projection: Report.Projection) -> String {
