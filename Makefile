@@ -8,6 +8,7 @@
 #   make uninstall   removes exactly what make install installed
 #   make deb    .build/commitcensus_<version>_<arch>.deb (dpkg-deb, no network)
 #   make test-install   builds both, installs them for real and runs them with the checkout hidden
+#   make api-check   the OpenAPI description validated, and censusd fuzzed against it with schemathesis
 
 SWIFT        ?= swift
 CONFIG       ?= debug
@@ -30,7 +31,7 @@ VERSION      := $(shell sed -n 's/^ *public static let current = "\(.*\)"/\1/p' 
 PACKAGING_APT_PACKAGES := dpkg-dev binutils man-db groff-base procps
 
 .PHONY: all deps test-deps install-packages build release run sample test pg soak fuzz clean \
-        dist manuals completions install uninstall deb test-install
+        dist manuals completions install uninstall deb test-install api-check
 
 all: build
 
@@ -87,6 +88,19 @@ pg:
 
 # A short load test and soak of censusd (scripts/load-test.sh; CI runs it after
 # the tests, on the debug build they made). The full one: scripts/load-test.sh.
+# censusd's API against its OpenAPI description: openapi-spec-validator, then
+# schemathesis against a real daemon (scripts/api-check.sh); both from PyPI
+# into a virtual environment of the build's own.
+VENV := .build/venv
+$(VENV)/bin/schemathesis:
+	command -v python3 >/dev/null || $(MAKE) --no-print-directory install-packages PACKAGES="python3"
+	python3 -m venv $(VENV) || { $(MAKE) --no-print-directory install-packages PACKAGES="python3-venv" && python3 -m venv $(VENV); }
+	$(VENV)/bin/pip install -q schemathesis openapi-spec-validator
+
+api-check: $(VENV)/bin/schemathesis sample
+	$(SWIFT) build --product censusd
+	scripts/api-check.sh .build/debug/censusd $(SAMPLE_REPO) $(VENV)
+
 soak: test-deps
 	$(SWIFT) build --product census
 	$(SWIFT) build --product censusd

@@ -61,9 +61,9 @@ let package = Package(
         .target(
             name: "Attribution",
             exclude: ["Catalogue/signatures.json"],
-            plugins: ["EmbedCatalogue"]
+            plugins: ["EmbedData"]
         ),
-        .plugin(name: "EmbedCatalogue", capability: .buildTool()),
+        .plugin(name: "EmbedData", capability: .buildTool()),
         .target(
             name: "CensusStore",
             dependencies: [
@@ -121,7 +121,10 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The API's OpenAPI description, served at /api/v1/openapi.json, compiled in.
+            exclude: ["OpenAPI/openapi.json"],
+            plugins: ["EmbedData"]
         ),
         .executableTarget(
             name: "censusd",

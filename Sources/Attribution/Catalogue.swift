@@ -152,7 +152,7 @@ public struct Catalogue: Codable, Sendable, Equatable {
     }
 
     /// The catalogue shipped with CommitCensus, compiled into the program
-    /// (see the EmbedCatalogue plugin): nothing is read from disk.
+    /// (see the EmbedData plugin): nothing is read from disk.
     public static func bundled() throws -> Catalogue {
         try decode(Data(EmbeddedCatalogue.json.utf8))
     }

@@ -23,9 +23,10 @@ public struct CensusHTTP: Sendable {
     }
 
     /// Every route and its method, as `router()` registers them.
-    static let routes: [String: HTTPRequest.Method] = [
+    public static let routes: [String: HTTPRequest.Method] = [
         "/healthz": .get, "/readyz": .get, "/metrics": .get, "/": .get, "/api/v1/summary": .get,
         "/api/v1/trend": .get, "/api/v1/repos": .get, "/api/v1/commits": .get, "/api/v1/scan": .post,
+        "/api/v1/openapi.json": .get,
     ]
 
     public func router() -> Router<CensusRequestContext> {
@@ -72,6 +73,7 @@ public struct CensusHTTP: Sendable {
             return try await respond { Self.json(try RepositoryEntry.json(try await collector.census.repositories())) }
         }
         router.get("/api/v1/commits") { request, _ in try await respond { try await commits(request) } }
+        router.get("/api/v1/openapi.json") { _, _ in Self.json(EmbeddedOpenAPI.json) }
         router.post("/api/v1/scan") { request, _ in
             guard authorized(request) else { throw APIError(.unauthorized, "a valid Authorization: Bearer token is required") }
             await collector.trigger()

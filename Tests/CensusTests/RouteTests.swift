@@ -196,4 +196,24 @@ struct RouteTests {
             }
         }
     }
+
+    @Test("/api/v1/openapi.json serves the checked-in description, which names every /api/v1 route with its method")
+    func openAPI() async throws {
+        let (app, _) = try application()
+        let file = try Data(contentsOf: PackagePaths.root.appendingPathComponent("Sources/CensusServer/OpenAPI/openapi.json"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/json")
+                #expect(Data(buffer: response.body) == file + Data("\n".utf8) || Data(buffer: response.body) == file)
+                let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(document?["openapi"] as? String == "3.1.0")
+                let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
+                let served = CensusHTTP.routes.filter { $0.key.hasPrefix("/api/v1/") }
+                #expect(Set(paths.keys) == Set(served.keys))
+                for (path, method) in served {
+                    #expect(paths[path]?[method.rawValue.lowercased()] != nil, "\(method) \(path)")
+                }
+            }
+        }
+    }
 }
