@@ -247,10 +247,14 @@ public struct Report: Codable, Sendable {
         /// True in a team's trend for a period with fewer active people than
         /// the minimum group: its figures are withheld (zero counts, no shares).
         public var withheld: Bool?
+        /// True for a first or last period that the report's since/until, or
+        /// today, cuts: it covers less time than the others.
+        public var partial: Bool?
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(withheld, forKey: .withheld)
+            try container.encodeIfPresent(partial, forKey: .partial)
             try container.encode(activeAuthors, forKey: .activeAuthors)
             try container.encode(aiAuthors, forKey: .aiAuthors)
             try container.encode(adoptionRate, forKey: .adoptionRate)

@@ -178,22 +178,30 @@ public struct ReportBuilder: Sendable {
 
     private func buildTrend(_ periods: [(label: String, start: Int64, end: Int64)], tallies: [String: Tally],
                             tools: [String: [String: Int]]) -> [Report.Period] {
-        periods.map { period in
-            let tally = tallies[period.label] ?? Tally()
-            // A team's period with a few people in it is figures about those few.
-            if options.team != nil, tally.activeAuthors > 0, tally.activeAuthors < options.minGroup {
-                return Report.Period(period: period.label, start: TimeFormat.utc(period.start), commits: 0, ai: 0, human: 0, bot: 0,
-                                     aiAttested: 0, aiShare: nil, activeAuthors: 0, aiAuthors: 0, adoptionRate: nil, byTool: [:],
-                                     withheld: true)
-            }
-            return Report.Period(
-                period: period.label, start: TimeFormat.utc(period.start), commits: tally.commits, ai: tally.ai,
-                human: tally.human, bot: tally.bot, aiAttested: tally.aiAttested,
-                aiShare: Statistics.share(tally.ai, tally.ai + tally.human),
-                activeAuthors: tally.activeAuthors, aiAuthors: tally.aiAuthors,
-                adoptionRate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
-                byTool: tools[period.label] ?? [:])
+        let now = Int64(options.now.timeIntervalSince1970)
+        return periods.map { period in
+            var figures = figure(period, tally: tallies[period.label] ?? Tally(), tools: tools)
+            let cut = (filter.since.map { period.start < $0 } ?? false) || period.end > min(filter.until ?? .max, now)
+            figures.partial = cut ? true : nil
+            return figures
         }
+    }
+
+    /// One period of the trend; a team's with a few people in it withheld.
+    private func figure(_ period: (label: String, start: Int64, end: Int64), tally: Tally, tools: [String: [String: Int]]) -> Report.Period {
+        // A team's period with a few people in it is figures about those few.
+        if options.team != nil, tally.activeAuthors > 0, tally.activeAuthors < options.minGroup {
+            return Report.Period(period: period.label, start: TimeFormat.utc(period.start), commits: 0, ai: 0, human: 0, bot: 0,
+                                 aiAttested: 0, aiShare: nil, activeAuthors: 0, aiAuthors: 0, adoptionRate: nil, byTool: [:],
+                                 withheld: true)
+        }
+        return Report.Period(
+            period: period.label, start: TimeFormat.utc(period.start), commits: tally.commits, ai: tally.ai,
+            human: tally.human, bot: tally.bot, aiAttested: tally.aiAttested,
+            aiShare: Statistics.share(tally.ai, tally.ai + tally.human),
+            activeAuthors: tally.activeAuthors, aiAuthors: tally.aiAuthors,
+            adoptionRate: Statistics.share(tally.aiAuthors, tally.activeAuthors),
+            byTool: tools[period.label] ?? [:])
     }
 
     private func buildProjection(share: Report.Share, tally: Tally, months: [(label: String, start: Int64, end: Int64)],

@@ -138,19 +138,49 @@ public enum ReportHTML {
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    /// A ceiling for an axis: 1, 2, 2.5 or 5 times a power of ten.
-    static func niceCeiling(_ value: Double) -> Double {
-        guard value > 0 else { return 1 }
-        let exponent = pow(10, floor(log10(value)))
-        for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * exponent >= value { return step * exponent }
-        return 10 * exponent
+    /// An axis from 0 to `maximum` in `ticks` equal steps, each step 1, 2 or 5
+    /// times a power of ten: every gridline stands at the value its label says.
+    struct Scale {
+        var maximum: Double
+        var ticks: Int
+        var step: Double { maximum / Double(ticks) }
+
+        /// The tightest such axis (four or five steps) that holds `value`, at most `cap`.
+        init(holding value: Double, cap: Double = .infinity) {
+            let value = max(value, 1e-9)
+            var best = (maximum: Double.infinity, ticks: 4)
+            let exponent = pow(10, floor(log10(value / 5)))
+            for power in [exponent, exponent * 10] {
+                for unit in [1.0, 2.0, 5.0] {
+                    for ticks in [4, 5] where unit * power * Double(ticks) >= value * (1 - 1e-9) && unit * power * Double(ticks) < best.maximum {
+                        best = (unit * power * Double(ticks), ticks)
+                    }
+                }
+            }
+            if best.maximum > cap { best = (cap, 5) }
+            maximum = best.maximum
+            ticks = best.ticks
+        }
+
+        /// People are whole: four steps of a whole number each, up to `peak`.
+        init(wholeUpTo peak: Double) {
+            maximum = max(4, (peak / 4).rounded(.up) * 4)
+            ticks = 4
+        }
+
+        /// Digits a percentage label needs to be exact at every step.
+        var percentDigits: Int {
+            var digits = 0
+            while digits < 3 && abs((step * 100 * pow(10, Double(digits))).rounded() - step * 100 * pow(10, Double(digits))) > 1e-6 { digits += 1 }
+            return digits
+        }
     }
 
-    static func axes(_ frame: Frame, maximum: Double, labels: [String], format: (Double) -> String) -> String {
+    static func axes(_ frame: Frame, scale: Scale, labels: [String], format: (Double) -> String) -> String {
         var svg = ""
-        for i in 0...4 {
-            let value = maximum * Double(i) / 4
-            let y = frame.top + frame.plotHeight * (1 - Double(i) / 4)
+        for i in 0...scale.ticks {
+            let value = scale.step * Double(i)
+            let y = frame.top + frame.plotHeight * (1 - Double(i) / Double(scale.ticks))
             svg += "<line x1=\"\(number(frame.left))\" x2=\"\(number(frame.width - frame.right))\" y1=\"\(number(y))\" y2=\"\(number(y))\" stroke=\"#eef2f7\"/>"
             svg += "<text x=\"\(number(frame.left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\">\(format(value))</text>"
         }
@@ -162,38 +192,77 @@ public enum ReportHTML {
         return svg
     }
 
+    /// One colour per tool in every chart, view and report: the catalogue's
+    /// tools have their own, any other is given one by its name.
+    static func colour(of tool: String) -> String {
+        let known = ["claude-code": "#6d28d9", "copilot": "#0ea5e9", "codex": "#10b981", "cursor": "#f59e0b",
+                     "aider": "#ef4444", "devin": "#ec4899", "jules": "#84cc16", "gemini": "#14b8a6",
+                     "openhands": "#f97316", "amazon-q": "#8b5cf6", "windsurf": "#64748b", "git-ai": "#a16207"]
+        if let colour = known[tool] { return colour }
+        // FNV-1a: the same name, the same colour, in every process.
+        let hash = tool.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        return palette[Int(hash % UInt32(palette.count))]
+    }
+
     static func shareChart(_ report: Report) -> String {
         let periods = Array(report.trend.suffix(48))
         let tools = report.byTool.map(\.tool)
         let frame = Frame()
-        let maximum = min(1, niceCeiling(max(0.01, periods.compactMap(\.aiShare).max() ?? 0) * 1.05))
+        let scale = Scale(holding: max(0.01, periods.compactMap(\.aiShare).max() ?? 0), cap: 1)
         var svg = "<svg viewBox=\"0 0 \(Int(frame.width)) \(Int(frame.height))\" width=\"100%\" role=\"img\" aria-label=\"AI share of commits per period, stacked by tool\">"
-        svg += axes(frame, maximum: maximum, labels: periods.map(\.period)) { Formatting.percent($0, digits: 0) }
+        svg += axes(frame, scale: scale, labels: periods.map(\.period)) { Formatting.percent($0, digits: scale.percentDigits) }
         let slot = frame.plotWidth / Double(max(1, periods.count))
         for (index, period) in periods.enumerated() {
+            let bar = Bar(x: frame.left + slot * Double(index) + slot * 0.15, width: slot * 0.7, frame: frame, maximum: scale.maximum)
+            svg += bar.draw(period, tools: tools, minGroup: report.scope.minGroup)
+        }
+        svg += "</svg>"
+        let legend = tools.map { tool in
+            "<span><i style=\"background:\(colour(of: tool))\"></i>\(Sanitize.html(tool))</span>"
+        }.joined()
+        let marks = "<span>n: commits in the period</span><span>– no commits</span><span>lighter: a period only partly in the report</span>"
+        return svg + "<div class=\"legend\">\(legend)\(marks)</div>"
+    }
+
+    /// One period's bar in the share chart, with how many commits it stands
+    /// for above it: a period without commits is drawn as such, not as 0%.
+    struct Bar {
+        var x: Double
+        var width: Double
+        var frame: Frame
+        var maximum: Double
+
+        func draw(_ period: Report.Period, tools: [String], minGroup: Int) -> String {
+            let name = Sanitize.html(period.period)
+            let bottom = frame.top + frame.plotHeight
             if period.withheld == true {
-                let x = frame.left + slot * Double(index) + slot * 0.15
-                svg += "<rect x=\"\(number(x))\" y=\"\(number(frame.top))\" width=\"\(number(slot * 0.7))\" height=\"\(number(frame.plotHeight))\" fill=\"#e5e7eb\"><title>\(Sanitize.html(period.period)): withheld (fewer than \(report.scope.minGroup) people)</title></rect>"
-                continue
+                return "<rect x=\"\(number(x))\" y=\"\(number(frame.top))\" width=\"\(number(width))\" height=\"\(number(frame.plotHeight))\" fill=\"#e5e7eb\"><title>\(name): withheld (fewer than \(minGroup) people)</title></rect>"
             }
-            guard let share = period.aiShare, share > 0 else { continue }
+            guard period.commits > 0 else {
+                return label("–", above: bottom, title: "\(name): no commits")
+            }
+            let share = period.aiShare ?? 0
+            let partial = period.partial == true ? " fill-opacity=\"0.45\"" : ""
+            let note = period.partial == true ? " (a period only partly in the report)" : ""
+            var svg = "", y = bottom
             // Tools overlap on a few commits: segments are scaled so that the
             // stack is exactly the period's AI share.
             let total = Double(period.byTool.values.reduce(0, +))
-            var y = frame.top + frame.plotHeight
-            let x = frame.left + slot * Double(index) + slot * 0.15
-            for (toolIndex, tool) in tools.enumerated() {
+            for tool in tools {
                 guard let count = period.byTool[tool], count > 0, total > 0 else { continue }
                 let height = frame.plotHeight * share / maximum * Double(count) / total
                 y -= height
-                svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(slot * 0.7))\" height=\"\(number(height))\" fill=\"\(palette[toolIndex % palette.count])\"><title>\(Sanitize.html(period.period)) \(Sanitize.html(tool)): \(count) commits</title></rect>"
+                svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(width))\" height=\"\(number(height))\" fill=\"\(colour(of: tool))\"\(partial)><title>\(name) \(Sanitize.html(tool)): \(count) commits\(note)</title></rect>"
             }
+            if share == 0 {
+                svg += "<rect x=\"\(number(x))\" y=\"\(number(bottom - 1.5))\" width=\"\(number(width))\" height=\"1.5\" fill=\"#94a3b8\"\(partial)><title>\(name): \(Formatting.percent(0)) of \(period.commits) commits\(note)</title></rect>"
+            }
+            return svg + label("\(period.commits)", above: y, title: "\(name): \(Formatting.percent(share)) of \(period.commits) commits\(note)")
         }
-        svg += "</svg>"
-        let legend = tools.enumerated().map { index, tool in
-            "<span><i style=\"background:\(palette[index % palette.count])\"></i>\(Sanitize.html(tool))</span>"
-        }.joined()
-        return svg + "<div class=\"legend\">\(legend)</div>"
+
+        private func label(_ text: String, above y: Double, title: String) -> String {
+            "<text class=\"n\" x=\"\(number(x + width / 2))\" y=\"\(number(max(frame.top + 8, y - 3)))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#64748b\"><title>\(title)</title>\(text)</text>"
+        }
     }
 
     static func adoptionChart(_ report: Report) -> String {
@@ -201,9 +270,10 @@ public enum ReportHTML {
         let frame = Frame(height: 220)
         // People are whole: four gridlines at whole numbers.
         let peak = Double(max(1, periods.map(\.activeAuthors).max() ?? 1))
-        let maximum = peak <= 20 ? (peak / 4).rounded(.up) * 4 : niceCeiling(peak)
+        let scale = peak <= 20 ? Scale(wholeUpTo: peak) : Scale(holding: peak)
+        let maximum = scale.maximum
         var svg = "<svg viewBox=\"0 0 \(Int(frame.width)) \(Int(frame.height))\" width=\"100%\" role=\"img\" aria-label=\"Active people and people with AI commits per period\">"
-        svg += axes(frame, maximum: maximum, labels: periods.map(\.period)) { String(Int($0.rounded())) }
+        svg += axes(frame, scale: scale, labels: periods.map(\.period)) { String(Int($0.rounded())) }
         func line(_ values: [Int], colour: String, fill: Bool) -> String {
             let points = values.enumerated().map { index, value in
                 "\(number(frame.left + frame.plotWidth * (Double(index) + 0.5) / Double(max(1, values.count)))),\(number(frame.top + frame.plotHeight * (1 - Double(value) / maximum)))"
@@ -231,7 +301,8 @@ public enum ReportHTML {
         let count = history.count + horizonMonths
         let frame = Frame()
         let highest = max(history.compactMap(\.share).max() ?? 0, forecast.horizons.map(\.high).max() ?? 0)
-        let maximum = min(1, niceCeiling(max(0.01, highest) * 1.05))
+        let scale = Scale(holding: max(0.01, highest), cap: 1)
+        let maximum = scale.maximum
         var labels = history.map(\.month)
         if let last = forecast.lastMonth {
             for ahead in stride(from: 1, through: horizonMonths, by: 1) { labels.append(ReportBuilder.month(last, plus: ahead)) }
@@ -239,7 +310,7 @@ public enum ReportHTML {
         func x(_ index: Double) -> Double { frame.left + frame.plotWidth * (index + 0.5) / Double(max(1, count)) }
         func y(_ value: Double) -> Double { frame.top + frame.plotHeight * (1 - min(value, maximum) / maximum) }
         var svg = "<svg viewBox=\"0 0 \(Int(frame.width)) \(Int(frame.height))\" width=\"100%\" role=\"img\" aria-label=\"Monthly AI share with the fitted trend and its forecast band\">"
-        svg += axes(frame, maximum: maximum, labels: labels) { Formatting.percent($0, digits: 0) }
+        svg += axes(frame, scale: scale, labels: labels) { Formatting.percent($0, digits: scale.percentDigits) }
         // The band and median of the forecast, from the last month on.
         if forecast.method != "none", !forecast.horizons.isEmpty {
             var upper: [String] = [], lower: [String] = [], middle: [String] = []
