@@ -26,6 +26,12 @@ public struct CensusConfiguration: Sendable, Equatable {
         public var highUSD: Double
         /// One engineer's loaded annual cost, for the team-scale projection.
         public var loadedAnnualCostUSD: Double
+        /// A team's own loaded cost (`market.loaded_cost_by_team`).
+        public var loadedCostByTeam: [String: Double] = [:]
+        /// Fewer commits than this in scope: a drive-by contributor (`market.drive_by_commits`).
+        public var driveByCommits: Int?
+        /// An AI tool's cost per seat a year (`market.tool_cost_per_seat_usd`).
+        public var toolCostPerSeatUSD: Double?
 
         public init(lowUSD: Double, highUSD: Double, loadedAnnualCostUSD: Double = 200_000) {
             self.lowUSD = lowUSD
@@ -350,12 +356,29 @@ private struct Reader {
 
     /// `market`: the software labour market and an engineer's loaded cost, in USD.
     func readMarket(_ value: Node, into configuration: inout CensusConfiguration) throws {
-        for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd", "loaded_annual_cost_usd"]) {
+        for (field, fieldValue) in try mapping(value, "market", keys: ["low_usd", "high_usd", "loaded_annual_cost_usd",
+                                                                       "loaded_cost_by_team", "drive_by_commits", "tool_cost_per_seat_usd"]) {
+            if field == "loaded_cost_by_team" {
+                guard let costs = fieldValue.mapping else { throw fail(fieldValue, "market.loaded_cost_by_team must map team names to dollars") }
+                for (key, cost) in costs {
+                    guard let team = key.string else { throw fail(key, "a team name in market.loaded_cost_by_team must be text") }
+                    let amount = try number(cost, "market.loaded_cost_by_team.\(team)")
+                    guard amount > 0 else { throw fail(cost, "market.loaded_cost_by_team.\(team) must be positive") }
+                    configuration.market.loadedCostByTeam[team] = amount
+                }
+                continue
+            }
+            if field == "drive_by_commits" {
+                guard let count = fieldValue.int, count >= 0 else { throw fail(fieldValue, "market.drive_by_commits must be a whole number, 0 or more") }
+                configuration.market.driveByCommits = count
+                continue
+            }
             let amount = try number(fieldValue, "market.\(field)")
             guard amount > 0 else { throw fail(fieldValue, "market.\(field) must be positive") }
             switch field {
             case "low_usd": configuration.market.lowUSD = amount
             case "high_usd": configuration.market.highUSD = amount
+            case "tool_cost_per_seat_usd": configuration.market.toolCostPerSeatUSD = amount
             default: configuration.market.loadedAnnualCostUSD = amount
             }
         }

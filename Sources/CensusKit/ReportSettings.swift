@@ -11,6 +11,9 @@ extension ReportOptions {
         marketLowUSD = configuration.market.lowUSD
         marketHighUSD = configuration.market.highUSD
         loadedAnnualCostUSD = configuration.market.loadedAnnualCostUSD
+        loadedCostByTeam = configuration.market.loadedCostByTeam
+        driveByCommits = configuration.market.driveByCommits ?? driveByCommits
+        toolCostPerSeatUSD = configuration.market.toolCostPerSeatUSD
         minGroup = configuration.reportsMinGroup ?? minGroup
         if let label = configuration.reportsTimezone, let zone = Periods.timeZone(label) {
             timeZone = zone

@@ -29,6 +29,9 @@ public struct Aggregation: Sendable {
     public var tools: [(tool: String, commits: Int, attested: Int, lines: Int)] = []
     /// Per person (non-merge, non-bot commits), most active first.
     public var people: [(email: String, name: String, commits: Int, ai: Int)] = []
+    /// Per period set asked for: in how many of its periods each person (by
+    /// e-mail) made a non-bot commit — how much of the time they work here.
+    public var activePeriods: [[String: Int]] = []
 }
 
 extension SQLiteStore {
@@ -405,6 +408,13 @@ struct Aggregator {
                     tallies[period.label] = byPeriod[set][index].finished()
                 }
                 return tallies
+            }
+            result.activePeriods = byPeriod.map { builders in
+                var counts = [Int](repeating: 0, count: people.emails.count)
+                for builder in builders { builder.active.forEach { counts[Int($0)] += 1 } }
+                var byEmail: [String: Int] = [:]
+                for (index, count) in counts.enumerated() where count > 0 { byEmail[people.emails[index]] = count }
+                return byEmail
             }
             result.periodTools = periodTools
             result.repositoryTools = repositoryTools

@@ -154,11 +154,39 @@ public struct Report: Codable, Sendable {
 
     public struct Projection: Codable, Sendable {
         public struct Team: Codable, Sendable {
+            /// Active people: distinct people with a non-bot commit in scope.
             public var headcount: Int
             public var loadedAnnualCostUsd: Double
+            /// Full-time equivalents × loaded cost: each person weighted by the
+            /// share of the scope's months they committed in; drive-by people count 0.
             public var payrollUsd: Double
             /// The share range times the payroll: what the AI-written part is worth at this team's cost.
             public var aiValueUsd: Range
+            /// Σ over people of active months / months in the scope (at most 1 each).
+            public var fte: Double
+            /// People with fewer than `driveByCommits` commits in scope: counted, not paid.
+            public var driveByPeople: Int
+            public var driveByCommits: Int
+            /// People with AI commits × the tool's cost per seat, a year (when configured).
+            public var toolCostUsd: Double?
+            /// aiValueUsd less toolCostUsd.
+            public var netValueUsd: Range?
+        }
+
+        /// The world's figure: the public benchmarks' AI share of code commits
+        /// times the market — the world's, never this scope's.
+        public struct World: Codable, Sendable {
+            /// GitHub's measured share (low) to the worldwide estimate (high).
+            public var share: Range
+            public var wageUsd: Range
+        }
+
+        /// A market figure with what it measures and where it comes from.
+        public struct MarketFigure: Codable, Sendable {
+            public var valueUsd: Double
+            public var definition: String
+            public var source: String
+            public var date: String
         }
 
         public struct Benchmark: Codable, Sendable {
@@ -209,8 +237,14 @@ public struct Report: Codable, Sendable {
         /// The share range used below: from the attested-only share's lower 95%
         /// bound to the full share's upper 95% bound.
         public var shareRange: Range?
-        /// share × market: what the world's software labour would be worth at this scope's AI share.
+        /// share × market: what the world's software labour would be worth IF the
+        /// world's AI share were this scope's — a comparison, not this scope's value.
         public var wageImpactUsd: Range?
+        /// `commits`, or `lines` when line counts cover at least 90% of the
+        /// scope's commits: the share that `share_range` and the dollars use.
+        public var shareBasis: String
+        public var world: World
+        public var marketDefinitions: [MarketFigure]
         public var team: Team?
         public var benchmarks: [Benchmark]
         public var forecast: Forecast
@@ -221,6 +255,9 @@ public struct Report: Codable, Sendable {
             try c.encode(marketUsd, forKey: .marketUsd)
             try c.encode(shareRange, forKey: .shareRange)
             try c.encode(wageImpactUsd, forKey: .wageImpactUsd)
+            try c.encode(shareBasis, forKey: .shareBasis)
+            try c.encode(world, forKey: .world)
+            try c.encode(marketDefinitions, forKey: .marketDefinitions)
             try c.encode(team, forKey: .team)
             try c.encode(benchmarks, forKey: .benchmarks)
             try c.encode(forecast, forKey: .forecast)

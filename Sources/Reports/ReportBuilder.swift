@@ -18,6 +18,12 @@ public struct ReportOptions: Sendable {
     public var marketHighUSD = 2.0e12
     /// Loaded annual cost of one engineer (salary, taxes, benefits, tools).
     public var loadedAnnualCostUSD = 200_000.0
+    /// A team's own loaded cost, for its reports (`market.loaded_cost_by_team`).
+    public var loadedCostByTeam: [String: Double] = [:]
+    /// People with fewer commits than this in scope are drive-by: not on the payroll.
+    public var driveByCommits = 3
+    /// An AI tool's cost per seat a year, for a net figure (`market.tool_cost_per_seat_usd`).
+    public var toolCostPerSeatUSD: Double?
     /// The paths the report was asked for; empty means every repository.
     public var repositoryPaths: [String] = []
     /// The team the report is about, for its scope line.
@@ -90,7 +96,8 @@ public struct ReportBuilder: Sendable {
         let authors = authorFigures(aggregation)
 
         let trend = buildTrend(trendPeriods, tallies: aggregation.periods[0], tools: aggregation.periodTools[0])
-        let projection = buildProjection(share: share, tally: tally, months: months, monthly: aggregation.periods[1])
+        var projection = buildProjection(share: share, tally: tally, months: months, monthly: aggregation.periods[1])
+        projection.team = scopeValue(range: projection.shareRange, aggregation: aggregation, months: months.count)
 
         return Report(
             schemaVersion: Report.schemaVersion,
@@ -207,18 +214,9 @@ public struct ReportBuilder: Sendable {
     private func buildProjection(share: Report.Share, tally: Tally, months: [(label: String, start: Int64, end: Int64)],
                                  monthly tallies: [String: Tally]) -> Report.Projection {
         let market = Report.Range(low: options.marketLowUSD, high: options.marketHighUSD)
-        var shareRange: Report.Range?
-        if let high = share.commitsCi95?[1], let low = share.commitsAttestedCi95?[0] {
-            shareRange = Report.Range(low: low, high: high)
-        }
+        let (basis, shareRange) = Self.shareRange(share)
         let wage = shareRange.map { Report.Range(low: $0.low * market.low, high: $0.high * market.high) }
-        var team: Report.Projection.Team?
-        if let shareRange, tally.activeAuthors > 0 {
-            let payroll = Double(tally.activeAuthors) * options.loadedAnnualCostUSD
-            team = .init(headcount: tally.activeAuthors, loadedAnnualCostUsd: options.loadedAnnualCostUSD,
-                         payrollUsd: payroll,
-                         aiValueUsd: Report.Range(low: shareRange.low * payroll, high: shareRange.high * payroll))
-        }
+        let world = Report.Range(low: Self.benchmarks[0].value, high: Self.benchmarks[1].value)
 
         // The forecast always works on months, whatever the trend's interval.
         var forecast = Report.Projection.Forecast(method: "none", monthsOfData: 0, lastMonth: nil, horizons: [],
@@ -261,17 +259,64 @@ public struct ReportBuilder: Sendable {
             }
         }
 
+        var assumptions = Self.assumptions(market: market, basis: basis, options: options)
+        if forecast.method == "none" { assumptions.append("No forecast: the history has too few months with commits to fit a trend.") }
+        return Report.Projection(marketUsd: market, shareRange: shareRange, wageImpactUsd: wage, shareBasis: basis,
+                                 world: .init(share: world, wageUsd: Report.Range(low: world.low * market.low, high: world.high * market.high)),
+                                 marketDefinitions: Self.marketDefinitions, team: nil,
+                                 benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
+    }
+
+    /// The share that drives the dollars: lines when line counts cover the
+    /// scope (the point estimate), else commits (attested-only lower 95% bound
+    /// to the full share's upper 95% bound).
+    static func shareRange(_ share: Report.Share) -> (basis: String, range: Report.Range?) {
+        if let lines = share.lines, (share.linesCoverage ?? 0) >= 0.9 {
+            return ("lines", Report.Range(low: lines, high: lines))
+        }
+        guard let high = share.commitsCi95?[1], let low = share.commitsAttestedCi95?[0] else { return ("commits", nil) }
+        return ("commits", Report.Range(low: low, high: high))
+    }
+
+    /// The scope's own figure: its people weighted by how much of the scope's
+    /// time they committed in, at its loaded cost, times its share; nil
+    /// without a share or people.
+    func scopeValue(range: Report.Range?, aggregation: Aggregation, months: Int) -> Report.Projection.Team? {
+        guard let range, aggregation.tally.activeAuthors > 0 else { return nil }
+        let active = aggregation.activePeriods.count > 1 ? aggregation.activePeriods[1] : [:]
+        var fte = 0.0, driveBy = 0
+        for person in aggregation.people {
+            if person.commits < options.driveByCommits { driveBy += 1; continue }
+            fte += min(1, Double(active[person.email] ?? 0) / Double(max(1, months)))
+        }
+        let cost = options.team.flatMap { options.loadedCostByTeam[$0] } ?? options.loadedAnnualCostUSD
+        let payroll = fte * cost
+        let value = Report.Range(low: range.low * payroll, high: range.high * payroll)
+        let toolCost = options.toolCostPerSeatUSD.map { $0 * Double(aggregation.tally.aiAuthors) }
+        return .init(headcount: aggregation.tally.activeAuthors, loadedAnnualCostUsd: cost, payrollUsd: payroll, aiValueUsd: value,
+                     fte: Self.round(fte), driveByPeople: driveBy, driveByCommits: options.driveByCommits, toolCostUsd: toolCost,
+                     netValueUsd: toolCost.map { Report.Range(low: value.low - $0, high: value.high - $0) })
+    }
+
+    /// The two market figures, each with what it measures (market-figures.md).
+    static let marketDefinitions: [Report.Projection.MarketFigure] = [
+        .init(valueUsd: 1.0e12, definition: "the software work and wage market, worldwide",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+        .init(valueUsd: 2.0e12, definition: "software engineers' salaries, worldwide",
+              source: "Dylan Patel (SemiAnalysis), The MAD Podcast", date: "2026-02-05"),
+    ]
+
+    static func assumptions(market: Report.Range, basis: String, options: ReportOptions) -> [String] {
         let dollars = { (value: Double) in Formatting.usd(value) }
-        var assumptions = [
-            "Market: the world's software labour is worth \(dollars(market.low)) to \(dollars(market.high)) a year (Dylan Patel, SemiAnalysis, February 2026); override with market.low_usd / market.high_usd.",
-            "Share range: from the lower 95% bound of the attested-only AI share (a lower bound: traces can be switched off) to the upper 95% bound of the attested + inferred share.",
-            "Wage impact = share × market: what the world's software labour would be worth at this scope's AI share of commits. Commits are a proxy for work; they are not weighted by size.",
-            "Team payroll = active people (distinct people with a non-bot commit in scope, after .mailmap) × \(dollars(options.loadedAnnualCostUSD)) loaded annual cost; override with market.loaded_annual_cost_usd.",
+        return [
+            "Market: \(dollars(market.low)) to \(dollars(market.high)) a year. The defaults are one analyst's round figures under two definitions: $1T is the software work and wage market, $2T software engineers' salaries, worldwide (Dylan Patel, SemiAnalysis, February 2026); neither is a measured wage bill. Override with market.low_usd / market.high_usd.",
+            "The world's figure: the public benchmarks' AI share of code commits (2% on GitHub to 5% worldwide) × the market. This scope's share × the market is shown only as a comparison: what the world's figure would be if the world's share were this scope's.",
+            basis == "lines"
+                ? "Share: the AI share of changed lines (line counts cover at least 90% of the scope's commits); the share of commits is shown beside it."
+                : "Share range: from the lower 95% bound of the attested-only AI share of commits (a lower bound: traces can be switched off) to the upper 95% bound of the attested + inferred share. Commits are a proxy for work; they are not weighted by size.",
+            "This scope's figure = its payroll × its share. Payroll = full-time equivalents × \(dollars(options.loadedAnnualCostUSD)) loaded annual cost (market.loaded_annual_cost_usd; a team's own with market.loaded_cost_by_team): each person counts for the share of the scope's months they committed in, at most one; people with fewer than \(options.driveByCommits) commits in scope are drive-by contributors and count 0 (market.drive_by_commits).",
             "Forecast: a logistic curve fitted by maximum likelihood to the monthly AI share (months weighted by their commits); an exponential trend when fewer than four months or fewer than two months with AI commits; bands are 95% from the fit's own uncertainty and do not cover changes in how tools leave traces.",
         ]
-        if forecast.method == "none" { assumptions.append("No forecast: the history has too few months with commits to fit a trend.") }
-        return Report.Projection(marketUsd: market, shareRange: shareRange, wageImpactUsd: wage, team: team,
-                                 benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
     }
 
     static func month(_ label: String, plus months: Int) -> String {

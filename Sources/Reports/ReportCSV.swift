@@ -49,10 +49,14 @@ public enum ReportCSV {
             ["market_usd", n(projection.marketUsd.low), n(projection.marketUsd.high)],
             ["share_range", n(projection.shareRange?.low), n(projection.shareRange?.high)],
             ["wage_impact_usd", n(projection.wageImpactUsd?.low), n(projection.wageImpactUsd?.high)],
+            ["world_share", n(projection.world.share.low), n(projection.world.share.high)],
+            ["world_wage_usd", n(projection.world.wageUsd.low), n(projection.world.wageUsd.high)],
         ]
         if let team = projection.team {
             projectionRows.append(["team_payroll_usd", n(team.payrollUsd), n(team.payrollUsd)])
             projectionRows.append(["team_ai_value_usd", n(team.aiValueUsd.low), n(team.aiValueUsd.high)])
+            projectionRows.append(["team_fte", n(team.fte), n(team.fte)])
+            if let net = team.netValueUsd { projectionRows.append(["team_net_value_usd", n(net.low), n(net.high)]) }
         }
         tables.append(("projection", csv(["measure", "low", "high"], projectionRows)))
         tables.append(("forecast", csv(["months_ahead", "month", "share", "low", "high", "method"],

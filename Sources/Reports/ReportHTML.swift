@@ -74,9 +74,12 @@ public enum ReportHTML {
         cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
                       share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
         cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")
-        if let wage = report.projection.wageImpactUsd {
-            cards += card("World wage-equivalent", "\(Formatting.usd(wage.low))–\(Formatting.usd(wage.high))",
-                          "a year, against a \(Formatting.usd(report.projection.marketUsd.low))–\(Formatting.usd(report.projection.marketUsd.high)) market")
+        let projection = report.projection
+        cards += card("World wage-equivalent", ProjectionLines.usd(projection.world.wageUsd),
+                      "a year: the public benchmarks' \(ProjectionLines.percent(projection.world.share)) × a \(ProjectionLines.usd(projection.marketUsd)) market")
+        if let team = projection.team {
+            cards += card("This scope's AI-written work", ProjectionLines.usd(team.aiValueUsd),
+                          "a year: \(String(format: "%.1f", team.fte)) FTE × \(Formatting.usd(team.loadedAnnualCostUsd)) × its share of \(projection.shareBasis)")
         }
         return cards
     }
@@ -261,7 +264,7 @@ public enum ReportHTML {
         }
 
         private func label(_ text: String, above y: Double, title: String) -> String {
-            "<text class=\"n\" x=\"\(number(x + width / 2))\" y=\"\(number(max(frame.top + 8, y - 3)))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#64748b\"><title>\(title)</title>\(text)</text>"
+            "<text class=\"n\" x=\"\(number(x + width / 2))\" y=\"\(number(max(frame.top - 2, y - 3)))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#64748b\"><title>\(title)</title>\(text)</text>"
         }
     }
 
@@ -351,9 +354,9 @@ public enum ReportHTML {
             "\(label): " + ((projection.forecast.monthsUntil[key] ?? nil).map { "\($0) months" } ?? "not on this trend")
         }.joined(separator: " · ")
         if projection.forecast.method != "none" { html += "<p class=\"note\">Months until the AI share reaches \(until)</p>" }
-        if let team = projection.team {
-            html += "<p class=\"note\">This scope: \(team.headcount) people × \(Formatting.usd(team.loadedAnnualCostUsd)) loaded cost = \(Formatting.usd(team.payrollUsd)) a year; the AI-written share is worth <b>\(Formatting.usd(team.aiValueUsd.low))–\(Formatting.usd(team.aiValueUsd.high))</b> a year.</p>"
-        }
+        html += "<p class=\"note\">\(Sanitize.html(ProjectionLines.world(projection)))</p>"
+        if let scope = ProjectionLines.scope(projection) { html += "<p class=\"note\"><b>\(Sanitize.html(scope))</b></p>" }
+        if let comparison = ProjectionLines.comparison(projection) { html += "<p class=\"note\">\(Sanitize.html(comparison))</p>" }
         html += "<h2>Public benchmarks</h2>" + table(["figure", "value", "source", "date"], projection.benchmarks.map {
             [Sanitize.html($0.figure), $0.unit == "share" ? p($0.value) : Formatting.usd($0.value), Sanitize.html($0.source), Sanitize.html($0.date)]
         })

@@ -78,12 +78,9 @@ public enum ReportMarkdown {
         var out = ""
         let projection = report.projection
         out += "\n## Projection\n\n"
-        if let range = projection.shareRange, let wage = projection.wageImpactUsd {
-            out += "- At an AI share of \(p(range.low, 1))–\(p(range.high, 1)), the world's \(Formatting.usd(projection.marketUsd.low))–\(Formatting.usd(projection.marketUsd.high)) software labour market would have **\(Formatting.usd(wage.low))–\(Formatting.usd(wage.high))** a year of AI-written work.\n"
-        }
-        if let team = projection.team {
-            out += "- This scope: \(team.headcount) people × \(Formatting.usd(team.loadedAnnualCostUsd)) = \(Formatting.usd(team.payrollUsd)) payroll, of which **\(Formatting.usd(team.aiValueUsd.low))–\(Formatting.usd(team.aiValueUsd.high))** a year at the AI share.\n"
-        }
+        out += "- " + ProjectionLines.world(projection) + "\n"
+        if let scope = ProjectionLines.scope(projection) { out += "- **" + scope + "**\n" }
+        if let comparison = ProjectionLines.comparison(projection) { out += "- " + comparison + "\n" }
         let forecast = projection.forecast
         if forecast.method != "none" {
             for horizon in forecast.horizons {

@@ -91,14 +91,9 @@ public enum ReportText {
 
     static func projection(_ projection: Report.Projection) -> String {
         var out = ""
-        let market = projection.marketUsd
-        if let range = projection.shareRange, let wage = projection.wageImpactUsd {
-            out += "At this AI share (\(percent(range.low))–\(percent(range.high))) of a \(Formatting.usd(market.low))–\(Formatting.usd(market.high)) software labour market:\n"
-            out += "  wage-equivalent \(Formatting.usd(wage.low)) – \(Formatting.usd(wage.high)) a year\n"
-        }
-        if let team = projection.team {
-            out += "This team: \(team.headcount) people × \(Formatting.usd(team.loadedAnnualCostUsd)) = \(Formatting.usd(team.payrollUsd)) payroll; AI-written share worth \(Formatting.usd(team.aiValueUsd.low)) – \(Formatting.usd(team.aiValueUsd.high)) a year\n"
-        }
+        out += ProjectionLines.world(projection) + "\n"
+        if let scope = ProjectionLines.scope(projection) { out += scope + "\n" }
+        if let comparison = ProjectionLines.comparison(projection) { out += comparison + "\n" }
         let forecast = projection.forecast
         if forecast.method == "none" {
             out += "Forecast: not enough months of history to fit a trend.\n"

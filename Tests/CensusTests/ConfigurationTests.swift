@@ -17,7 +17,15 @@ struct ConfigurationTests {
         #expect(configuration.httpListen == "127.0.0.1:8787")
         #expect(configuration.reportsFormats == ["html", "markdown", "json"])
         #expect(configuration.teams["platform"] == ["*@platform.example.com"])
-        #expect(configuration.market == .init(lowUSD: 1e12, highUSD: 2e12))
+        var market = CensusConfiguration.Market(lowUSD: 1e12, highUSD: 2e12)
+        market.loadedCostByTeam = ["platform": 240_000]
+        market.driveByCommits = 3
+        #expect(configuration.market == market)
+        // The keys the sample leaves commented out, and their refusals.
+        let priced = try CensusConfiguration.parse("market: {tool_cost_per_seat_usd: 480, drive_by_commits: 0}\n")
+        #expect(priced.market.toolCostPerSeatUSD == 480 && priced.market.driveByCommits == 0)
+        #expect(throws: CensusConfiguration.Error.self) { try CensusConfiguration.parse("market: {loaded_cost_by_team: {core: -1}}\n") }
+        #expect(throws: CensusConfiguration.Error.self) { try CensusConfiguration.parse("market: {drive_by_commits: many}\n") }
         let catalogue = try configuration.catalogue()
         #expect(catalogue.identities.contains { $0.id == "acme.review-agent" && $0.class == .ai })
         let verdict = Classifier(catalogue: catalogue).classify(CommitFacts(

@@ -74,9 +74,29 @@ struct ProjectionTests {
         // Five people commit by hand (Alice, Bob, Carol, Claude Dupont, Jane Roe); agents count for the people they name.
         #expect(report.adoption.activeAuthors == 5)
         #expect(report.adoption.aiAuthors == 3)
+        // Payroll by full-time equivalents: Alice, Bob and Carol commit in each of the
+        // six months (1 FTE each); Claude Dupont and Jane Roe made one commit each:
+        // drive-by (under 3), not on the payroll.
         let team = try #require(report.projection.team)
-        #expect(team.payrollUsd == 5 * 150_000)
-        #expect(abs(team.aiValueUsd.low - range.low * 750_000) < 1)
+        #expect(team.headcount == 5 && team.fte == 3 && team.driveByPeople == 2)
+        #expect(team.payrollUsd == 3 * 150_000)
+        #expect(abs(team.aiValueUsd.low - range.low * 450_000) < 1)
+        #expect(team.toolCostUsd == nil && team.netValueUsd == nil)
+        // The world's figure is the benchmarks' share × the market, whatever this scope's share.
+        #expect(report.projection.world.share.low == 0.02 && report.projection.world.share.high == 0.05)
+        #expect(report.projection.world.wageUsd.low == 0.02 * 1e12 && report.projection.world.wageUsd.high == 0.05 * 2e12)
+        #expect(report.projection.shareBasis == "commits")
+        // A team's own loaded cost, and a tool's seats (three people use AI) for a net figure.
+        options.team = "core"
+        options.loadedCostByTeam = ["core": 300_000]
+        options.toolCostPerSeatUSD = 1_000
+        options.driveByCommits = 1
+        let priced = try #require(try ReportBuilder(store: store, filter: CommitFilter(), options: options).build().projection.team)
+        #expect(priced.loadedAnnualCostUsd == 300_000 && priced.driveByPeople == 0)
+        // With every person counted: Claude Dupont and Jane Roe are in one month of six each.
+        #expect(abs(priced.fte - (3 + 2.0 / 6)) < 1e-6)
+        #expect(priced.toolCostUsd == 3_000)
+        #expect(abs((priced.netValueUsd?.low ?? 0) - (priced.aiValueUsd.low - 3_000)) < 1e-6)
         #expect(report.projection.benchmarks.contains { $0.value == 0.02 && $0.date == "2026-02-05" })
         #expect(report.projection.forecast.method == "logistic")
         #expect(report.projection.forecast.horizons.map(\.months) == [6, 12, 24])

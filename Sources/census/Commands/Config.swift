@@ -49,7 +49,10 @@ struct Config: ParsableCommand {
                      + "timezone \(c.reportsTimezone ?? "UTC"), min_group \(c.reportsMinGroup.map(String.init) ?? "default")")
         lines.append("teams: \(c.teams.count)")
         lines += c.teams.keys.sorted().map { "  \($0): \(c.teams[$0]!.count) pattern\(c.teams[$0]!.count == 1 ? "" : "s")" }
-        lines.append("market: \(dollars(c.market.lowUSD)) to \(dollars(c.market.highUSD)) a year, loaded cost \(dollars(c.market.loadedAnnualCostUSD)) an engineer")
+        lines.append("market: \(dollars(c.market.lowUSD)) to \(dollars(c.market.highUSD)) a year, loaded cost \(dollars(c.market.loadedAnnualCostUSD)) an engineer, "
+                     + "drive-by under \(c.market.driveByCommits ?? 3) commits"
+                     + (c.market.toolCostPerSeatUSD.map { ", AI tool \(dollars($0)) a seat" } ?? ""))
+        lines += c.market.loadedCostByTeam.keys.sorted().map { "  loaded cost of \($0): \(dollars(c.market.loadedCostByTeam[$0]!))" }
         if let extra = c.attribution {
             lines.append("attribution: \(extra.identities.count) identities and \(extra.rules.count) rules added to the catalogue")
         }
