@@ -36,4 +36,13 @@ enum ProjectionLines {
         guard let range = projection.shareRange, let wage = projection.wageImpactUsd else { return nil }
         return "For comparison only — if the world's share were this scope's (\(percent(range))), the world's figure would be \(usd(wage)) a year."
     }
+
+    /// "10%: reached in 2025-03 · 25%: in 1 month · 50%: not on this trend".
+    static func thresholds(_ forecast: Report.Projection.Forecast, separator: String = " · ") -> String {
+        [("0.1", "10%"), ("0.25", "25%"), ("0.5", "50%")].map { key, label in
+            if let month = forecast.reached[key] { return "\(label): reached in \(month)" }
+            guard let months = forecast.monthsUntil[key] ?? nil else { return "\(label): not on this trend" }
+            return "\(label): in \(months) month\(months == 1 ? "" : "s")"
+        }.joined(separator: separator)
+    }
 }

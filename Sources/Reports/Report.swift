@@ -214,6 +214,9 @@ public struct Report: Codable, Sendable {
             /// Months after the last month until the fitted share reaches 10%, 25%, 50%;
             /// 0 when already there, null when the trend never gets there.
             public var monthsUntil: [String: Int?]
+            /// The month a threshold already passed was reached ("0.5": "2025-03"):
+            /// from it on, every month with commits is at or above it.
+            public var reached: [String: String] = [:]
             public var history: [HistoryPoint]
 
             public func encode(to encoder: any Encoder) throws {
@@ -223,6 +226,7 @@ public struct Report: Codable, Sendable {
                 try c.encode(lastMonth, forKey: .lastMonth)
                 try c.encode(horizons, forKey: .horizons)
                 try c.encode(monthsUntil, forKey: .monthsUntil)
+                try c.encode(reached, forKey: .reached)
                 try c.encode(history, forKey: .history)
             }
         }

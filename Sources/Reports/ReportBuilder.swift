@@ -248,8 +248,13 @@ public struct ReportBuilder: Sendable {
                 }
                 for threshold in [0.1, 0.25, 0.5] {
                     let key = threshold == 0.1 ? "0.1" : threshold == 0.25 ? "0.25" : "0.5"
-                    if fit.share(at: last).value >= threshold {
+                    if let month = Self.reached(threshold, points: points, months: months.map(\.label)) {
                         forecast.monthsUntil[key] = 0
+                        forecast.reached[key] = month
+                    } else if fit.share(at: last).value >= threshold {
+                        forecast.monthsUntil[key] = 0
+                        let first = months.indices.first { fit.share(at: Double($0)).value >= threshold } ?? months.count - 1
+                        forecast.reached[key] = months[first].label
                     } else if let month = fit.month(reaching: threshold), month - last < 1200 {
                         forecast.monthsUntil[key] = Int((month - last).rounded(.up))
                     } else {
@@ -265,6 +270,18 @@ public struct ReportBuilder: Sendable {
                                  world: .init(share: world, wageUsd: Report.Range(low: world.low * market.low, high: world.high * market.high)),
                                  marketDefinitions: Self.marketDefinitions, team: nil,
                                  benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
+    }
+
+    /// The first month from which every month with commits is at or above
+    /// `threshold`, when the last three months with commits are: a threshold
+    /// the history has passed, whatever the fit says.
+    static func reached(_ threshold: Double, points: [ShareTrendFit.Point], months: [String]) -> String? {
+        let observed = points.indices.filter { points[$0].trials > 0 }
+        func above(_ index: Int) -> Bool { Double(points[index].successes) / Double(points[index].trials) >= threshold }
+        guard observed.count >= 3, observed.suffix(3).allSatisfy(above) else { return nil }
+        var first = observed.last!
+        for index in observed.reversed() { if above(index) { first = index } else { break } }
+        return months[first]
     }
 
     /// The share that drives the dollars: lines when line counts cover the

@@ -350,10 +350,9 @@ public enum ReportHTML {
         }
         var html = rows.isEmpty ? "<p class=\"note\">No forecast: the history has too few months with commits.</p>"
             : table(["forecast", "AI share", "95% band"], rows)
-        let until = [("0.1", "10%"), ("0.25", "25%"), ("0.5", "50%")].map { key, label in
-            "\(label): " + ((projection.forecast.monthsUntil[key] ?? nil).map { "\($0) months" } ?? "not on this trend")
-        }.joined(separator: " · ")
-        if projection.forecast.method != "none" { html += "<p class=\"note\">Months until the AI share reaches \(until)</p>" }
+        if projection.forecast.method != "none" {
+            html += "<p class=\"note\">AI share thresholds: \(Sanitize.html(ProjectionLines.thresholds(projection.forecast)))</p>"
+        }
         html += "<p class=\"note\">\(Sanitize.html(ProjectionLines.world(projection)))</p>"
         if let scope = ProjectionLines.scope(projection) { html += "<p class=\"note\"><b>\(Sanitize.html(scope))</b></p>" }
         if let comparison = ProjectionLines.comparison(projection) { html += "<p class=\"note\">\(Sanitize.html(comparison))</p>" }

@@ -86,6 +86,7 @@ public enum ReportMarkdown {
             for horizon in forecast.horizons {
                 out += "- In \(horizon.months) months (\(horizon.month)): \(p(horizon.share, 1)) (95% band \(p(horizon.low, 1))–\(p(horizon.high, 1))), \(forecast.method) fit.\n"
             }
+            out += "- AI share thresholds: " + ProjectionLines.thresholds(forecast) + ".\n"
         } else {
             out += "- No forecast: too few months of history.\n"
         }

@@ -102,11 +102,7 @@ public enum ReportText {
             out += table(["in", "month", "AI share", "95% band"],
                          forecast.horizons.map { ["\($0.months) months", $0.month, percent($0.share), "\(percent($0.low)) – \(percent($0.high))"] },
                          rightAligned: [2])
-            let until = [("0.1", "10%"), ("0.25", "25%"), ("0.5", "50%")]
-            out += "Months until the AI share reaches " + until.map { key, label in
-                let value = forecast.monthsUntil[key] ?? nil
-                return "\(label): \(value.map(String.init) ?? "not on this trend")"
-            }.joined(separator: ", ") + "\n"
+            out += "AI share thresholds: " + ProjectionLines.thresholds(forecast, separator: ", ") + "\n"
         }
         out += "Public benchmarks:\n"
         for benchmark in projection.benchmarks where benchmark.unit == "share" {

@@ -2,7 +2,7 @@ import Attribution
 import CensusKit
 import CensusStore
 import Foundation
-import Reports
+@testable import Reports
 import Testing
 
 @Suite("Projection: the fits and the arithmetic, against hand-computed values")
@@ -51,6 +51,21 @@ struct ProjectionTests {
         #expect(abs(exponential.share(at: 3).value - 0.08) < 1e-9)
         #expect(ShareTrendFit.fit([.init(t: 0, successes: 0, trials: 50)]) == nil)
         #expect(ShareTrendFit.fitLogistic([.init(t: 0, successes: 0, trials: 10), .init(t: 1, successes: 0, trials: 10)]) == nil)
+    }
+
+    @Test("a threshold the history has passed reads 'reached in' its month, whatever the fit; one month is 'month'")
+    func thresholdReached() throws {
+        let months = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+        // 20%, 40%, 60%, (no commits), 55%, 70%, 52%: at or above 50% since 2025-03.
+        let counts = [(2, 10), (4, 10), (6, 10), (0, 0), (11, 20), (7, 10), (13, 25)]
+        let points = counts.enumerated().map { ShareTrendFit.Point(t: Double($0.offset), successes: $0.element.0, trials: $0.element.1) }
+        #expect(ReportBuilder.reached(0.5, points: points, months: months) == "2025-03")
+        #expect(ReportBuilder.reached(0.25, points: points, months: months) == "2025-02")
+        #expect(ReportBuilder.reached(0.6, points: points, months: months) == nil, "52% in the last month: not passed")
+        var forecast = Report.Projection.Forecast(method: "logistic", monthsOfData: 6, lastMonth: "2025-07", horizons: [],
+                                                  monthsUntil: ["0.1": 0, "0.25": 1, "0.5": Int?.none], history: [])
+        forecast.reached = ["0.1": "2025-01"]
+        #expect(ProjectionLines.thresholds(forecast) == "10%: reached in 2025-01 · 25%: in 1 month · 50%: not on this trend")
     }
 
     @Test("the sample repository's projection: share range × market, team payroll, benchmarks")
