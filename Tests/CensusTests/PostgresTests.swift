@@ -82,6 +82,50 @@ struct PostgresTests {
         }
     }
 
+    @Test("census copy: SQLite to PostgreSQL and back keeps every report, commit and line count; a second run copies nothing")
+    func copyBetweenBackends() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let (sample, wide) = try repositories()
+        #expect(try census(["scan", "--lines", "--db", sqlite, sample, wide.path]).status == 0)
+        // A rewritten history: the commits left behind are kept apart, and must stay so.
+        try wide.git(["reset", "-q", "--hard", "HEAD~2"])
+        try wide.commit("after the rewrite")
+        #expect(try census(["scan", "--lines", "--db", sqlite, wide.path]).status == 0)
+        let back = folder.appendingPathComponent("back.sqlite").path
+        let there = try census(["copy", "--from", sqlite, "--to", postgres])
+        #expect(there.status == 0, "\(there.stderr)")
+        let rows = try storedRows(sqlite)
+        #expect(there.stderr.hasSuffix("2 repositories, \(rows) of \(rows) commits copied from \(sqlite) to \(postgres)\n"), "\(there.stderr)")
+        let again = try census(["copy", "--from", sqlite, "--to", postgres])
+        #expect(again.status == 0 && again.stderr.contains("2 repositories, 0 of"), "\(again.stderr)")
+        #expect(try census(["copy", "--from", postgres, "--to", back, "--quiet"]).stderr.isEmpty)
+        for db in [postgres, back] {
+            for format in ["text", "json", "csv", "markdown"] {
+                let original = Self.stable(try census(["report", "--db", sqlite, "--format", format]).stdout)
+                #expect(Self.stable(try census(["report", "--db", db, "--format", format]).stdout) == original, "\(format) in \(db.prefix(12))")
+            }
+            #expect(try census(["commits", "--db", db, "--format", "ndjson"]).stdout == (try census(["commits", "--db", sqlite, "--format", "ndjson"]).stdout))
+            #expect(try census(["repos", "--db", db, "--format", "json"]).stdout.replacingOccurrences(of: #""last_scan_at" : "[^"]*""#, with: "", options: .regularExpression)
+                    == (try census(["repos", "--db", sqlite, "--format", "json"]).stdout.replacingOccurrences(of: #""last_scan_at" : "[^"]*""#, with: "", options: .regularExpression)))
+        }
+        let copiedRows = try storedRows(back), sourceRows = try storedRows(sqlite)
+        #expect(copiedRows == sourceRows, "the rewritten-away commits are copied too")
+        // An incremental scan after the copy finds nothing new to read.
+        let rescan = try census(["scan", "--db", back, sample, wide.path])
+        let rowsAfter = try storedRows(back), rowsSource = try storedRows(sqlite)
+        #expect(rescan.status == 0 && rowsAfter == rowsSource)
+
+        let missing = try census(["copy", "--from", folder.appendingPathComponent("typo.sqlite").path, "--to", back])
+        #expect(missing.status == 2 && missing.stderr == "census: --from \(folder.appendingPathComponent("typo.sqlite").path): no store there\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path), "a typo does not create a store")
+        #expect(try census(["copy", "--from", back, "--to", back]).status == 2)
+    }
+
+    /// Every commit row an SQLite store holds, reachable or not.
+    func storedRows(_ path: String) throws -> Int {
+        Int(try Shell.run("/usr/bin/sqlite3", [path, "SELECT count(*) FROM commit_record"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
     @Test("incremental scans, a rewritten history and an up-to-date scan behave as on SQLite")
     func incremental() throws {
         let postgres = try PostgresServer.freshDatabase()
