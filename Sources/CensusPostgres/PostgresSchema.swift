@@ -72,6 +72,8 @@ enum PostgresSchema {
             "CREATE TRIGGER repository_changed AFTER INSERT OR UPDATE OR DELETE ON repository FOR EACH STATEMENT EXECUTE FUNCTION census_changed()",
             "CREATE TRIGGER commit_record_changed AFTER INSERT OR UPDATE OR DELETE ON commit_record FOR EACH STATEMENT EXECUTE FUNCTION census_changed()",
         ]),
+        // SQLite's v8: the collector that completed each repository's last scan.
+        (2, ["ALTER TABLE repository ADD COLUMN collector TEXT"]),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

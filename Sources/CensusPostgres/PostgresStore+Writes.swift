@@ -7,7 +7,7 @@ import PostgresNIO
 extension PostgresStore {
     static let repositoryColumns = """
         id, path, name, is_bare, is_shallow, head_branch, scanned_head, catalogue_version, scanned_at,
-        last_error, last_error_at, notes_tip, identity
+        last_error, last_error_at, notes_tip, identity, collector
         """
 
     static func repository(_ row: PostgresRow) throws -> RepositoryRecord {
@@ -23,6 +23,7 @@ extension PostgresStore {
         record.lastError = try cells[9].decode(String?.self)
         record.lastErrorAt = try cells[10].decode(Double?.self)
         record.notesTip = try cells[11].decode(String?.self)
+        record.collector = try cells[13].decode(String?.self)
         return record
     }
 
@@ -81,7 +82,7 @@ extension PostgresStore {
             try run(connection, """
                 UPDATE repository SET scanned_head = \(head), head_branch = \(headBranch), catalogue_version = \(catalogueVersion),
                     notes_tip = \(notesTip), scanned_at = \(Date().timeIntervalSince1970), last_error = NULL, last_error_at = NULL,
-                    scan_pending = false
+                    scan_pending = false, collector = \(CollectorName.current)
                 WHERE id = \(repositoryID)
                 """)
         }

@@ -30,6 +30,8 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     /// What the repository is, whatever path reaches it (see
     /// `Repository.storageIdentity`); nil until a scan records it.
     public var identity: String?
+    /// The machine that completed its last scan (`CollectorName`); nil before one.
+    public var collector: String?
 
     public init(path: String, name: String, isBare: Bool, isShallow: Bool = false, identity: String? = nil) {
         self.path = path

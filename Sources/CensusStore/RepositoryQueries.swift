@@ -114,9 +114,9 @@ extension SQLiteStore {
             }
             try db.execute(sql: """
                 UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, notes_tip = ?,
-                    scanned_at = ?, last_error = NULL, last_error_at = NULL, scan_pending = 0
+                    scanned_at = ?, last_error = NULL, last_error_at = NULL, scan_pending = 0, collector = ?
                 WHERE id = ?
-                """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, repositoryID])
+                """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, CollectorName.current, repositoryID])
         }
     }
 }

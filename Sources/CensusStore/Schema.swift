@@ -120,6 +120,9 @@ enum Schema {
             try db.alter(table: "repository") { t in t.add(column: "identity", .text) }
             try db.create(index: "repository_by_identity", on: "repository", columns: ["identity"])
         }
+        migrator.registerMigration("v8: the collector that scanned each repository") { db in
+            try db.alter(table: "repository") { t in t.add(column: "collector", .text) }
+        }
         return migrator
     }
 }

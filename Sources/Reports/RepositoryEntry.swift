@@ -15,6 +15,8 @@ public struct RepositoryEntry: Codable, Sendable {
     public var lastErrorAt: String?
     public var shallow: Bool
     public var bare: Bool
+    /// The machine that completed the last scan (a fleet's collector).
+    public var collector: String?
 
     public static func all(in store: any CommitStore) throws -> [RepositoryEntry] {
         let counts = try store.commitCounts()
@@ -27,7 +29,7 @@ public struct RepositoryEntry: Codable, Sendable {
                 lastScanAt: repository.scannedAt.map { TimeFormat.utc(Int64($0)) },
                 lastError: repository.lastError,
                 lastErrorAt: repository.lastErrorAt.map { TimeFormat.utc(Int64($0)) },
-                shallow: repository.isShallow, bare: repository.isBare)
+                shallow: repository.isShallow, bare: repository.isBare, collector: repository.collector)
         }
     }
 
@@ -42,10 +44,10 @@ public struct RepositoryEntry: Codable, Sendable {
     public static func table(_ entries: [RepositoryEntry]) -> String {
         guard !entries.isEmpty else { return "No repositories scanned yet. Run: census scan PATH\n" }
         return ReportText.table(
-            ["repository", "commits", "head", "last scan", "last error"],
+            ["repository", "commits", "head", "last scan", "by", "last error"],
             entries.map {
                 [Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
-                 $0.lastScanAt ?? "never", Sanitize.terminal($0.lastError ?? "")]
+                 $0.lastScanAt ?? "never", Sanitize.terminal($0.collector ?? ""), Sanitize.terminal($0.lastError ?? "")]
             },
             rightAligned: [1])
     }

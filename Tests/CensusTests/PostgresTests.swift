@@ -121,6 +121,21 @@ struct PostgresTests {
         #expect(try census(["copy", "--from", back, "--to", back]).status == 2)
     }
 
+    @Test("two collectors writing to one database: census repos says which machine scanned each repository, on both backends")
+    func collectors() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let (sample, wide) = try repositories()
+        for db in [postgres, sqlite] {
+            #expect(try census(["scan", "--db", db, sample], environment: ["CENSUS_COLLECTOR": "build-01"]).status == 0)
+            #expect(try census(["scan", "--db", db, wide.path], environment: ["CENSUS_COLLECTOR": "laptop-ada"]).status == 0)
+            let rows = try JSONSerialization.jsonObject(with: Data(try census(["repos", "--db", db, "--format", "json"]).stdout.utf8)) as? [[String: Any]] ?? []
+            let byPath = Dictionary(uniqueKeysWithValues: rows.map { ($0["path"] as? String ?? "", $0["collector"] as? String) })
+            #expect(byPath[sample] == "build-01" && byPath[wide.path] == "laptop-ada", "\(db.prefix(12)): \(byPath)")
+            let table = try census(["repos", "--db", db]).stdout
+            #expect(table.split(separator: "\n").contains { $0.hasPrefix(sample) && $0.contains("build-01") }, "\(table)")
+        }
+    }
+
     /// Every commit row an SQLite store holds, reachable or not.
     func storedRows(_ path: String) throws -> Int {
         Int(try Shell.run("/usr/bin/sqlite3", [path, "SELECT count(*) FROM commit_record"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
@@ -209,6 +224,6 @@ struct PostgresTests {
         let newer = try census(["report", "--db", postgres])
         #expect(newer.status == 2 && newer.stderr.contains("made by a newer CommitCensus (schema 99"), "\(newer.stderr)")
         let versions = try Shell.run("/usr/bin/psql", [admin, "-tAc", "SELECT COUNT(*) FROM census_schema"])
-        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "left untouched")
+        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "3", "left untouched (versions 1, 2 and 99)")
     }
 }
