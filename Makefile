@@ -2,6 +2,7 @@
 #   make run    install what is missing, build, scan this checkout and a sample repository, print the reports
 #   make test   install what is missing, run the whole test suite
 #   make pg     a throwaway PostgreSQL cluster on loopback for the fleet store; prints its URL
+#   make fleet-demo   that cluster, two collectors over generated repositories, the dashboard URL
 #   make soak   a short load test and soak of censusd (wrk on loopback)
 #   make fuzz   libFuzzer on the message, commit-object, mailmap, configuration and date parsers
 #   make install [PREFIX=/usr/local] [DESTDIR=]   self-contained census and censusd, man pages, completions
@@ -31,7 +32,7 @@ VERSION      := $(shell sed -n 's/^ *public static let current = "\(.*\)"/\1/p' 
 PACKAGING_APT_PACKAGES := dpkg-dev binutils man-db groff-base procps
 
 .PHONY: all deps test-deps install-packages build release run sample test pg soak fuzz clean \
-        dist manuals completions install uninstall deb test-install api-check
+        dist manuals completions install uninstall deb test-install api-check fleet-demo
 
 all: build
 
@@ -85,6 +86,12 @@ test: test-deps
 pg:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="postgresql"
 	@scripts/pg-cluster.sh start
+
+# Two collectors over generated repositories, writing to the cluster of make pg;
+# the dashboard URL (scripts/fleet-demo.sh; Ctrl-C stops the collectors).
+fleet-demo: build
+	@$(MAKE) --no-print-directory install-packages PACKAGES="postgresql curl"
+	@scripts/fleet-demo.sh
 
 # A short load test and soak of censusd (scripts/load-test.sh; CI runs it after
 # the tests, on the debug build they made). The full one: scripts/load-test.sh.
