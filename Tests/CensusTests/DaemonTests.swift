@@ -267,17 +267,9 @@ struct DaemonTests {
 
     @Test("a port another program holds: exit 2 at once, one line naming the address")
     func busyPort() throws {
-        let holder = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(holder) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, $0, &length) == 0 }
-        }
-        #expect(bound)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let holder = try LoopbackPort(listening: true)
+        defer { withExtendedLifetime(holder) {} }
+        let port = holder.port
         let started = Date()
         let result = try Shell.capture(PackagePaths.censusd, ["--db", folder.appendingPathComponent("census.sqlite").path,
                                                              "--http-listen", "127.0.0.1:\(port)"])
@@ -312,6 +304,14 @@ struct DaemonTests {
 
 extension RunningDaemon {
     /// A daemon over one repository of one commit, scanning hourly, with `extra` configuration lines.
+    /// A daemon over `repositories`, its store and configuration in `folder`.
+    static func over(_ repositories: [String], in folder: URL, scan: String = "1h") throws -> RunningDaemon {
+        let configuration = folder.appendingPathComponent("census.yml").path
+        try "database: \(folder.appendingPathComponent("census.sqlite").path)\nrepositories: [\(repositories.joined(separator: ", "))]\nscan: {interval: \(scan)}\n"
+            .write(toFile: configuration, atomically: true, encoding: .utf8)
+        return try RunningDaemon(arguments: ["--config", configuration])
+    }
+
     static func overOneCommit(_ prefix: String, extra: String = "", environment: [String: String] = [:]) throws -> RunningDaemon {
         let folder = try TemporaryFolder.make(prefix: prefix)
         // Plain git, not a TemporaryGitRepository: the repository outlives this call.

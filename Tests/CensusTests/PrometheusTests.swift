@@ -24,10 +24,7 @@ struct PrometheusTests {
         try second.commit("with two agents\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
                           + "Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>")
         let database = folder.appendingPathComponent("census.sqlite").path
-        let configuration = folder.appendingPathComponent("census.yml").path
-        try "database: \(database)\nrepositories: [\(sample), \(second.path)]\nscan: {interval: 1h}\n"
-            .write(toFile: configuration, atomically: true, encoding: .utf8)
-        let daemon = try RunningDaemon(arguments: ["--config", configuration])
+        let daemon = try RunningDaemon.over([sample, second.path], in: folder)
         #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
         return (daemon, database, second)
     }
@@ -100,10 +97,7 @@ struct CollectorLivenessTests {
         try kept.commit("one")
         try gone.commit("two")
         let database = folder.appendingPathComponent("census.sqlite").path
-        let configuration = folder.appendingPathComponent("census.yml").path
-        try "database: \(database)\nrepositories: [\(kept.path), \(gone.path)]\nscan: {interval: 1s}\n"
-            .write(toFile: configuration, atomically: true, encoding: .utf8)
-        let daemon = try RunningDaemon(arguments: ["--config", configuration])
+        let daemon = try RunningDaemon.over([kept.path, gone.path], in: folder, scan: "1s")
         #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
         try FileManager.default.removeItem(at: gone.root)
         let goneName = gone.root.lastPathComponent, keptName = kept.root.lastPathComponent
@@ -136,7 +130,7 @@ final class RunningPrometheus: @unchecked Sendable {
     let port: Int
 
     init(scraping target: Int, in folder: URL) throws {
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         let configuration = folder.appendingPathComponent("prometheus.yml")
         try """
             global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -155,21 +149,6 @@ final class RunningPrometheus: @unchecked Sendable {
     func stop() {
         process.terminate()
         process.waitUntilExit()
-    }
-
-    /// A port nobody listens on now (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw ShellError(command: "bind", status: errno, stderr: "") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The series an instant query returns; nil when Prometheus refuses the query.
