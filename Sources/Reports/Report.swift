@@ -218,6 +218,17 @@ public struct Report: Codable, Sendable {
             /// from it on, every month with commits is at or above it.
             public var reached: [String: String] = [:]
             public var history: [HistoryPoint]
+            /// How the method did on this history's own past (see `ShareTrendFit.backtest`).
+            public var backtest: Backtest?
+            /// Why no forecast is drawn (`method` is `none`); nil when one is.
+            public var reason: String?
+
+            public struct Backtest: Codable, Sendable {
+                /// Months checked, and how many fell inside the 95% band.
+                public var checks: Int
+                public var inside: Int
+                public var coverage: Double?
+            }
 
             public func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
@@ -228,6 +239,8 @@ public struct Report: Codable, Sendable {
                 try c.encode(monthsUntil, forKey: .monthsUntil)
                 try c.encode(reached, forKey: .reached)
                 try c.encode(history, forKey: .history)
+                try c.encode(backtest, forKey: .backtest)
+                try c.encode(reason, forKey: .reason)
             }
         }
 

@@ -218,58 +218,87 @@ public struct ReportBuilder: Sendable {
         let wage = shareRange.map { Report.Range(low: $0.low * market.low, high: $0.high * market.high) }
         let world = Report.Range(low: Self.benchmarks[0].value, high: Self.benchmarks[1].value)
 
-        // The forecast always works on months, whatever the trend's interval.
-        var forecast = Report.Projection.Forecast(method: "none", monthsOfData: 0, lastMonth: nil, horizons: [],
-                                                  monthsUntil: ["0.1": nil, "0.25": nil, "0.5": nil], history: [])
-        if !months.isEmpty {
-            let points = months.enumerated().map { index, month in
-                let t = tallies[month.label] ?? Tally()
-                return ShareTrendFit.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)
-            }
-            forecast.monthsOfData = points.filter { $0.trials > 0 }.count
-            forecast.lastMonth = months.last?.label
-            let fit = ShareTrendFit.fit(points)
-            forecast.history = months.enumerated().map { index, month in
-                let point = points[index]
-                // As in the trend: a team's month with a few people in it is not shown.
-                let active = tallies[month.label]?.activeAuthors ?? 0
-                let withheld = options.team != nil && active > 0 && active < options.minGroup
-                return .init(month: month.label,
-                             share: point.trials > 0 && !withheld ? Double(point.successes) / Double(point.trials) : nil,
-                             fitted: fit.map { Self.round($0.share(at: Double(index)).value) })
-            }
-            if let fit, let lastMonth = months.last {
-                forecast.method = fit.method.rawValue
-                let last = Double(months.count - 1)
-                forecast.horizons = [6, 12, 24].map { ahead in
-                    let value = fit.share(at: last + Double(ahead))
-                    return .init(months: ahead, month: Self.month(lastMonth.label, plus: ahead),
-                                 share: Self.round(value.value), low: Self.round(value.low), high: Self.round(value.high))
-                }
-                for threshold in [0.1, 0.25, 0.5] {
-                    let key = threshold == 0.1 ? "0.1" : threshold == 0.25 ? "0.25" : "0.5"
-                    if let month = Self.reached(threshold, points: points, months: months.map(\.label)) {
-                        forecast.monthsUntil[key] = 0
-                        forecast.reached[key] = month
-                    } else if fit.share(at: last).value >= threshold {
-                        forecast.monthsUntil[key] = 0
-                        let first = months.indices.first { fit.share(at: Double($0)).value >= threshold } ?? months.count - 1
-                        forecast.reached[key] = months[first].label
-                    } else if let month = fit.month(reaching: threshold), month - last < 1200 {
-                        forecast.monthsUntil[key] = Int((month - last).rounded(.up))
-                    } else {
-                        forecast.monthsUntil[key] = .some(nil)
-                    }
-                }
-            }
-        }
-
+        let forecast = forecast(months: months, tallies: tallies)
         var assumptions = Self.assumptions(market: market, basis: basis, options: options)
-        if forecast.method == "none" { assumptions.append("No forecast: the history has too few months with commits to fit a trend.") }
+        if let reason = forecast.reason { assumptions.append("No forecast: \(reason).") }
         return Report.Projection(marketUsd: market, shareRange: shareRange, wageImpactUsd: wage, shareBasis: basis,
                                  world: .init(share: world, wageUsd: Report.Range(low: world.low * market.low, high: world.high * market.high)),
                                  marketDefinitions: Self.marketDefinitions, team: nil,
                                  benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
+    }
+
+    /// Checks of the forecast against the history's own past needed before one
+    /// is drawn, and the share of them its 95% band must hold.
+    static let backtestChecksNeeded = 12
+    static let backtestCoverageNeeded = 0.85
+    /// A band six months ahead wider than this says nothing worth drawing.
+    static let maximumBandWidth = 0.8
+
+    /// The monthly forecast, whatever the trend's interval: drawn only when a
+    /// fit tested on this history's own past held its 95% band about as often
+    /// as it says; otherwise the reason it is not.
+    func forecast(months: [(label: String, start: Int64, end: Int64)], tallies: [String: Tally]) -> Report.Projection.Forecast {
+        var forecast = Report.Projection.Forecast(method: "none", monthsOfData: 0, lastMonth: months.last?.label, horizons: [],
+                                                  monthsUntil: ["0.1": nil, "0.25": nil, "0.5": nil], history: [])
+        let points = months.enumerated().map { index, month in
+            let t = tallies[month.label] ?? Tally()
+            return ShareTrendFit.Point(t: Double(index), successes: t.ai, trials: t.ai + t.human)
+        }
+        forecast.monthsOfData = points.filter { $0.trials > 0 }.count
+        for (key, threshold) in [("0.1", 0.1), ("0.25", 0.25), ("0.5", 0.5)] {
+            if let month = Self.reached(threshold, points: points, months: months.map(\.label)) { forecast.reached[key] = month }
+        }
+        let tested = ShareTrendFit.backtest(points)
+        forecast.backtest = .init(checks: tested.checks, inside: tested.inside,
+                                  coverage: tested.checks > 0 ? Self.round(Double(tested.inside) / Double(tested.checks)) : nil)
+        let fit = ShareTrendFit.fit(points)
+        forecast.reason = Self.forecastRefusal(fit: fit, checks: tested.checks, inside: tested.inside,
+                                               sixMonths: fit?.prediction(at: Double(months.count + 5), ahead: 6))
+        let drawn = forecast.reason == nil ? fit : nil
+        forecast.history = months.enumerated().map { index, month in
+            let point = points[index]
+            // As in the trend: a team's month with a few people in it is not shown.
+            let active = tallies[month.label]?.activeAuthors ?? 0
+            let withheld = options.team != nil && active > 0 && active < options.minGroup
+            return .init(month: month.label,
+                         share: point.trials > 0 && !withheld ? Double(point.successes) / Double(point.trials) : nil,
+                         fitted: drawn.map { Self.round($0.share(at: Double(index)).value) })
+        }
+        guard let fit = drawn, let lastMonth = months.last else { return forecast }
+        forecast.method = fit.method.rawValue
+        let last = Double(months.count - 1)
+        forecast.horizons = [6, 12, 24].map { ahead in
+            let value = fit.prediction(at: last + Double(ahead), ahead: Double(ahead))
+            return .init(months: ahead, month: Self.month(lastMonth.label, plus: ahead),
+                         share: Self.round(value.value), low: Self.round(value.low), high: Self.round(value.high))
+        }
+        for (key, threshold) in [("0.1", 0.1), ("0.25", 0.25), ("0.5", 0.5)] {
+            if forecast.reached[key] != nil || fit.share(at: last).value >= threshold {
+                forecast.monthsUntil[key] = 0
+            } else if let month = fit.month(reaching: threshold), month - last < 1200 {
+                forecast.monthsUntil[key] = Int((month - last).rounded(.up))
+            } else {
+                forecast.monthsUntil[key] = .some(nil)
+            }
+        }
+        return forecast
+    }
+
+    /// Why no forecast is drawn; nil when one is.
+    static func forecastRefusal(fit: ShareTrendFit.Fit?, checks: Int, inside: Int,
+                                sixMonths: (value: Double, low: Double, high: Double)?) -> String? {
+        guard fit != nil else { return "too few months with commits to fit a trend" }
+        guard checks >= backtestChecksNeeded else {
+            return "tested against this history's own past only \(checks) time\(checks == 1 ? "" : "s") (\(backtestChecksNeeded) needed): too short a history to trust one"
+        }
+        let coverage = Double(inside) / Double(checks)
+        guard coverage >= backtestCoverageNeeded else {
+            return "tested against this history's own past, its 95% band held \(inside) of \(checks) months (\(Int((coverage * 100).rounded()))%): the history does not support one"
+        }
+        if let band = sixMonths, band.high - band.low > maximumBandWidth {
+            return "its 95% band six months ahead would span \(Formatting.percent(band.low))–\(Formatting.percent(band.high)): the months scatter too much to forecast"
+        }
+        return nil
     }
 
     /// The first month from which every month with commits is at or above

@@ -348,7 +348,7 @@ public enum ReportHTML {
         for horizon in projection.forecast.horizons {
             rows.append(["in \(horizon.months) months (\(horizon.month))", p(horizon.share), "\(p(horizon.low)) – \(p(horizon.high))"])
         }
-        var html = rows.isEmpty ? "<p class=\"note\">No forecast: the history has too few months with commits.</p>"
+        var html = rows.isEmpty ? "<p class=\"note\">No forecast: \(Sanitize.html(projection.forecast.reason ?? "none fitted")).</p>"
             : table(["forecast", "AI share", "95% band"], rows)
         if projection.forecast.method != "none" {
             html += "<p class=\"note\">AI share thresholds: \(Sanitize.html(ProjectionLines.thresholds(projection.forecast)))</p>"

@@ -88,7 +88,7 @@ public enum ReportMarkdown {
             }
             out += "- AI share thresholds: " + ProjectionLines.thresholds(forecast) + ".\n"
         } else {
-            out += "- No forecast: too few months of history.\n"
+            out += "- No forecast: \(forecast.reason ?? "none fitted").\n"
         }
         out += "\nPublic benchmarks: " + projection.benchmarks.filter { $0.unit == "share" }
             .map { "\(p($0.value, 1)) \($0.figure.lowercased()) (\($0.source), \($0.date))" }.joined(separator: "; ") + ".\n"

@@ -96,7 +96,7 @@ public enum ReportText {
         if let comparison = ProjectionLines.comparison(projection) { out += comparison + "\n" }
         let forecast = projection.forecast
         if forecast.method == "none" {
-            out += "Forecast: not enough months of history to fit a trend.\n"
+            out += "Forecast: none — \(forecast.reason ?? "none fitted").\n"
         } else {
             out += "Forecast (\(forecast.method) fit over \(forecast.monthsOfData) months to \(forecast.lastMonth ?? "")):\n"
             out += table(["in", "month", "AI share", "95% band"],

@@ -30,12 +30,34 @@ public enum ShareTrendFit {
         public var b: Double
         /// Covariance of (a, b).
         public var covariance: [[Double]]
+        /// How much more the months scatter about the curve than binomial
+        /// chance allows (Pearson χ² / degrees of freedom, at least 1): the
+        /// covariance is widened by it (quasi-binomial).
+        public var dispersion = 1.0
+        /// The variance of a single month's logit about the curve beyond its
+        /// commits' own chance: months and repositories differ.
+        public var monthVariance = 0.0
 
         /// The share at month `t`, with its 95% band.
         public func share(at t: Double) -> (value: Double, low: Double, high: Double) {
             let eta = a + b * t
             let variance = covariance[0][0] + 2 * t * covariance[0][1] + t * t * covariance[1][1]
             let half = 1.959963984540054 * max(0, variance).squareRoot()
+            switch method {
+            case .logistic:
+                return (ShareTrendFit.logistic(eta), ShareTrendFit.logistic(eta - half), ShareTrendFit.logistic(eta + half))
+            case .exponential:
+                return (min(1, exp(eta)), min(1, exp(eta - half)), min(1, exp(eta + half)))
+            }
+        }
+
+        /// Where the share of one month `ahead` months after the data may fall,
+        /// 95%: the curve's own uncertainty widened by the dispersion, plus a
+        /// month's scatter, growing with the horizon (trends drift).
+        public func prediction(at t: Double, ahead: Double) -> (value: Double, low: Double, high: Double) {
+            let eta = a + b * t
+            let curve = (covariance[0][0] + 2 * t * covariance[0][1] + t * t * covariance[1][1]) * dispersion
+            let half = 1.959963984540054 * max(0, curve + monthVariance * (1 + max(0, ahead) / 3)).squareRoot()
             switch method {
             case .logistic:
                 return (ShareTrendFit.logistic(eta), ShareTrendFit.logistic(eta - half), ShareTrendFit.logistic(eta + half))
@@ -92,7 +114,45 @@ public enum ShareTrendFit {
             if change < 1e-10 { break }
         }
         guard a.isFinite, b.isFinite, let covariance = invert(information) else { return nil }
-        return Fit(method: .logistic, a: a, b: b, covariance: covariance)
+        var fit = Fit(method: .logistic, a: a, b: b, covariance: covariance)
+        (fit.dispersion, fit.monthVariance) = scatter(usable, a: a, b: b)
+        return fit
+    }
+
+    /// The dispersion and the between-month logit variance of `points` about
+    /// logit(share) = a + b·t, by the method of moments: each month's logit
+    /// residual (its share kept off 0 and 1 by half a commit) less what its
+    /// commits' binomial chance explains.
+    static func scatter(_ points: [Point], a: Double, b: Double) -> (dispersion: Double, monthVariance: Double) {
+        var chiSquare = 0.0, excess = 0.0
+        for point in points {
+            let p = min(max(logistic(a + b * point.t), 1e-9), 1 - 1e-9)
+            let n = Double(point.trials)
+            chiSquare += pow(Double(point.successes) - n * p, 2) / (n * p * (1 - p))
+            let observed = (Double(point.successes) + 0.5) / (n + 1)
+            excess += pow(log(observed / (1 - observed)) - (a + b * point.t), 2) - 1 / (n * p * (1 - p))
+        }
+        let dispersion = max(1, chiSquare / Double(max(1, points.count - 2)))
+        return (dispersion, max(0, excess / Double(max(1, points.count))))
+    }
+
+    /// How the forecast would have done on this history's own past: from
+    /// each month with enough history before it, the months 1 to 6 ahead
+    /// (those with at least 10 commits) are checked against the 95%
+    /// prediction band of a fit that did not see them.
+    public static func backtest(_ points: [Point]) -> (checks: Int, inside: Int) {
+        var checks = 0, inside = 0
+        for origin in points.indices {
+            let seen = Array(points[...origin])
+            guard seen.filter({ $0.trials > 0 }).count >= 4, let fit = fit(seen) else { continue }
+            for target in points[(origin + 1)...].prefix(6) where target.trials >= 10 {
+                let band = fit.prediction(at: target.t, ahead: target.t - points[origin].t)
+                let share = Double(target.successes) / Double(target.trials)
+                checks += 1
+                if band.low <= share && share <= band.high { inside += 1 }
+            }
+        }
+        return (checks, inside)
     }
 
     /// Weighted least squares of log(share) on time over the months with AI
@@ -122,7 +182,10 @@ public enum ShareTrendFit {
         // With two months the residual is zero; a floor keeps the band honest.
         let sigma2 = max(residual / Double(degrees), 0.05 * xwx[0][0] / Double(usable.count))
         let covariance = inverse.map { $0.map { $0 * sigma2 } }
-        return Fit(method: .exponential, a: a, b: b, covariance: covariance)
+        var fit = Fit(method: .exponential, a: a, b: b, covariance: covariance)
+        // A month's scatter about the line, on the log scale: the mean squared residual.
+        fit.monthVariance = residual / max(1, xwx[0][0])
+        return fit
     }
 
     /// The fit the report uses: logistic with at least four months of data and

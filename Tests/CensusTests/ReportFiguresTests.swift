@@ -41,6 +41,60 @@ struct ProjectionTests {
         #expect(abs((fit.month(reaching: 0.5) ?? 0) - 4 / 0.35) < 0.05)
     }
 
+    /// Monthly counts drawn from logit(share) = a + b·t, each month's logit
+    /// moved by `scatter` standard deviations of a fixed sequence (months that
+    /// differ more than their commits' chance).
+    static func history(months: Int, commits: Int, a: Double, b: Double, scatter: Double) -> [ShareTrendFit.Point] {
+        var random = SystemRandomNumberGenerator.Seeded(seed: 7)
+        return (0..<months).map { month in
+            let eta = a + b * Double(month) + scatter * random.normal()
+            let p = 1 / (1 + exp(-eta))
+            let successes = (0..<commits).reduce(0) { total, _ in total + (random.uniform() < p ? 1 : 0) }
+            return .init(t: Double(month), successes: successes, trials: commits)
+        }
+    }
+
+    @Test("months that scatter beyond chance widen the band (dispersion, month variance); binomial months do not")
+    func overdispersion() throws {
+        let calm = try #require(ShareTrendFit.fit(Self.history(months: 24, commits: 400, a: -3, b: 0.15, scatter: 0)))
+        let scattered = try #require(ShareTrendFit.fit(Self.history(months: 24, commits: 400, a: -3, b: 0.15, scatter: 0.6)))
+        #expect(calm.dispersion < 1.6 && calm.monthVariance < 0.02, "\(calm.dispersion) \(calm.monthVariance)")
+        #expect(scattered.dispersion > 5 && abs(scattered.monthVariance - 0.36) < 0.2, "\(scattered.dispersion) \(scattered.monthVariance)")
+        let calmBand = calm.prediction(at: 29, ahead: 6), wideBand = scattered.prediction(at: 29, ahead: 6)
+        #expect(wideBand.high - wideBand.low > 3 * (calmBand.high - calmBand.low))
+        // The backtest of each holds its band about as often as it says.
+        for points in [Self.history(months: 30, commits: 400, a: -3, b: 0.15, scatter: 0),
+                       Self.history(months: 30, commits: 400, a: -3, b: 0.15, scatter: 0.6)] {
+            let tested = ShareTrendFit.backtest(points)
+            #expect(tested.checks > 100 && Double(tested.inside) / Double(tested.checks) > 0.85, "\(tested)")
+        }
+    }
+
+    @Test("a forecast is drawn only where the history's own past supports it, and says why not otherwise")
+    func forecastOnlyWhereSupported() throws {
+        func forecast(_ points: [ShareTrendFit.Point]) throws -> Report.Projection.Forecast {
+            let folder = try TemporaryFolder.make(prefix: "forecast")
+            let builder = ReportBuilder(store: try SQLiteStore(path: folder.appendingPathComponent("s.sqlite").path), filter: CommitFilter(), options: ReportOptions())
+            let months = points.indices.map { (label: String(format: "2024-%02d", $0 % 12 + 1) + "/\($0)", start: Int64($0), end: Int64($0 + 1)) }
+            var tallies: [String: Tally] = [:]
+            for (index, point) in points.enumerated() {
+                var tally = Tally()
+                tally.ai = point.successes
+                tally.human = point.trials - point.successes
+                tallies[months[index].label] = tally
+            }
+            return builder.forecast(months: months, tallies: tallies)
+        }
+        let smooth = try forecast(Self.history(months: 30, commits: 400, a: -3, b: 0.15, scatter: 0))
+        #expect(smooth.method == "logistic" && smooth.reason == nil && smooth.horizons.map(\.months) == [6, 12, 24])
+        for horizon in smooth.horizons { #expect(horizon.low <= horizon.share && horizon.share <= horizon.high) }
+        let wild = try forecast(Self.history(months: 30, commits: 400, a: -1, b: 0.02, scatter: 1.5))
+        #expect(wild.method == "none" && wild.horizons.isEmpty && wild.history.allSatisfy { $0.fitted == nil })
+        #expect(wild.reason?.contains("scatter too much") == true || wild.reason?.contains("does not support") == true, "\(wild.reason ?? "")")
+        let short = try forecast(Self.history(months: 5, commits: 400, a: -1, b: 0.2, scatter: 0))
+        #expect(short.reason?.contains("too short a history") == true, "\(short.reason ?? "")")
+    }
+
     @Test("too few months fall back to an exponential trend; none at all to no forecast")
     func fallbacks() throws {
         let exponential = try #require(ShareTrendFit.fit([
@@ -113,8 +167,27 @@ struct ProjectionTests {
         #expect(priced.toolCostUsd == 3_000)
         #expect(abs((priced.netValueUsd?.low ?? 0) - (priced.aiValueUsd.low - 3_000)) < 1e-6)
         #expect(report.projection.benchmarks.contains { $0.value == 0.02 && $0.date == "2026-02-05" })
-        #expect(report.projection.forecast.method == "logistic")
-        #expect(report.projection.forecast.horizons.map(\.months) == [6, 12, 24])
-        for horizon in report.projection.forecast.horizons { #expect(horizon.low <= horizon.share && horizon.share <= horizon.high) }
+        // Six months of four to six commits: nothing to test a forecast against, so none is drawn.
+        #expect(report.projection.forecast.method == "none" && report.projection.forecast.horizons.isEmpty)
+        #expect(report.projection.forecast.backtest?.checks == 0)
+        #expect(report.projection.forecast.reason?.contains("too short a history") == true)
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// A small seeded generator (SplitMix64), so that generated histories are the same on every run.
+    struct Seeded {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        /// A standard normal draw (Box–Muller).
+        mutating func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
     }
 }
