@@ -15,7 +15,8 @@ extension CommitCensus {
     /// from its scanned HEAD or kept apart after a rewrite), its verdicts,
     /// line counts and the engine that counted them, and its scanned HEAD,
     /// into `destination` — SQLite to PostgreSQL or back — through the store
-    /// seam. A repository is matched by its path; commits the destination
+    /// seam. A repository is matched by its path (its id is the destination's
+    /// own); commits the destination
     /// already holds are skipped, so a second run copies nothing and changes
     /// nothing. Each repository is published whole or not at all (its first
     /// copy stays out of reports until it completes).
