@@ -39,14 +39,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// The format a file name's extension asks for (`report.html`, `.htm`,
     /// `.json`, `.csv`, `.md`, `.markdown`, `.txt`); nil for any other.
     public static func forFile(_ path: String) -> ReportFormat? {
-        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-        case "html", "htm": .html
-        case "json": .json
-        case "csv": .csv
-        case "md", "markdown": .markdown
-        case "txt", "text": .text
-        default: nil
-        }
+        let aliases = ["htm": ReportFormat.html, "markdown": .markdown, "text": .text]
+        let suffix = URL(fileURLWithPath: path).pathExtension.lowercased()
+        return allCases.first { $0.fileExtension == suffix } ?? aliases[suffix]
     }
 
     /// The report in this format; `colour` only matters for text on a terminal.
@@ -105,7 +100,7 @@ extension CommitCensus {
     /// The store's filter for `scope`: repositories resolved, the team's people looked up.
     func filter(_ scope: Scope) throws -> CommitFilter {
         if let since = scope.since, let until = scope.until, since >= until {
-            throw CensusError("since (\(Self.day(since))) is not before until (\(Self.day(until))): the period holds no time")
+            throw CensusError("since (\(TimeFormat.utc(since))) is not before until (\(TimeFormat.utc(until))): the period holds no time")
         }
         var ids = try repositoryIDs(matching: scope.repositoryPaths)
         if !scope.repositoryIDs.isEmpty { ids = (ids ?? scope.repositoryIDs).filter(scope.repositoryIDs.contains) }
@@ -118,13 +113,6 @@ extension CommitCensus {
             filter.people = patterns
         }
         return filter
-    }
-
-    /// A Unix time as the UTC day and time it falls on, for messages.
-    static func day(_ time: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
     }
 
     /// Ids of stored repositories that `paths` name (a repository's own path

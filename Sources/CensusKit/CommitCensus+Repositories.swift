@@ -53,6 +53,12 @@ extension CommitCensus {
         return result
     }
 
+    /// The name a repository at `path` is stored and shown under (`x` for
+    /// `x.git` and `x/.git`), also when it cannot be opened.
+    public static func repositoryName(at path: String) -> String {
+        HistoryScanner.displayName(HistoryScanner.canonicalPath(path))
+    }
+
     /// Records on a stored repository that it could not be scanned this time
     /// (its folder vanished, it is no longer a repository): `census repos`,
     /// the API and the dashboard show the error until a scan succeeds.

@@ -39,9 +39,8 @@ public final class CensusMetrics: @unchecked Sendable {
         return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[name.index(after: cut)...]), helpText: help)
     }
 
-    /// Counts a failed scan of the repository at `path` (labelled by its folder's name).
-    public func scanFailed(path: String) {
-        let label = URL(fileURLWithPath: path).lastPathComponent
+    /// Counts a failed scan of the repository named `label` (as its other series are).
+    public func scanFailed(label: String) {
         lock.withLock {
             let counter = scanErrors[label] ?? registry.makeCounter(
                 descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"), labels: [("repo", label)])

@@ -96,8 +96,7 @@ public struct ReportBuilder: Sendable {
         let authors = authorFigures(aggregation)
 
         let trend = buildTrend(trendPeriods, tallies: aggregation.periods[0], tools: aggregation.periodTools[0])
-        var projection = buildProjection(share: share, tally: tally, months: months, monthly: aggregation.periods[1])
-        projection.team = scopeValue(range: projection.shareRange, aggregation: aggregation, months: months.count)
+        let projection = buildProjection(share: share, aggregation: aggregation, months: months)
 
         return Report(
             schemaVersion: Report.schemaVersion,
@@ -211,19 +210,20 @@ public struct ReportBuilder: Sendable {
             byTool: tools[period.label] ?? [:])
     }
 
-    private func buildProjection(share: Report.Share, tally: Tally, months: [(label: String, start: Int64, end: Int64)],
-                                 monthly tallies: [String: Tally]) -> Report.Projection {
+    private func buildProjection(share: Report.Share, aggregation: Aggregation,
+                                 months: [(label: String, start: Int64, end: Int64)]) -> Report.Projection {
         let market = Report.Range(low: options.marketLowUSD, high: options.marketHighUSD)
         let (basis, shareRange) = Self.shareRange(share)
         let wage = shareRange.map { Report.Range(low: $0.low * market.low, high: $0.high * market.high) }
         let world = Report.Range(low: Self.benchmarks[0].value, high: Self.benchmarks[1].value)
 
-        let forecast = forecast(months: months, tallies: tallies)
+        let forecast = forecast(months: months, tallies: aggregation.periods[1])
         var assumptions = Self.assumptions(market: market, basis: basis, options: options)
         if let reason = forecast.reason { assumptions.append("No forecast: \(reason).") }
         return Report.Projection(marketUsd: market, shareRange: shareRange, wageImpactUsd: wage, shareBasis: basis,
                                  world: .init(share: world, wageUsd: Report.Range(low: world.low * market.low, high: world.high * market.high)),
-                                 marketDefinitions: Self.marketDefinitions, team: nil,
+                                 marketDefinitions: Self.marketDefinitions,
+                                 team: scopeValue(range: shareRange, aggregation: aggregation, months: months.count),
                                  benchmarks: Self.benchmarks, forecast: forecast, assumptions: assumptions)
     }
 

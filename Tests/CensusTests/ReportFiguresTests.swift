@@ -45,7 +45,7 @@ struct ProjectionTests {
     /// moved by `scatter` standard deviations of a fixed sequence (months that
     /// differ more than their commits' chance).
     static func history(months: Int, commits: Int, a: Double, b: Double, scatter: Double) -> [ShareTrendFit.Point] {
-        var random = SystemRandomNumberGenerator.Seeded(seed: 7)
+        var random = SplitMix64(state: 7)
         return (0..<months).map { month in
             let eta = a + b * Double(month) + scatter * random.normal()
             let p = 1 / (1 + exp(-eta))
@@ -171,23 +171,5 @@ struct ProjectionTests {
         #expect(report.projection.forecast.method == "none" && report.projection.forecast.horizons.isEmpty)
         #expect(report.projection.forecast.backtest?.checks == 0)
         #expect(report.projection.forecast.reason?.contains("too short a history") == true)
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A small seeded generator (SplitMix64), so that generated histories are the same on every run.
-    struct Seeded {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        /// A standard normal draw (Box–Muller).
-        mutating func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded generator, so that a property test's inputs are the same on every
 /// run. (The Attribution tests, a target of their own, keep their own copy.)
 struct SplitMix64: RandomNumberGenerator {
@@ -9,4 +11,10 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in [0, 1).
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// A standard normal draw (Box–Muller).
+    mutating func normal() -> Double { (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform()) }
 }
