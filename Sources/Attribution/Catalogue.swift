@@ -38,13 +38,19 @@ public struct Catalogue: Codable, Sendable, Equatable {
         /// names that look like accounts (`dependabot[bot]`).
         public var logins: [String]?
         public var loginSuffixes: [String]?
+        /// Login patterns with one `*` (`ask-*[bot]`, `*-agent[bot]`).
+        public var loginGlobs: [String]?
         /// Endings of the display name (`Paul Gauthier (aider)`).
         public var nameSuffixes: [String]?
+        /// True for an AI tool's GitHub App that also publishes the tool's
+        /// releases: its commits with a release subject (`Lexicon.releaseSubjects`) are automation.
+        public var releaseSubjects: Bool?
         public var note: String?
 
         public init(id: String, tool: String?, class commitClass: CommitClass, emails: [String]? = nil,
                     githubIDs: [Int]? = nil, noreplyLocals: [String]? = nil, logins: [String]? = nil,
-                    loginSuffixes: [String]? = nil, nameSuffixes: [String]? = nil, note: String? = nil) {
+                    loginSuffixes: [String]? = nil, loginGlobs: [String]? = nil, nameSuffixes: [String]? = nil,
+                    releaseSubjects: Bool? = nil, note: String? = nil) {
             self.id = id
             self.tool = tool
             self.class = commitClass
@@ -53,7 +59,9 @@ public struct Catalogue: Codable, Sendable, Equatable {
             self.noreplyLocals = noreplyLocals
             self.logins = logins
             self.loginSuffixes = loginSuffixes
+            self.loginGlobs = loginGlobs
             self.nameSuffixes = nameSuffixes
+            self.releaseSubjects = releaseSubjects
             self.note = note
         }
 
@@ -63,7 +71,9 @@ public struct Catalogue: Codable, Sendable, Equatable {
             case noreplyLocals = "noreply_locals"
             case logins
             case loginSuffixes = "login_suffixes"
+            case loginGlobs = "login_globs"
             case nameSuffixes = "name_suffixes"
+            case releaseSubjects = "release_subjects"
         }
     }
 
@@ -127,18 +137,22 @@ public struct Catalogue: Codable, Sendable, Equatable {
     public var tools: [Tool]
     public var identities: [Identity]
     public var rules: [Rule]
+    /// How AI models, tools and automation are named where no identity or
+    /// rule lists them (see `Lexicon`); nil in a user's catalogue that adds none.
+    public var lexicon: Lexicon?
 
     /// The notes refs that rules read (`refs/notes/ai`).
     public var notesRefs: [String] { rules.compactMap { $0.kind == .notes ? $0.notesRef : nil } }
 
     public init(format: Int = 1, version: String, source: String? = nil, tools: [Tool] = [],
-                identities: [Identity] = [], rules: [Rule] = []) {
+                identities: [Identity] = [], rules: [Rule] = [], lexicon: Lexicon? = nil) {
         self.format = format
         self.version = version
         self.source = source
         self.tools = tools
         self.identities = identities
         self.rules = rules
+        self.lexicon = lexicon
     }
 
     public enum LoadError: Error, CustomStringConvertible {
@@ -177,7 +191,7 @@ public struct Catalogue: Codable, Sendable, Equatable {
     /// of a bundled one replaces it, so users can also correct a shipped rule.
     public func merging(_ extra: Catalogue) -> Catalogue {
         var merged = self
-        merged.version = extra.identities.isEmpty && extra.rules.isEmpty && extra.tools.isEmpty
+        merged.version = extra.identities.isEmpty && extra.rules.isEmpty && extra.tools.isEmpty && extra.lexicon == nil
             ? version : "\(version)+\(extra.version)"
         func replacingOrAppending<T>(_ base: [T], _ more: [T], id: (T) -> String) -> [T] {
             var result = base
@@ -193,6 +207,7 @@ public struct Catalogue: Codable, Sendable, Equatable {
         merged.tools = replacingOrAppending(tools, extra.tools, id: \.id)
         merged.identities = replacingOrAppending(identities, extra.identities, id: \.id)
         merged.rules = replacingOrAppending(rules, extra.rules, id: \.id)
+        if let more = extra.lexicon { merged.lexicon = lexicon.map { $0.adding(more) } ?? more }
         return merged
     }
 }

@@ -10,6 +10,11 @@ public final class IdentityCache {
     }
 
     var entries: [Key: IdentityIndex.Match?] = [:]
+    /// What the lexicon reads in a display name or an addressless trailer value.
+    var names: [String: NameReading] = [:]
+    /// Sign-off values that cannot be an AI's (most of them: every commit of
+    /// a DCO project carries one or more), so that they are read once.
+    var personalSignOffs: Set<String> = []
 
     public init() {}
 }
@@ -27,7 +32,9 @@ public final class IdentityCache {
 ///    evidence but does not change that.
 public struct Classifier: Sendable {
     public let catalogue: Catalogue
-    private let identities: IdentityIndex
+    let identities: IdentityIndex
+    /// Tool and model names, the lexicon's generalising rules.
+    let names: ModelNames
     private let toolAliases: [(alias: String, tool: String)]
     private let trailerRules: [String: [Catalogue.Rule]]
     private let disclosureRules: [String: Catalogue.Rule]
@@ -67,6 +74,7 @@ public struct Classifier: Sendable {
         let digest = StableHash.fnv1a((try? encoder.encode(catalogue)) ?? Data())
         fingerprint = "\(catalogue.version)#\(String(digest, radix: 16))"
         identities = IdentityIndex(catalogue.identities)
+        names = ModelNames(catalogue)
         // Longer aliases first, so `claude code` is tried before `claude`.
         toolAliases = catalogue.tools
             .flatMap { tool in tool.aliases.map { (alias: $0.lowercased(), tool: tool.id) } }
@@ -112,12 +120,10 @@ public struct Classifier: Sendable {
 
         // Author and committer.
         let author = identity(facts.authorName, facts.authorEmail, cache)
-        let authorIsAI = author?.identity.class == .ai
-        if let author {
-            evidence.append(Evidence(
-                rule: author.identity.id, kind: .author, tool: author.identity.tool, indicates: author.identity.class,
-                confidence: .attested, matched: Self.address(facts.authorName, facts.authorEmail), counts: true))
+        if let authorEvidence = self.authorEvidence(author, facts, subject: parsed.subject, cache) {
+            evidence.append(authorEvidence)
         }
+        let authorIsAI = evidence.first?.kind == .author && evidence.first?.indicates == .ai
         if let committer = identity(facts.committerName, facts.committerEmail, cache),
            committer.identity.class == .ai {
             let sameAsAuthor = authorIsAI && committer.identity.id == author?.identity.id
@@ -131,15 +137,8 @@ public struct Classifier: Sendable {
 
         // Trailers anywhere in the message.
         for trailer in parsed.trailers {
-            if trailer.key == "co-authored-by" {
-                if let address = NamedAddress(trailer.value),
-                   let match = identity(address.name, address.email, cache) {
-                    let isAI = match.identity.class == .ai
-                    evidence.append(Evidence(
-                        rule: match.identity.id, kind: .coAuthorTrailer, tool: match.identity.tool,
-                        indicates: match.identity.class, confidence: .attested, matched: trailer.text,
-                        counts: isAI, note: isAI ? nil : "automation as co-author does not make the commit AI"))
-                }
+            if trailer.key == "co-authored-by" || trailer.key == "signed-off-by" {
+                if let found = coAuthorEvidence(trailer, facts, cache) { evidence.append(found) }
                 continue
             }
             if let rule = disclosureRules[trailer.key] {
@@ -161,6 +160,7 @@ public struct Classifier: Sendable {
         if !markerRules.isEmpty {
             evidence.append(contentsOf: markers(in: parsed))
         }
+        if let footer = footerEvidence(parsed, besides: evidence) { evidence.append(footer) }
 
         // Notes written by the agents' own hooks.
         var aiLines: Int?
@@ -186,7 +186,11 @@ public struct Classifier: Sendable {
 
     /// Who a commit counts for in adoption: people, not agents.
     private func person(_ facts: CommitFacts, parsed: ParsedMessage, author: IdentityIndex.Match?, cache: IdentityCache?) -> Person? {
-        guard let author else { return Person(name: facts.authorName, email: facts.authorEmail) }
+        guard let author else {
+            // An agent's name over the person's own address (`Cursor Agent <jane@…>`): that address is the person.
+            return Person(name: facts.committerEmail == facts.authorEmail ? facts.committerName : facts.authorName,
+                          email: facts.authorEmail)
+        }
         if let suffix = author.nameSuffix, author.identity.class == .ai {
             // `Jane Doe (aider)` with Jane's own address.
             let name = String(facts.authorName.dropLast(suffix.count)).trimmingBlanks()
@@ -205,7 +209,7 @@ public struct Classifier: Sendable {
     }
 
     /// The catalogue identity of a name and an address, through `cache` when given.
-    private func identity(_ name: String, _ email: String, _ cache: IdentityCache?) -> IdentityIndex.Match? {
+    func identity(_ name: String, _ email: String, _ cache: IdentityCache?) -> IdentityIndex.Match? {
         guard let cache else { return identities.match(name: name, email: email) }
         let key = IdentityCache.Key(name: name, email: email)
         if let known = cache.entries[key] { return known }
@@ -436,10 +440,13 @@ public struct Classifier: Sendable {
     /// model word (`Claude:claude-opus-4`, `Claude Opus 4.6 via Crush`).
     private func disclosedTool(in value: String) -> (tool: String, rule: String?)? {
         if let address = NamedAddress(value) {
-            guard let match = identities.match(name: address.name, email: address.email),
-                  match.identity.class == .ai else { return nil }
-            return (match.identity.tool ?? "ai-unspecified", match.identity.id)
+            if let match = identities.match(name: address.name, email: address.email) {
+                return match.identity.class == .ai ? (match.identity.tool ?? "ai-unspecified", match.identity.id) : nil
+            }
+            guard let named = names.tool(namedBy: address.name), names.isMachineAddress(address.email) else { return nil }
+            return (named.tool, Self.lexiconRule)
         }
+        if names.isGenericDisclosure(value) { return ("ai-unspecified", Self.lexiconRule) }
         let lowered = value.lowercased()
         if let via = lowered.range(of: " via "), let tool = toolNamed(in: String(lowered[via.upperBound...])) {
             return (tool, nil)

@@ -14,6 +14,8 @@ struct IdentityIndex: Sendable {
     private var byGitHubID: [Int: Catalogue.Identity] = [:]
     private var byLogin: [String: Catalogue.Identity] = [:]
     private var loginSuffixes: [(String, Catalogue.Identity)] = []
+    /// `ask-*[bot]` as its prefix and suffix.
+    private var loginGlobs: [(prefix: String, suffix: String, identity: Catalogue.Identity)] = []
     private var nameSuffixes: [(String, Catalogue.Identity)] = []
 
     static let noreplyDomain = "@users.noreply.github.com"
@@ -33,6 +35,11 @@ struct IdentityIndex: Sendable {
                 byLogin[login.lowercased()] = identity
             }
             for suffix in identity.loginSuffixes ?? [] { loginSuffixes.append((suffix.lowercased(), identity)) }
+            for glob in identity.loginGlobs ?? [] {
+                let parts = glob.lowercased().split(separator: "*", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2 else { continue }
+                loginGlobs.append((String(parts[0]), String(parts[1]), identity))
+            }
             for suffix in identity.nameSuffixes ?? [] { nameSuffixes.append((suffix.lowercased(), identity)) }
         }
     }
@@ -70,7 +77,13 @@ struct IdentityIndex: Sendable {
         return best
     }
 
+    /// Globs first: `*-agent[bot]` is narrower than the `[bot]` every App's login ends with.
     private func loginPattern(_ login: String) -> Catalogue.Identity? {
-        loginSuffixes.first(where: { login.hasSuffix($0.0) && login.count > $0.0.count })?.1
+        if let glob = loginGlobs.first(where: {
+            login.count > $0.prefix.count + $0.suffix.count && login.hasPrefix($0.prefix) && login.hasSuffix($0.suffix)
+        }) {
+            return glob.identity
+        }
+        return loginSuffixes.first(where: { login.hasSuffix($0.0) && login.count > $0.0.count })?.1
     }
 }

@@ -49,6 +49,24 @@ public struct ParsedMessage: Sendable {
         Self.slice(message, Int(lineRanges[index].start), Int(lineRanges[index].end))
     }
 
+    /// Whether line `index` holds `needle`'s bytes, read without making a Substring.
+    func lineContains(_ index: Int, _ needle: StaticString) -> Bool {
+        let range = lineRanges[index]
+        var message = message
+        return message.withUTF8 { bytes in
+            guard range.end > range.start, let base = bytes.baseAddress else { return false }
+            let count = needle.utf8CodeUnitCount
+            var position = base + Int(range.start)
+            let end = base + Int(range.end)
+            while end - position >= count, let hit = memchr(position, Int32(needle.utf8Start[0]), end - position - count + 1) {
+                let found = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(found, needle.utf8Start, count) == 0 { return true }
+                position = found + 1
+            }
+            return false
+        }
+    }
+
     /// The UTF-8 bytes `start..<end` of `message` (on scalar boundaries) as a Substring.
     static func slice(_ message: String, _ start: Int, _ end: Int) -> Substring {
         let utf8 = message.utf8
@@ -157,6 +175,10 @@ public struct ParsedMessage: Sendable {
                 inTrailer = true
             } else {
                 inTrailer = false
+                if let at = Self.midLineCoAuthor(UnsafeBufferPointer(rebasing: bytes[start..<end])),
+                   let trailer = trailerByCharacter(in: substring(start + at, end)) {
+                    Self.append(trailer, to: &trailers)
+                }
             }
             if atEnd { break }
         }
@@ -206,6 +228,36 @@ public struct ParsedMessage: Sendable {
                 Self.append(trailer, to: &trailers)
             }
         }
+    }
+
+    /// Where `Co-authored-by:` starts inside a line that is not a trailer:
+    /// GitHub collapses a squash's message into one line (`Fix x (#12)
+    /// Co-authored-by: Claude <noreply@anthropic.com>`), and the trailer
+    /// counts whatever text stands before it. Found through the colons:
+    /// most lines have none, and few of those that do end a key there.
+    static func midLineCoAuthor(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let key = coAuthorKey
+        var position = key.count + 1
+        while position < line.count {
+            guard let base = line.baseAddress,
+                  let hit = memchr(base + position, 0x3A, line.count - position) else { return nil }
+            let colon = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            let start = colon - key.count
+            // Text before it, not only indentation (an indented trailer is a quotation).
+            if line[start - 1] == 0x20 || line[start - 1] == 0x09,
+               (0..<key.count).allSatisfy({ asciiLower(line[start + $0]) == key[$0] }),
+               line[..<(start - 1)].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
+                return start
+            }
+            position = colon + 1
+        }
+        return nil
+    }
+
+    private static let coAuthorKey = Array("co-authored-by".utf8)
+
+    @inline(__always) static func asciiLower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
     static func isSquashHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -344,6 +396,10 @@ public struct ParsedMessage: Sendable {
 
 extension String {
     func trimmingBlanks() -> String {
+        // Most values start and end with a printable ASCII byte: nothing to trim, no Character work.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view = view.dropFirst() }
         while let last = view.last, last.isWhitespace { view = view.dropLast() }
