@@ -187,9 +187,10 @@ public struct Classifier: Sendable {
     /// Who a commit counts for in adoption: people, not agents.
     private func person(_ facts: CommitFacts, parsed: ParsedMessage, author: IdentityIndex.Match?, cache: IdentityCache?) -> Person? {
         guard let author else {
-            // An agent's name over the person's own address (`Cursor Agent <jane@…>`): that address is the person.
-            return Person(name: facts.committerEmail == facts.authorEmail ? facts.committerName : facts.authorName,
-                          email: facts.authorEmail)
+            // An agent's name over the person's own address (`Cursor Agent <jane@…>`): that address is the
+            // person, named as they commit.
+            let agentNamed = reading(of: facts.authorName, cache).named != nil && facts.committerEmail == facts.authorEmail
+            return Person(name: agentNamed ? facts.committerName : facts.authorName, email: facts.authorEmail)
         }
         if let suffix = author.nameSuffix, author.identity.class == .ai {
             // `Jane Doe (aider)` with Jane's own address.

@@ -68,6 +68,19 @@ struct AttributionTests {
         #expect(untested.isEmpty, "rules without a fixture case: \(untested)")
     }
 
+    @Test("an agent's name over a person's own address counts for that person, named as they commit; a person keeps their own name")
+    func agentNamedAuthorsPerson() {
+        func person(_ author: (String, String), _ committer: (String, String)) -> Person? {
+            Self.classifier.classify(CommitFacts(authorName: author.0, authorEmail: author.1, committerName: committer.0,
+                                                 committerEmail: committer.1, message: "Change", parentCount: 1)).person
+        }
+        #expect(person(("Cursor Agent", "jane@company.dev"), ("Jane Roe", "jane@company.dev"))
+            == Person(name: "Jane Roe", email: "jane@company.dev"))
+        // A person whose commit aider committed under their address stays named as they wrote it.
+        #expect(person(("Alice Martin", "alice@example.com"), ("Alice Martin (aider)", "alice@example.com"))
+            == Person(name: "Alice Martin", email: "alice@example.com"))
+    }
+
     @Test("merge subjects name AI branches; a person's branch that only looks alike does not count")
     func branches() {
         let classifier = Self.classifier
