@@ -38,6 +38,21 @@ extension Catalogue {
             case releaseSubjects = "release_subjects"
         }
 
+        /// Every list may be left out (a user's catalogue adds a few words).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
+            qualifiers = try list(.qualifiers)
+            machineLocals = try list(.machineLocals)
+            vendorDomains = try container.decodeIfPresent([String: String].self, forKey: .vendorDomains) ?? [:]
+            genericWords = try list(.genericWords)
+            genericFillers = try list(.genericFillers)
+            automationNameWords = try list(.automationNameWords)
+            automationNames = try list(.automationNames)
+            releaseSubjects = try list(.releaseSubjects)
+            note = try container.decodeIfPresent(String.self, forKey: .note)
+        }
+
         /// This lexicon with `more`'s words added (a user's catalogue extends the bundled one).
         func adding(_ more: Lexicon) -> Lexicon {
             func union(_ a: [String], _ b: [String]) -> [String] { a + b.filter { !a.contains($0) } }

@@ -387,12 +387,20 @@ private struct Reader {
         }
     }
 
-    /// `attribution: {identities: [...], rules: [...], tools: [...]}` in the
-    /// catalogue's own field names.
+    /// `attribution: {identities: [...], rules: [...], tools: [...], lexicon: {...}}`
+    /// in the catalogue's own field names; the lexicon's lists add to the bundled ones.
     func attribution(_ node: Node, text: String?) throws -> Catalogue {
         var catalogue = Catalogue(version: "config")
         let decoder = YAMLDecoder()
-        for (key, value) in try mapping(node, "attribution", keys: ["identities", "rules", "tools"]) {
+        for (key, value) in try mapping(node, "attribution", keys: ["identities", "rules", "tools", "lexicon"]) {
+            if key == "lexicon" {
+                do {
+                    catalogue.lexicon = try decoder.decode(Catalogue.Lexicon.self, from: value)
+                } catch {
+                    throw fail(value, "attribution.lexicon: \(Self.describe(error))")
+                }
+                continue
+            }
             guard let items = value.sequence else { throw fail(value, "attribution.\(key) must be a list") }
             for item in items {
                 do {

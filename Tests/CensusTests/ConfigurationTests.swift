@@ -32,6 +32,12 @@ struct ConfigurationTests {
             authorName: "Review Agent", authorEmail: "review-agent@acme.example.com", committerName: "x",
             committerEmail: "x@acme.example.com", message: "Fix", parentCount: 1))
         #expect(verdict.tools == ["acme-agent"])
+        // The sample's lexicon: its domain is a machine's, its qualifier keeps the agent's name an agent's.
+        let named = Classifier(catalogue: catalogue).classify(CommitFacts(
+            authorName: "Jane Roe", authorEmail: "jane@acme.example.com", committerName: "Jane Roe",
+            committerEmail: "jane@acme.example.com",
+            message: "Fix\n\nCo-authored-by: Acme Agent Reviewer <run-7@agents.acme.example.com>\n", parentCount: 1))
+        #expect(named.tools == ["acme-agent"] && named.confidence == .attested, "\(named.evidence.map(\.summary))")
     }
 
     @Test("mistakes are refused with the file and the line", arguments: [
@@ -70,6 +76,8 @@ struct ConfigurationTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let repo = try TemporaryGitRepository()
         try repo.commit("one", author: ("Internal Agent", "agent@corp.example"))
+        // A tool named by its model's name over its vendor's domain, which only the lexicon below makes a machine's.
+        try repo.commit("two\n\nCo-authored-by: Corpbot 2 <helper@corp-ai.example>\n", author: ("Jane Roe", "jane@corp.example"))
         let config = folder.appendingPathComponent("census.yml")
         try """
             database: store/census.sqlite
@@ -77,12 +85,18 @@ struct ConfigurationTests {
             attribution:
               identities:
                 - {id: corp.agent, tool: corp-agent, class: ai, emails: [agent@corp.example]}
+              tools:
+                - {id: corpbot, name: Corpbot, aliases: [corpbot]}
+              lexicon:
+                vendor_domains: {corp-ai.example: corpbot}
             """.write(to: config, atomically: true, encoding: .utf8)
         let scan = try CensusCLI.run(["scan", "--config", config.path], environment: ["CENSUS_DB": ""])
         #expect(scan.status == 0, "\(scan.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("store/census.sqlite").path))
         let commits = try CensusCLI.run(["commits", "--format", "ndjson"], environment: ["CENSUS_DB": "", "CENSUS_CONFIG": config.path])
         #expect(commits.stdout.contains("\"tools\":[\"corp-agent\"]"))
+        let named = try #require(commits.stdout.split(separator: "\n").first { $0.contains("\"subject\":\"two\"") })
+        #expect(named.contains("\"tools\":[\"corpbot\"]") && named.contains("\"confidence\":\"attested\""), "\(named)")
     }
 
     @Test("a configuration that points at the wrong things: one line naming each, nothing written to them")
