@@ -90,10 +90,12 @@ let package = Package(
             name: "Reports",
             dependencies: ["Attribution", "CensusStore"]
         ),
+        // Reads the AI tools' local session logs: counts, dates and commit claims, never their text.
+        .target(name: "SessionLogs"),
         .target(
             name: "CensusKit",
             dependencies: [
-                "GitHistory", "Attribution", "CensusStore", "CensusPostgres", "Reports",
+                "GitHistory", "Attribution", "CensusStore", "CensusPostgres", "Reports", "SessionLogs",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -151,6 +153,7 @@ let package = Package(
             exclude: ["Fixtures/make-attribution-cases.py"],
             resources: [.copy("Fixtures/attribution-cases.json")]
         ),
+        .testTarget(name: "SessionLogsTests", dependencies: ["SessionLogs"]),
         .testTarget(
             name: "CensusTests",
             dependencies: [

@@ -16,7 +16,7 @@ struct Census: ParsableCommand {
             3 report --fail-under/--fail-over: the AI share is outside the bound.
             """,
         version: CensusVersion.description,
-        subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self, Config.self, Copy.self]
+        subcommands: [Scan.self, Report.self, Commits.self, Explain.self, Repos.self, Rules.self, Evidence.self, Config.self, Copy.self]
     )
 }
 

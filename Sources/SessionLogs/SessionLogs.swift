@@ -1,0 +1,145 @@
+import Foundation
+
+/// The AI coding tools whose local session logs CommitCensus reads.
+public enum SessionTool: String, Sendable, CaseIterable, Codable {
+    case claudeCode = "claude-code"
+    case codex
+    case aider
+    case gemini
+}
+
+/// A commit an agent's session says it made: git's summary line
+/// (`[main def5678] subject`) printed by a `git commit`, cherry-pick, revert
+/// or merge the agent ran, or a tool's own record of one. Held in memory only:
+/// no command, output or subject is kept.
+public struct CommitClaim: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// The agent committed after editing in the same turn (aider) or session.
+        case committed
+        case amended
+        case cherryPicked = "cherry-picked"
+        /// aider committing the person's pending changes (a dirty commit, `/commit`): not the agent's code.
+        case personsChanges = "persons-changes"
+    }
+
+    public var tool: SessionTool
+    public var session: String
+    public var time: Date?
+    /// The abbreviated or full commit id, lower-case hex.
+    public var sha: String
+    public var kind: Kind
+    /// The folder the agent worked in (Claude Code's `cwd`, Codex's `workdir`);
+    /// used to find the repository, never stored.
+    public var folder: String?
+    /// Gemini CLI's project key: sha256 of the project root's path.
+    public var projectHash: String?
+    /// Whether the same session edited files before this claim.
+    public var sessionEdited: Bool
+}
+
+/// What one source of logs holds, in counts and dates: the files read, the
+/// sessions, the oldest and newest record, the edits and the commit claims.
+public struct SessionLogSummary: Sendable {
+    public var tool: SessionTool
+    /// The folder or file read.
+    public var location: String
+    public var files = 0
+    public var sessions = 0
+    public var oldest: Date?
+    public var newest: Date?
+    public var edits = 0
+    public var claims: [CommitClaim] = []
+    /// Files that could not be read (unreadable, or compressed with zstd).
+    public var unreadFiles = 0
+    /// Lines too long or not JSON, skipped.
+    public var skippedLines = 0
+
+    public init(tool: SessionTool, location: String) {
+        self.tool = tool
+        self.location = location
+    }
+
+    mutating func saw(_ time: Date?) {
+        guard let time else { return }
+        if oldest == nil || time < oldest! { oldest = time }
+        if newest == nil || time > newest! { newest = time }
+    }
+
+    mutating func add(_ file: SessionLogSummary) {
+        files += file.files
+        sessions += file.sessions
+        if let time = file.oldest { saw(time) }
+        if let time = file.newest { saw(time) }
+        edits += file.edits
+        claims += file.claims
+        unreadFiles += file.unreadFiles
+        skippedLines += file.skippedLines
+    }
+}
+
+/// Where each tool keeps its logs, following the tools' own environment
+/// variables, and reading them: read-only, line by line, nothing kept but counts,
+/// dates and commit claims.
+public struct SessionLogs: Sendable {
+    public var home: String
+    public var environment: [String: String]
+
+    public init(home: String = NSHomeDirectory(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.home = home
+        self.environment = environment
+    }
+
+    /// Every source found: Claude Code's and Codex's session folders, Gemini
+    /// CLI's chats, and aider's history in each of `repositories`' roots.
+    public func summaries(repositories: [String]) -> [SessionLogSummary] {
+        var found: [SessionLogSummary] = []
+        for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder)) }
+        if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
+        let gemini = (home as NSString).appendingPathComponent(".gemini/tmp")
+        if Self.isFolder(gemini) { found.append(GeminiChats.read(folder: gemini)) }
+        for repository in repositories {
+            let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
+            if FileManager.default.isReadableFile(atPath: history) { found.append(AiderHistory.read(file: history)) }
+        }
+        return found
+    }
+
+    /// `$CLAUDE_CONFIG_DIR` (a comma-separated list) or `~/.claude*` and
+    /// `~/.config/claude`, each one's `projects` folder.
+    func claudeFolders() -> [String] {
+        var roots: [String]
+        if let configured = environment["CLAUDE_CONFIG_DIR"], !configured.isEmpty {
+            roots = configured.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        } else {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: home)) ?? []
+            roots = entries.filter { $0 == ".claude" || $0.hasPrefix(".claude-") }.sorted()
+                .map { (home as NSString).appendingPathComponent($0) }
+            roots.append((home as NSString).appendingPathComponent(".config/claude"))
+        }
+        return roots.map { ($0 as NSString).appendingPathComponent("projects") }.filter(Self.isFolder)
+    }
+
+    /// `$CODEX_HOME` (default `~/.codex`), when it holds `sessions` or `archived_sessions`.
+    func codexRoot() -> String? {
+        let root = environment["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (home as NSString).appendingPathComponent(".codex")
+        let folders = CodexLog.folders.map { (root as NSString).appendingPathComponent($0) }
+        return folders.contains(where: Self.isFolder) ? root : nil
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The files under `folder` whose names end with one of `extensions`, in path order.
+    static func files(under folder: String, endingWith extensions: [String]) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if extensions.contains(where: { relative.hasSuffix($0) }) {
+                found.append((folder as NSString).appendingPathComponent(relative))
+            }
+        }
+        return found.sorted()
+    }
+}
