@@ -231,6 +231,24 @@ public struct Classifier: Sendable {
         return updated
     }
 
+    /// Adds an AI tool's session-log evidence (its agent made the commit) to a
+    /// verdict made earlier. It never lowers a verdict, and a bot's commit
+    /// stays a bot's: the evidence is kept there, not counted.
+    public func adding(session evidence: Evidence, to verdict: Verdict) -> Verdict {
+        if verdict.evidence.contains(where: { $0.kind == .sessionLog && $0.matched == evidence.matched }) { return verdict }
+        var evidence = evidence
+        if verdict.commitClass == .bot {
+            evidence.counts = false
+            evidence.note = "automation's commit: a session log does not make it AI"
+        }
+        // The agent made the commit: its mode is the agent's.
+        var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || evidence.counts)
+        if verdict.commitClass == .bot { updated.commitClass = .bot; updated.confidence = nil; updated.mode = nil; updated.tools = [] }
+        updated.aiLines = verdict.aiLines
+        updated.person = verdict.person
+        return updated
+    }
+
     /// The branch named in a merge subject and the AI tool whose branch it is.
     public func branchEvidence(forMergeSubject subject: String) -> Evidence? {
         guard subject.utf8.starts(with: "Merge ".utf8) else { return nil }

@@ -37,6 +37,8 @@ public enum SignalKind: String, Codable, Sendable, CaseIterable {
     case sessionTrailer = "session-trailer"
     case branch
     case notes
+    /// An AI tool's own session log says its agent made the commit.
+    case sessionLog = "session-log"
 }
 
 /// One matched rule: which, where, and the text it matched.

@@ -42,7 +42,7 @@ public struct EvidenceSource: Codable, Sendable {
         return ReportText.table(
             ["tool", "location", "files", "sessions", "oldest", "newest", "edits", "commit claims", "matched", "not read"],
             rows, rightAligned: [2, 3, 6, 7, 8])
-            + "Read only; counts and dates, never a log's text. Scans do not use session logs yet.\n"
+            + "Read only; counts and dates, never a log's text. census scan --session-logs (or evidence: {session_logs: true}) uses them.\n"
     }
 }
 

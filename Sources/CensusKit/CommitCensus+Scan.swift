@@ -2,11 +2,17 @@ import Attribution
 import CensusStore
 import Foundation
 import GitHistory
+import SessionLogs
 
 /// How a batch of scans runs.
 public struct ScanRequest: Sendable {
     /// Also count lines added and deleted per commit.
     public var lines = false
+    /// Also read the AI tools' session logs (`SessionLogs`): commits their
+    /// agents made become AI with the tool and session as evidence.
+    public var sessionLogs = false
+    /// Where the tools' logs are looked for: the home folder and the tools' variables.
+    public var environment = ProcessInfo.processInfo.environment
     /// Repositories scanned at once; nil: two when there are several and two cores.
     public var workers: Int?
     /// Called with each running scan's progress (on a scanning thread).
@@ -63,8 +69,10 @@ extension CommitCensus {
         let workers = request.workers ?? (targets.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
         let board = ScanBoard(targets: targets, shouldStop: request.shouldStop, finished: finished)
         let store = self.store
+        let claims = request.sessionLogs ? Self.sessionClaims(request.environment, targets: targets) : []
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, targets.count))) { _ in
             let scanner = HistoryScanner(store: store, classifier: classifier)
+            scanner.sessionClaims = claims
             scanner.progress = request.progress
             scanner.shouldStop = request.shouldStop
             while let index = board.next() {
@@ -75,6 +83,12 @@ extension CommitCensus {
             }
         }
         return board.summary
+    }
+
+    /// Every commit claim of the session logs in the home folder and in the targets' roots, read once a batch.
+    static func sessionClaims(_ environment: [String: String], targets: [ScanTarget]) -> [CommitClaim] {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return SessionLogs(home: home, environment: environment).summaries(repositories: targets.map(\.path)).flatMap(\.claims)
     }
 
     /// `scan` on a thread of its own, for a caller on Swift concurrency (censusd).
@@ -93,11 +107,20 @@ extension CommitCensus {
     /// on. The same fingerprint as at the last successful scan means a scan
     /// would find nothing new. Nil when the repository cannot be opened (the
     /// scan then says why).
-    public func fingerprint(ofRepositoryAt path: String, lines: Bool) -> String? {
+    public func fingerprint(ofRepositoryAt path: String, lines: Bool, sessionLogs: String? = nil) -> String? {
         guard let classifier = try? classifier(), let repository = try? Repository(at: path) else { return nil }
         let head = (try? repository.head())?.hex ?? "unborn"
         let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
-        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)"
+        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)|\(sessionLogs ?? "")"
+    }
+
+    /// The state of the AI tools' session logs (their files' count, size and
+    /// newest change), for `fingerprint`: a collector that reads them scans
+    /// again when a tool has written.
+    public static func sessionLogsState(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                        repositories: [String]) -> String {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return SessionLogs(home: home, environment: environment).state(repositories: repositories)
     }
 }
 

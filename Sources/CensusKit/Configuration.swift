@@ -50,6 +50,8 @@ public struct CensusConfiguration: Sendable, Equatable {
     /// Seconds between scans for the daemon.
     public var scanInterval: Double = 900
     public var scanLines = false
+    /// `evidence.session_logs`: scans read the AI tools' session logs (off by default).
+    public var sessionLogs = false
     public var httpListen: String?
     public var httpTokenFile: String?
     /// Requests a second each client may make to censusd (bursts of twice
@@ -213,6 +215,7 @@ private struct Reader {
     func read(_ root: Node, into configuration: inout CensusConfiguration) throws {
         for (key, value) in try mapping(root, "the configuration", keys: [
             "database", "database_password_file", "repositories", "roots", "scan", "http", "reports", "teams", "market", "attribution",
+            "evidence",
         ]) {
             switch key {
             case "database":
@@ -227,6 +230,10 @@ private struct Reader {
             case "reports": try readReports(value, into: &configuration)
             case "teams": try readTeams(value, into: &configuration)
             case "market": try readMarket(value, into: &configuration)
+            case "evidence":
+                for (field, fieldValue) in try mapping(value, "evidence", keys: ["session_logs"]) where field == "session_logs" {
+                    configuration.sessionLogs = try bool(fieldValue, "evidence.session_logs")
+                }
             default: configuration.attribution = try attribution(value, text: nil)
             }
         }

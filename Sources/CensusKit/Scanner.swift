@@ -2,6 +2,7 @@ import Attribution
 import CensusStore
 import Foundation
 import GitHistory
+import SessionLogs
 
 /// Scans one repository into the store, in three stages along the data's
 /// path: reading history (`HistoryReading`, on GitHistory) → attributing
@@ -64,6 +65,10 @@ public final class HistoryScanner {
     public var lineCounter: GitNumstat? =
         ProcessInfo.processInfo.environment["CENSUS_LINES_WITH_LIBGIT2"] == "1" ? nil : GitNumstat.installed()
 
+    /// What the AI tools' session logs say their agents committed (`census scan
+    /// --session-logs`), read once for a batch of scans; empty: logs are not used.
+    var sessionClaims: [CommitClaim] = []
+
     /// Commits whose line counts the last scan could not compute (objects missing).
     public internal(set) var lineStatsSkipped = 0
 
@@ -115,11 +120,14 @@ public final class HistoryScanner {
                                    catalogueVersion: stateVersion, reachable: [])
             return
         }
+        let harvested = sessionClaims.isEmpty ? [:] : SessionEvidence.evidence(sessionClaims, repository: repository)
         if plan.upToDate {
             outcome.status = .upToDate
         } else {
-            try readAttributeWrite(repository, plan: plan, repositoryID: repositoryID, outcome: &outcome)
+            let sessions = try sessionEvidence(harvested, catalogueChanged: plan.catalogueChanged, repositoryID: repositoryID)
+            try readAttributeWrite(repository, plan: plan, repositoryID: repositoryID, sessions: sessions, outcome: &outcome)
         }
+        outcome.reclassified += try addSessionEvidence(harvested, repositoryID: repositoryID)
         if lines {
             lineStatsSkipped = 0
             outcome.lineStatsComputed = try computeLineStats(repository, head: plan.head, repositoryID: repositoryID, path: outcome.path)
@@ -135,7 +143,7 @@ public final class HistoryScanner {
     /// each attributing what it reads, and a third stores; an incremental
     /// walk is short and runs as one reader feeding one attributing thread.
     private func readAttributeWrite(_ repository: Repository, plan: ScanPlan, repositoryID: Int64,
-                                    outcome: inout ScanOutcome) throws {
+                                    sessions: [ObjectID: [Evidence]], outcome: inout ScanOutcome) throws {
         // A report never sees half a scan: a first scan's commits are stored
         // visible in a repository kept out of reports until the scan
         // completes; any other scan's new commits are stored hidden and shown
@@ -148,7 +156,7 @@ public final class HistoryScanner {
         let context = ClassifyingSink.Context(
             classifier: classifier, repositoryID: repositoryID, stored: plan.stored, catalogueChanged: plan.catalogueChanged,
             batchSize: batchSize, insertVisible: plan.firstScan, keepWalked: plan.tracksReachable || plan.fastForward,
-            writes: writer.writes, branches: board)
+            writes: writer.writes, branches: board, sessions: sessions)
         var sinks: [ClassifyingSink] = []
         do {
             sinks = plan.fastForward
@@ -199,6 +207,41 @@ public final class HistoryScanner {
         for record in try store.commits(repositoryID: repositoryID, shas: late.keys.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let evidence = late[id] else { continue }
             let verdict = evidence.reduce(record.verdict) { classifier.adding($1, to: $0) }
+            if verdict != record.verdict { updated.append((record.sha, verdict)) }
+        }
+        try store.replaceVerdicts(repositoryID: repositoryID, updated)
+        return updated.count
+    }
+
+    /// The session evidence a walk attributes with: this scan's harvest, and,
+    /// when the catalogue changed and every stored verdict is derived again,
+    /// the evidence stored from earlier harvests (whose logs may be gone).
+    private func sessionEvidence(_ harvested: [ObjectID: [Evidence]], catalogueChanged: Bool,
+                                 repositoryID: Int64) throws -> [ObjectID: [Evidence]] {
+        guard catalogueChanged else { return harvested }
+        var sessions = harvested
+        for record in try store.commits(repositoryID: repositoryID, withEvidence: .sessionLog) {
+            guard let id = ObjectID(hex: record.sha) else { continue }
+            let known = Set((sessions[id] ?? []).map(\.matched))
+            for evidence in record.verdict.evidence where evidence.kind == .sessionLog && !known.contains(evidence.matched) {
+                // Counted again on its own merits: `adding(session:)` decides afresh (a bot's stays a bot's).
+                var kept = evidence
+                kept.counts = true
+                kept.note = evidence.confidence == .attested ? nil : SessionEvidence.uneditedNote
+                sessions[id, default: []].append(kept)
+            }
+        }
+        return sessions
+    }
+
+    /// Session logs that name commits stored by earlier scans: their verdicts
+    /// gain the evidence (never lose any). Returns how many changed.
+    private func addSessionEvidence(_ harvested: [ObjectID: [Evidence]], repositoryID: Int64) throws -> Int {
+        guard !harvested.isEmpty else { return 0 }
+        var updated: [(sha: String, verdict: Verdict)] = []
+        for record in try store.commits(repositoryID: repositoryID, shas: harvested.keys.map(\.hex)) {
+            guard let id = ObjectID(hex: record.sha), let evidence = harvested[id] else { continue }
+            let verdict = evidence.reduce(record.verdict) { classifier.adding(session: $1, to: $0) }
             if verdict != record.verdict { updated.append((record.sha, verdict)) }
         }
         try store.replaceVerdicts(repositoryID: repositoryID, updated)

@@ -93,6 +93,17 @@ extension PostgresStore {
         }
     }
 
+    public func commits(repositoryID: Int64, withEvidence kind: SignalKind) throws(StoreError) -> [CommitRecord] {
+        // Evidence is stored as JSON with sorted keys: `"kind":"session-log"` is its own text.
+        let pattern = "%\"kind\":\"\(kind.rawValue)\"%"
+        return try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: """
+                SELECT \(Self.commitColumns), '', false FROM commit_record c WHERE c.repository_id = $1 AND c.evidence LIKE $2
+                """, binds: { var binds = PostgresBindings(); binds.append(repositoryID); binds.append(pattern); return binds }()))
+                .map { try Self.commit($0).commit }
+        }
+    }
+
     public func commits(repositoryID: Int64, shas: [String]) throws(StoreError) -> [CommitRecord] {
         guard !shas.isEmpty else { return [] }
         return try withConnection { connection in

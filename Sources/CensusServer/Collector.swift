@@ -112,17 +112,21 @@ public actor Collector: Service {
         for folder in targets.unreadable { logger.warning("cannot read folder, skipped", metadata: ["path": "\(folder)"]) }
         for entry in targets.undecodable { logger.warning("name is not valid UTF-8, skipped", metadata: ["path": "\(entry)"]) }
         let lines = configuration.scanLines
+        let sessionLogs = configuration.sessionLogs
         var due: [ScanTarget] = []
         var fingerprints: [String: String?] = [:]
+        // Harvested on the collector's schedule: logs that changed make every repository due.
+        let logs = sessionLogs ? CommitCensus.sessionLogsState(repositories: targets.repositories.map(\.path)) : nil
         for target in targets.repositories {
             let state = states[target.path] ?? RepositoryState()
             if let retryAt = state.retryAt, retryAt > Date() { continue }
-            let fingerprint = census.fingerprint(ofRepositoryAt: target.path, lines: lines)
+            let fingerprint = census.fingerprint(ofRepositoryAt: target.path, lines: lines, sessionLogs: logs)
             if let fingerprint, fingerprint == state.fingerprint { continue }
             fingerprints[target.path] = fingerprint
             due.append(target)
         }
         var request = ScanRequest(lines: lines)
+        request.sessionLogs = sessionLogs
         let stopping = self.stopping
         request.shouldStop = { stopping.isSet }
         let summary: ScanSummary

@@ -55,6 +55,9 @@ public protocol CommitStore: AnyObject, Sendable {
     /// New verdicts for stored commits (a catalogue change, notes that arrived later).
     func replaceVerdicts(repositoryID: Int64, _ verdicts: [(sha: String, verdict: Verdict)]) throws(StoreError)
     func commits(repositoryID: Int64, shas: [String]) throws(StoreError) -> [CommitRecord]
+    /// A repository's commits whose stored verdict holds evidence of `kind`
+    /// (session logs: carried over when the catalogue reclassifies the rest).
+    func commits(repositoryID: Int64, withEvidence kind: SignalKind) throws(StoreError) -> [CommitRecord]
     /// Non-merge commits without line counts.
     func commitsMissingLineStats(repositoryID: Int64) throws(StoreError) -> [String]
     /// Line counts, with the program that counted them (`git`, `libgit2`).

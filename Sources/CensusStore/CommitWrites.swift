@@ -112,6 +112,14 @@ extension SQLiteStore {
     }
 
     /// Stored commits of a repository, by sha.
+    public func commits(repositoryID: Int64, withEvidence kind: SignalKind) throws(StoreError) -> [CommitRecord] {
+        // Evidence is stored as JSON with sorted keys: `"kind":"session-log"` is its own text.
+        let pattern = "%\"kind\":\"\(kind.rawValue)\"%"
+        return try read { db in
+            try CommitRecord.filter(Column("repository_id") == repositoryID && Column("evidence").like(pattern)).fetchAll(db)
+        }
+    }
+
     public func commits(repositoryID: Int64, shas: [String]) throws(StoreError) -> [CommitRecord] {
         guard !shas.isEmpty else { return [] }
         return try read { db in

@@ -104,6 +104,25 @@ public struct SessionLogs: Sendable {
         return found
     }
 
+    /// How many log files there are, their total size and the newest change:
+    /// what changes when a tool writes, so that a collector scans again only then.
+    public func state(repositories: [String]) -> String {
+        var paths = claudeFolders().flatMap { SessionLogs.files(under: $0, endingWith: [".jsonl"]) }
+        if let root = codexRoot() {
+            paths += CodexLog.folders.flatMap { SessionLogs.files(under: (root as NSString).appendingPathComponent($0), endingWith: [".jsonl", ".zst"]) }
+        }
+        paths += SessionLogs.files(under: (home as NSString).appendingPathComponent(".gemini/tmp"), endingWith: [".jsonl", ".json"])
+        paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
+        var (count, bytes, newest) = (0, 0, 0.0)
+        for path in paths {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
+            count += 1
+            bytes += (attributes[.size] as? Int) ?? 0
+            newest = max(newest, (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        }
+        return "\(count):\(bytes):\(newest)"
+    }
+
     /// `$CLAUDE_CONFIG_DIR` (a comma-separated list) or `~/.claude*` and
     /// `~/.config/claude`, each one's `projects` folder.
     func claudeFolders() -> [String] {

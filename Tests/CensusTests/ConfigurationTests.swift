@@ -22,6 +22,10 @@ struct ConfigurationTests {
         market.driveByCommits = 3
         #expect(configuration.market == market)
         // The keys the sample leaves commented out, and their refusals.
+        #expect(configuration.sessionLogs == false)
+        #expect(try CensusConfiguration.parse("evidence: {session_logs: true}\n").sessionLogs)
+        #expect(throws: CensusConfiguration.Error.self) { try CensusConfiguration.parse("evidence: {session_logs: maybe}\n") }
+        #expect(throws: CensusConfiguration.Error.self) { try CensusConfiguration.parse("evidence: {sessions: true}\n") }
         let priced = try CensusConfiguration.parse("market: {tool_cost_per_seat_usd: 480, drive_by_commits: 0}\n")
         #expect(priced.market.toolCostPerSeatUSD == 480 && priced.market.driveByCommits == 0)
         #expect(throws: CensusConfiguration.Error.self) { try CensusConfiguration.parse("market: {loaded_cost_by_team: {core: -1}}\n") }

@@ -191,3 +191,24 @@ struct SessionLogsTests {
         #expect(!GitSummaryLine.makesCommits("echo git commit"))
     }
 }
+
+@Suite("SHA-256, for Gemini CLI's project key")
+struct SHA256Tests {
+    @Test("the standard's test vectors and a 1,000-byte message agree with sha256sum")
+    func vectors() throws {
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        let long = String(repeating: "/home/dev/ä-repo", count: 63)
+        let shell = Process()
+        let pipe = Pipe()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "printf '%s' \"$1\" | sha256sum", "sh", long]
+        shell.standardOutput = pipe
+        try shell.run()
+        shell.waitUntilExit()
+        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+        #expect(SHA256.hex(long) == String(expected))
+    }
+}

@@ -2,8 +2,8 @@ import Attribution
 import GitHistory
 
 /// The attributing stage of a scan: the one place that turns a commit, its
-/// notes, the repository's `.mailmap` and the AI branches whose merges
-/// brought it in into a verdict. Pure given those inputs: the scan and
+/// notes, the repository's `.mailmap`, the AI branches whose merges brought
+/// it in and the AI tools' session logs that claim it into a verdict. Pure given those inputs: the scan and
 /// `census explain` both call it, so they cannot disagree.
 ///
 /// One per thread: the mailmap and the identity cache are not shared.
@@ -20,13 +20,14 @@ struct Attributor {
     /// The verdict for `commit`, its person folded by .mailmap, with the
     /// evidence of each AI branch that brought it in.
     func verdict(for commit: Commit, parsed: ParsedMessage, notes: [String: String],
-                 branches: [Evidence] = []) -> Verdict {
+                 branches: [Evidence] = [], sessions: [Evidence] = []) -> Verdict {
         var verdict = classifier.classify(Self.facts(commit, notes: notes), parsed: parsed, cache: identities)
         if let person = verdict.person {
             let resolved = mailmap.resolve(name: person.name, email: person.email)
             verdict.person = Person(name: resolved.name, email: resolved.email)
         }
         for evidence in branches { verdict = classifier.adding(evidence, to: verdict) }
+        for evidence in sessions { verdict = classifier.adding(session: evidence, to: verdict) }
         return verdict
     }
 

@@ -24,6 +24,8 @@ final class ClassifyingSink: @unchecked Sendable {
         var writes: BoundedPipe<Write>
         /// The AI branches' merges met so far, and the commits they brought in.
         var branches: BranchEvidenceBoard
+        /// What the AI tools' session logs say their agents committed (`SessionEvidence`).
+        var sessions: [ObjectID: [Evidence]] = [:]
     }
 
     /// What a sink hands to the storing thread.
@@ -65,12 +67,13 @@ final class ClassifyingSink: @unchecked Sendable {
         }
         if context.keepWalked { walked.append(sha) }
         let stored = !context.stored.isEmpty && context.stored.contains(sha)
-        // A stored verdict stands unless its inputs changed: the rules, or notes that arrived.
-        if stored && !context.catalogueChanged && notes.isEmpty { return }
+        let sessions = context.sessions.isEmpty ? [] : context.sessions[commit.id] ?? []
+        // A stored verdict stands unless its inputs changed: the rules, notes or session logs that arrived.
+        if stored && !context.catalogueChanged && notes.isEmpty && sessions.isEmpty { return }
         let parsed = ParsedMessage(commit.message)
         let branches = context.branches.evidence(for: commit.id)
         if !branches.isEmpty { branchAttributed[commit.id] = branches.count }
-        let verdict = attributor.verdict(for: commit, parsed: parsed, notes: notes, branches: branches)
+        let verdict = attributor.verdict(for: commit, parsed: parsed, notes: notes, branches: branches, sessions: sessions)
         if stored {
             reclassified.append((sha, verdict))
             if reclassified.count >= handOff { flush(force: false) }

@@ -18,6 +18,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Also record lines added and deleted per commit (as git show --numstat counts them).")
     var lines = false
 
+    @Flag(help: "Also read the AI tools' session logs (Claude Code, Codex, Gemini CLI, aider): a commit their agent made is AI, with the tool and session as evidence. See census evidence.")
+    var sessionLogs = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -37,6 +40,7 @@ struct Scan: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             census.recordUnavailable(targets.failures)
             var request = ScanRequest(lines: lines || configuration?.scanLines == true)
+            request.sessionLogs = sessionLogs || configuration?.sessionLogs == true
             // Progress only on a terminal: a first scan estimates its total for the ETA only then.
             if Terminal.stderrIsTerminal { request.progress = { Terminal.progress($0.line) } }
             let quiet = quiet

@@ -1,0 +1,64 @@
+import Attribution
+import Foundation
+import GitHistory
+import SessionLogs
+
+/// The attributing stage's view of the AI tools' session logs: the commits
+/// their agents made in one repository, as evidence. A claim counts only
+/// when it names exactly one commit of the repository the session worked in
+/// (its folder, or Gemini CLI's hash of the project root) and that commit was
+/// made within `window` of the claim; its evidence says which tool and
+/// session, never anything the log held.
+enum SessionEvidence {
+    /// How far a claim's time and its commit's may lie apart (machine clocks agree; git runs fast).
+    static let window: TimeInterval = 5 * 60
+
+    static func evidence(_ claims: [CommitClaim], repository: Repository) -> [ObjectID: [Evidence]] {
+        let root = repository.workDirectory ?? repository.gitDirectory
+        let resolvedRoot = resolved(root)
+        let hashes = Set([SHA256.hex(trimmed(root)), SHA256.hex(resolvedRoot)])
+        var found: [ObjectID: [Evidence]] = [:]
+        for claim in claims where claim.kind != .personsChanges && belongs(claim, root: resolvedRoot, hashes: hashes) {
+            guard let id = commit(named: claim.sha, in: repository), let commit = try? repository.commit(id) else { continue }
+            if let time = claim.time, abs(Double(commit.committer.time) - time.timeIntervalSince1970) > window { continue }
+            found[id, default: []].append(evidence(claim))
+        }
+        return found
+    }
+
+    /// The one commit an abbreviated id names in `repository`, or nil (none, several, not a commit).
+    static func commit(named sha: String, in repository: Repository) -> ObjectID? {
+        guard (4...64).contains(sha.count), sha.allSatisfy({ $0.isHexDigit }) else { return nil }
+        // revparse also reads branch names: the id found must start with the claim.
+        guard let id = try? repository.resolve(sha), id.hex.hasPrefix(sha.lowercased()) else { return nil }
+        return id
+    }
+
+    static func belongs(_ claim: CommitClaim, root: String, hashes: Set<String>) -> Bool {
+        if let folder = claim.folder {
+            let folder = resolved(folder)
+            return folder == root || folder.hasPrefix(root + "/")
+        }
+        return claim.projectHash.map(hashes.contains) ?? false
+    }
+
+    /// `session-log: claude-code 9d9f3a1c committed`: the session by a hash of its id.
+    static func evidence(_ claim: CommitClaim) -> Evidence {
+        let edited = claim.sessionEdited
+        return Evidence(
+            rule: "session-log.\(claim.tool.rawValue)", kind: .sessionLog, tool: claim.tool.rawValue, indicates: .ai,
+            confidence: edited ? .attested : .inferred,
+            matched: "session-log: \(claim.tool.rawValue) \(SHA256.hex(claim.session).prefix(8)) \(claim.kind.rawValue)",
+            counts: true, note: edited ? nil : uneditedNote)
+    }
+
+    static let uneditedNote = "the agent made the commit; its session recorded no edit of its own before"
+
+    static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    static func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}

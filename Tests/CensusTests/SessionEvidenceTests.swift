@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// `census scan --session-logs` as a person runs it: a repository whose
+/// commits carry no trailer, the four tools' logs in the home folder.
+@Suite("Session logs in scans: agents' commits attested without a trailer, verdicts that outlive the logs")
+struct SessionEvidenceTests {
+    static func json(_ object: [String: Any]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func iso(_ seconds: Int) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static let prompt = "PLEASE-KEEP-THIS-PROMPT-PRIVATE"
+
+    /// A Claude Code session in `cwd`: a prompt, an edit when `edited`, then `command` answered by `output`.
+    static func claude(cwd: String, at time: Int, edited: Bool, command: String, output: String, session: String) -> String {
+        var lines = [json(["type": "user", "timestamp": iso(time - 60), "sessionId": session, "cwd": cwd,
+                           "message": ["role": "user", "content": prompt]])]
+        if edited {
+            lines.append(json(["type": "assistant", "timestamp": iso(time - 30), "sessionId": session, "cwd": cwd,
+                               "message": ["content": [["type": "tool_use", "id": "e-\(session)", "name": "Edit",
+                                                        "input": ["file_path": cwd + "/file.txt", "old_string": prompt, "new_string": "x"]]]]]))
+        }
+        lines.append(json(["type": "assistant", "timestamp": iso(time), "sessionId": session, "cwd": cwd,
+                           "message": ["content": [["type": "tool_use", "id": "b-\(session)", "name": "Bash", "input": ["command": command]]]]]))
+        lines.append(json(["type": "user", "timestamp": iso(time + 1), "sessionId": session, "cwd": cwd,
+                           "message": ["content": [["type": "tool_result", "tool_use_id": "b-\(session)", "content": output]]]]))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func write(_ text: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+
+    @Test("each agent's commit gets its tool; a session without edits gives inferred; listings, other projects and a person's dirty commit do not count; deleting the logs or changing the rules changes no verdict; no prompt in the store",
+          arguments: ["sqlite", "postgresql"])
+    func scanWithLogs(_ backend: String) throws {
+        let repo = try TemporaryGitRepository()
+        let base = 1_780_000_000
+        var shas: [String] = []
+        for index in 0..<7 {
+            shas.append(try repo.commit("change \(index)", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + index * 3600) +0000"))
+        }
+        // A helper the rules will name later: its verdict shows when every stored commit is derived again.
+        let helper = try repo.commit("change 7", author: ("Helper", "helper@corp.example"), date: "@\(base + 7 * 3600) +0000")
+        let short = shas.map { String($0.prefix(7)) }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("census-sessions-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let claude = home.appendingPathComponent(".claude/projects/-repo")
+        // 1: Claude Code made it, after its own edit. 2: Claude Code made it, no edit of its own recorded.
+        try write(Self.claude(cwd: repo.path, at: base + 3600, edited: true, command: "git add -A && git commit -m 'change 1'",
+                              output: "[main \(short[1])] change 1\n 1 file changed", session: "s1"), to: claude.appendingPathComponent("s1.jsonl"))
+        try write(Self.claude(cwd: repo.path + "/sub", at: base + 2 * 3600, edited: false, command: "git commit -am 'change 2'",
+                              output: "[main \(short[2])] change 2", session: "s2"), to: claude.appendingPathComponent("s2.jsonl"))
+        // 0: a listing that looks like a summary line, and another project's claim of the same id.
+        try write(Self.claude(cwd: repo.path, at: base, edited: true, command: "git log -1 --format='[%D %h] %s'",
+                              output: "[main \(short[0])] change 0", session: "s3"), to: claude.appendingPathComponent("s3.jsonl"))
+        try write(Self.claude(cwd: "/srv/another-project", at: base, edited: true, command: "git commit -m 'change 0'",
+                              output: "[main \(short[0])] change 0", session: "s4"), to: home.appendingPathComponent(".claude/projects/-other/s4.jsonl"))
+        // 3: Codex made it.
+        try write([
+            Self.json(["timestamp": Self.iso(base + 3 * 3600 - 100), "type": "session_meta", "payload": ["id": "cx", "cwd": repo.path]]),
+            Self.json(["timestamp": Self.iso(base + 3 * 3600 - 50), "type": "event_msg",
+                       "payload": ["type": "patch_apply_end", "success": true, "changes": [repo.path + "/file.txt": ["type": "update"]]]]),
+            Self.json(["timestamp": Self.iso(base + 3 * 3600), "type": "response_item",
+                       "payload": ["type": "function_call", "name": "shell", "call_id": "c1",
+                                   "arguments": Self.json(["command": ["bash", "-lc", "git commit -am 'change 3'"]])]]),
+            Self.json(["timestamp": Self.iso(base + 3 * 3600 + 1), "type": "response_item",
+                       "payload": ["type": "function_call_output", "call_id": "c1", "output": "Output:\n[main \(short[3])] change 3\n"]]),
+        ].joined(separator: "\n") + "\n", to: home.appendingPathComponent(".codex/sessions/2026/05/28/rollout-cx.jsonl"))
+        // 4: Gemini CLI made it (its project is the hash of the repository's root).
+        let hash = try Shell.capture("/bin/sh", ["-c", "printf '%s' \"$1\" | sha256sum", "sh", repo.path]).stdout.prefix(64)
+        try write([
+            Self.json(["sessionId": "gm", "projectHash": String(hash), "startTime": Self.iso(base + 4 * 3600 - 100), "kind": "main"]),
+            Self.json(["id": "m1", "timestamp": Self.iso(base + 4 * 3600), "type": "gemini", "toolCalls": [
+                ["id": "r", "name": "replace", "args": ["file_path": repo.path + "/file.txt"], "status": "success"],
+                ["id": "c", "name": "run_shell_command", "args": ["command": "git commit -am 'change 4'"], "status": "success",
+                 "result": "Output: [main \(short[4])] change 4\nExit Code: 0", "timestamp": Self.iso(base + 4 * 3600)]]]),
+        ].joined(separator: "\n") + "\n", to: home.appendingPathComponent(".gemini/tmp/repo/chats/session-gm.jsonl"))
+        // 5: aider made it after an edit; 6: aider committed the person's own pending changes first.
+        try write("# aider chat started at 2026-05-28 10:00:00\n#### fix it\n> Applied edit to file.txt  \n> Commit \(short[5]) change 5  \n"
+                  + "#### next\n> Commit \(short[6]) change 6  \n", to: URL(fileURLWithPath: repo.path).appendingPathComponent(".aider.chat.history.md"))
+
+        let db = backend == "sqlite" ? home.appendingPathComponent("census.sqlite").path : try PostgresServer.freshDatabase()
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
+        func verdicts() throws -> [String: [String: Any]] {
+            let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
+            var bySha: [String: [String: Any]] = [:]
+            for line in listed.stdout.split(separator: "\n") {
+                let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                bySha[row["sha"] as! String] = row
+            }
+            return bySha
+        }
+        // A first scan without the logs: every commit a person's. Then with them: the agents' commits gain their evidence.
+        #expect(try CensusCLI.run(["scan", "--db", db, repo.path], environment: environment).status == 0)
+        #expect(try verdicts().values.allSatisfy { $0["class"] as? String == "human" })
+        let scan = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
+        #expect(scan.status == 0, "\(scan.stderr)")
+        func check(_ when: String) throws {
+            let rows = try verdicts()
+            let expected: [(Int, String?, String?)] = [(0, nil, nil), (1, "claude-code", "attested"), (2, "claude-code", "inferred"),
+                                                       (3, "codex", "attested"), (4, "gemini", "attested"), (5, "aider", "attested"), (6, nil, nil)]
+            for (index, tool, confidence) in expected {
+                let row = try #require(rows[shas[index]])
+                if let tool {
+                    #expect(row["class"] as? String == "ai" && row["tools"] as? [String] == [tool], "\(when): commit \(index): \(row)")
+                    #expect(row["confidence"] as? String == confidence && row["mode"] as? String == "agent", "\(when): commit \(index)")
+                } else {
+                    #expect(row["class"] as? String == "human", "\(when): commit \(index): \(row)")
+                }
+            }
+        }
+        try check("after the harvest")
+        // The store holds the tool, a hash of the session and the kind: never the prompt.
+        if backend == "sqlite" {
+            for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+                #expect(bytes.range(of: Data(Self.prompt.utf8)) == nil, "\(file)")
+            }
+        } else {
+            let dump = try Shell.capture("/usr/bin/pg_dump", [db.replacingOccurrences(of: "?sslmode=disable", with: "")])
+            #expect(dump.status == 0 && dump.stdout.contains("session-log: claude-code"), "\(dump.stderr)")
+            #expect(!dump.stdout.contains(Self.prompt))
+        }
+        // The logs deleted (Claude Code and Gemini CLI delete them after 30 days), then the rules changed: every commit derived again.
+        try FileManager.default.removeItem(at: home.appendingPathComponent(".claude"))
+        try FileManager.default.removeItem(at: home.appendingPathComponent(".gemini"))
+        #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
+        try check("after the logs were deleted")
+        let config = home.appendingPathComponent("census.yml")
+        try "attribution:\n  identities:\n    - {id: corp.helper, tool: corp-helper, class: ai, emails: [helper@corp.example]}\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let rescan = try CensusCLI.run(["scan", "--config", config.path, "--db", db, repo.path], environment: environment)
+        #expect(rescan.status == 0, "\(rescan.stderr)")
+        #expect(try verdicts()[helper]?["tools"] as? [String] == ["corp-helper"], "the stored commits were derived again")
+        try check("after the rules changed")
+    }
+}
