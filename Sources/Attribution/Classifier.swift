@@ -241,8 +241,9 @@ public struct Classifier: Sendable {
             evidence.counts = false
             evidence.note = "automation's commit: a session log does not make it AI"
         }
-        // The agent made the commit: its mode is the agent's.
-        var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || evidence.counts)
+        // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
+        let agentCommitted = evidence.counts && !evidence.rule.hasPrefix("session-edits.")
+        var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
         if verdict.commitClass == .bot { updated.commitClass = .bot; updated.confidence = nil; updated.mode = nil; updated.tools = [] }
         updated.aiLines = verdict.aiLines
         updated.person = verdict.person

@@ -69,10 +69,10 @@ extension CommitCensus {
         let workers = request.workers ?? (targets.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
         let board = ScanBoard(targets: targets, shouldStop: request.shouldStop, finished: finished)
         let store = self.store
-        let claims = request.sessionLogs ? Self.sessionClaims(request.environment, targets: targets) : []
+        let harvest = request.sessionLogs ? Self.sessionHarvest(request.environment, targets: targets) : SessionHarvest()
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, targets.count))) { _ in
             let scanner = HistoryScanner(store: store, classifier: classifier)
-            scanner.sessionClaims = claims
+            scanner.sessionHarvest = harvest
             scanner.progress = request.progress
             scanner.shouldStop = request.shouldStop
             while let index = board.next() {
@@ -85,10 +85,11 @@ extension CommitCensus {
         return board.summary
     }
 
-    /// Every commit claim of the session logs in the home folder and in the targets' roots, read once a batch.
-    static func sessionClaims(_ environment: [String: String], targets: [ScanTarget]) -> [CommitClaim] {
+    /// Every commit claim and edit of the session logs in the home folder and in the targets' roots, read once a batch.
+    static func sessionHarvest(_ environment: [String: String], targets: [ScanTarget]) -> SessionHarvest {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return SessionLogs(home: home, environment: environment).summaries(repositories: targets.map(\.path)).flatMap(\.claims)
+        let summaries = SessionLogs(home: home, environment: environment).summaries(repositories: targets.map(\.path))
+        return SessionHarvest(claims: summaries.flatMap(\.claims), edits: summaries.flatMap(\.editEvents))
     }
 
     /// `scan` on a thread of its own, for a caller on Swift concurrency (censusd).

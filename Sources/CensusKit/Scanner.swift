@@ -65,9 +65,9 @@ public final class HistoryScanner {
     public var lineCounter: GitNumstat? =
         ProcessInfo.processInfo.environment["CENSUS_LINES_WITH_LIBGIT2"] == "1" ? nil : GitNumstat.installed()
 
-    /// What the AI tools' session logs say their agents committed (`census scan
-    /// --session-logs`), read once for a batch of scans; empty: logs are not used.
-    var sessionClaims: [CommitClaim] = []
+    /// What the AI tools' session logs say their agents committed and edited
+    /// (`census scan --session-logs`), read once for a batch of scans; empty: logs are not used.
+    var sessionHarvest = SessionHarvest()
 
     /// Commits whose line counts the last scan could not compute (objects missing).
     public internal(set) var lineStatsSkipped = 0
@@ -120,7 +120,7 @@ public final class HistoryScanner {
                                    catalogueVersion: stateVersion, reachable: [])
             return
         }
-        let harvested = sessionClaims.isEmpty ? [:] : SessionEvidence.evidence(sessionClaims, repository: repository)
+        let harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
         if plan.upToDate {
             outcome.status = .upToDate
         } else {

@@ -41,6 +41,10 @@ enum ClaudeCodeLog {
                     if editTools.contains(name) {
                         summary.edits += 1
                         editedSessions.insert(session)
+                        if let file = input["file_path"] as? String {
+                            summary.editEvents.append(EditEvent(tool: .claudeCode, session: session, time: time, path: file,
+                                                                lines: addedLines(input)))
+                        }
                     } else if name == "Bash", let command = input["command"] as? String,
                               GitSummaryLine.makesCommits(command), let id = block["id"] as? String {
                         pending[id] = (session, record["cwd"] as? String)
@@ -65,6 +69,13 @@ enum ClaudeCodeLog {
         summary.sessions = sessions.count
         summary.skippedLines += skipped
         return summary
+    }
+
+    /// The lines an Edit, Write or MultiEdit adds, hashed.
+    static func addedLines(_ input: [String: Any]) -> Set<Int> {
+        var text = [input["new_string"], input["content"]].compactMap { $0 as? String }
+        text += (input["edits"] as? [[String: Any]] ?? []).compactMap { $0["new_string"] as? String }
+        return text.reduce(into: Set<Int>()) { $0.formUnion(AddedLine.hashes(ofText: $1)) }
     }
 
     /// The commits a Bash result names: `gitOperation` first, else the summary lines of its output.

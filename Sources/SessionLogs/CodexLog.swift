@@ -61,8 +61,15 @@ enum CodexLog {
                 summary.edits += 1
                 edited = true
             case ("event_msg", "patch_apply_end") where payload["success"] as? Bool != false:
-                summary.edits += (payload["changes"] as? [String: Any])?.count ?? 0
+                let changes = payload["changes"] as? [String: Any] ?? [:]
+                summary.edits += changes.count
                 edited = true
+                for (file, change) in changes {
+                    let change = change as? [String: Any] ?? [:]
+                    let lines = (change["unified_diff"] as? String).map(AddedLine.hashes(ofDiff:))
+                        ?? (change["content"] as? String).map(AddedLine.hashes(ofText:)) ?? []
+                    summary.editEvents.append(EditEvent(tool: .codex, session: session, time: time, path: file, lines: lines))
+                }
             default: return
             }
         }

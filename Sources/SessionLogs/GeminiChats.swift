@@ -63,6 +63,12 @@ enum GeminiChats {
                 case "replace", "write_file":
                     summary.edits += 1
                     edited = true
+                    if let file = arguments["file_path"] as? String {
+                        let text = [arguments["new_string"], arguments["content"]].compactMap { $0 as? String }.joined(separator: "\n")
+                        summary.editEvents.append(EditEvent(
+                            tool: .gemini, session: session, time: LogTime.parse(call["timestamp"]) ?? LogTime.parse(record["timestamp"]),
+                            path: file, lines: AddedLine.hashes(ofText: text)))
+                    }
                 case "run_shell_command":
                     guard let command = arguments["command"] as? String, GitSummaryLine.makesCommits(command) else { continue }
                     let time = LogTime.parse(call["timestamp"]) ?? LogTime.parse(record["timestamp"])

@@ -37,6 +37,40 @@ public struct CommitClaim: Sendable, Equatable, Codable {
     public var sessionEdited: Bool
 }
 
+/// An agent's edit of a file: where, when, and the lines it added as salted
+/// hashes (`AddedLine.hash`) — compared with a commit's added lines in
+/// memory, never stored.
+public struct EditEvent: Sendable {
+    public var tool: SessionTool
+    public var session: String
+    public var time: Date?
+    /// The file, as the log names it (absolute for Claude Code, Codex and Gemini CLI).
+    public var path: String
+    public var lines: Set<Int>
+}
+
+/// A line as edits and commits are compared: blanks collapsed; lines of three
+/// characters or fewer (braces, `end`) say nothing about who wrote them.
+public enum AddedLine {
+    public static func hash<S: StringProtocol>(_ line: S) -> Int? {
+        let normalized = line.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard normalized.count > 3 else { return nil }
+        // Hasher's seed is the process's own: the hashes mean nothing outside this run.
+        return normalized.hashValue
+    }
+
+    static func hashes(ofText text: String) -> Set<Int> {
+        Set(text.split(whereSeparator: \.isNewline).compactMap { hash($0) })
+    }
+
+    /// The added lines of a unified diff (`+` lines, not the `+++` header).
+    static func hashes(ofDiff diff: String) -> Set<Int> {
+        Set(diff.split(whereSeparator: \.isNewline).compactMap { line in
+            line.hasPrefix("+") && !line.hasPrefix("+++") ? hash(line.dropFirst()) : nil
+        })
+    }
+}
+
 /// What one source of logs holds, in counts and dates: the files read, the
 /// sessions, the oldest and newest record, the edits and the commit claims.
 public struct SessionLogSummary: Sendable {
@@ -49,6 +83,8 @@ public struct SessionLogSummary: Sendable {
     public var newest: Date?
     public var edits = 0
     public var claims: [CommitClaim] = []
+    /// The agents' edits with the lines they added (hashed), for commits a person made from them.
+    public var editEvents: [EditEvent] = []
     /// Files that could not be read (unreadable, or compressed with zstd).
     public var unreadFiles = 0
     /// Lines too long or not JSON, skipped.
@@ -72,6 +108,7 @@ public struct SessionLogSummary: Sendable {
         if let time = file.newest { saw(time) }
         edits += file.edits
         claims += file.claims
+        editEvents += file.editEvents
         unreadFiles += file.unreadFiles
         skippedLines += file.skippedLines
     }

@@ -47,6 +47,14 @@ struct SessionEvidenceTests {
         }
         // A helper the rules will name later: its verdict shows when every stored commit is derived again.
         let helper = try repo.commit("change 7", author: ("Helper", "helper@corp.example"), date: "@\(base + 7 * 3600) +0000")
+        // 8: a person committed what Claude Code's session wrote (no claim names it); 9: the person's own lines in a file the agent touched.
+        try repo.git(["config", "user.email", "jane@corp.example"])
+        let written = ["func parse(_ text: String) -> [Token] {", "    var tokens: [Token] = []", "    for word in text.split(separator: \" \") {",
+                       "        tokens.append(Token(word))", "    }", "    return tokens", "}"]
+        let fromEdits = try repo.commit("change 8", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 8 * 3600) +0000",
+                                        file: "src/parser.swift", content: written.joined(separator: "\n") + "\n")
+        let own = try repo.commit("change 9", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 9 * 3600) +0000",
+                                  file: "src/lexer.swift", content: "let keywords = [\"if\", \"else\"]\nlet operators = [\"+\", \"-\"]\n")
         let short = shas.map { String($0.prefix(7)) }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("census-sessions-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
@@ -61,6 +69,14 @@ struct SessionEvidenceTests {
                               output: "[main \(short[0])] change 0", session: "s3"), to: claude.appendingPathComponent("s3.jsonl"))
         try write(Self.claude(cwd: "/srv/another-project", at: base, edited: true, command: "git commit -m 'change 0'",
                               output: "[main \(short[0])] change 0", session: "s4"), to: home.appendingPathComponent(".claude/projects/-other/s4.jsonl"))
+        var editing = [Self.json(["type": "assistant", "timestamp": Self.iso(base + 8 * 3600 - 600), "sessionId": "s5", "cwd": repo.path,
+                                  "message": ["content": [["type": "tool_use", "id": "w5", "name": "Write",
+                                                           "input": ["file_path": repo.path + "/src/parser.swift", "content": written.joined(separator: "\n")]]]]])]
+        editing.append(Self.json(["type": "assistant", "timestamp": Self.iso(base + 9 * 3600 - 600), "sessionId": "s5", "cwd": repo.path,
+                                  "message": ["content": [["type": "tool_use", "id": "w6", "name": "Edit",
+                                                           "input": ["file_path": repo.path + "/src/lexer.swift", "old_string": "x",
+                                                                     "new_string": "let unrelated = computeSomethingElse()"]]]]]))
+        try write(editing.joined(separator: "\n") + "\n", to: claude.appendingPathComponent("s5.jsonl"))
         // 3: Codex made it.
         try write([
             Self.json(["timestamp": Self.iso(base + 3 * 3600 - 100), "type": "session_meta", "payload": ["id": "cx", "cwd": repo.path]]),
@@ -116,6 +132,11 @@ struct SessionEvidenceTests {
             }
         }
         try check("after the harvest")
+        let inferred = try #require(try verdicts()[fromEdits])
+        #expect(inferred["class"] as? String == "ai" && inferred["tools"] as? [String] == ["claude-code"], "\(inferred)")
+        #expect(inferred["confidence"] as? String == "inferred" && inferred["mode"] as? String == "assisted")
+        #expect((inferred["evidence"] as? [String])?.contains { $0.contains("edits, 100% of added lines") } == true, "\(inferred)")
+        #expect(try verdicts()[own]?["class"] as? String == "human", "the person's own lines in a file the agent touched")
         // The store holds the tool, a hash of the session and the kind: never the prompt.
         if backend == "sqlite" {
             for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {

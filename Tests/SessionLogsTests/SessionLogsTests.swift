@@ -62,6 +62,7 @@ struct SessionLogsTests {
         #expect(summary.claims.map(\.sha) == ["def5678", "1a2b3c4", "7e7e7e7"])
         #expect(summary.claims.allSatisfy { $0.folder == "/r" && $0.sessionEdited })
         #expect(summary.edits == 1)
+        #expect(summary.editEvents.map(\.path) == ["/r/a.go"] && summary.editEvents.first?.lines == [AddedLine.hash("x")].compactMap { $0 }.reduce(into: Set<Int>()) { $0.insert($1) })
         #expect(summary.skippedLines == 2)
         #expect(summary.oldest == ISO8601DateFormatter().date(from: "2026-05-01T00:00:00Z"))
         #expect(summary.newest == ISO8601DateFormatter().date(from: "2026-07-01T00:00:00Z"))
@@ -113,6 +114,7 @@ struct SessionLogsTests {
         #expect(summary.claims.map(\.folder) == ["/w/sub", "/w"])
         #expect(summary.claims.allSatisfy { $0.session == "019d" && $0.sessionEdited })
         #expect(summary.edits == 3)
+        #expect(Set(summary.editEvents.map(\.path)) == ["/w/a.rs", "/w/b.rs"])
         // $CODEX_HOME moves it.
         try FileManager.default.moveItem(at: home.appendingPathComponent(".codex"), to: home.appendingPathComponent("elsewhere"))
         let moved = SessionLogs(home: home.path, environment: ["CODEX_HOME": home.appendingPathComponent("elsewhere").path])
@@ -176,6 +178,14 @@ struct SessionLogsTests {
         #expect(shell.terminationStatus == 0)
         let claims = SessionLogs(home: home.path, environment: [:]).summaries(repositories: []).flatMap(\.claims).map(\.sha)
         #expect(claims.contains("0123abc"), "the other project is still read")
+    }
+
+    @Test("added lines compare with blanks collapsed; lines of three characters or fewer do not count; a diff's + lines, not its header")
+    func addedLines() {
+        #expect(AddedLine.hash("  return   tokens ") == AddedLine.hash("return tokens"))
+        #expect(AddedLine.hash("}") == nil && AddedLine.hash("  end  ") == nil)
+        let diff = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old line here\n+new line here\n"
+        #expect(AddedLine.hashes(ofDiff: diff) == [AddedLine.hash("new line here")!])
     }
 
     @Test("git's summary line: the sha is the last word before the bracket; commands are told from listings")

@@ -13,7 +13,17 @@ enum SessionEvidence {
     /// How far a claim's time and its commit's may lie apart (machine clocks agree; git runs fast).
     static let window: TimeInterval = 5 * 60
 
-    static func evidence(_ claims: [CommitClaim], repository: Repository) -> [ObjectID: [Evidence]] {
+    /// The evidence of every claim and edit that concerns `repository`: commits
+    /// the agents made, then commits a person made from an agent's edits.
+    static func evidence(_ harvest: SessionHarvest, repository: Repository) -> [ObjectID: [Evidence]] {
+        var found = claimed(harvest.claims, repository: repository)
+        for (id, evidence) in EditMatching.inferred(harvest.edits, repository: repository, besides: Set(found.keys)) {
+            found[id, default: []].append(evidence)
+        }
+        return found
+    }
+
+    static func claimed(_ claims: [CommitClaim], repository: Repository) -> [ObjectID: [Evidence]] {
         let root = repository.workDirectory ?? repository.gitDirectory
         let resolvedRoot = resolved(root)
         let hashes = Set([SHA256.hex(trimmed(root)), SHA256.hex(resolvedRoot)])
@@ -52,6 +62,9 @@ enum SessionEvidence {
             counts: true, note: edited ? nil : uneditedNote)
     }
 
+    /// The rule id prefix of evidence from edits a person committed (mode assisted), not from a claim.
+    static let editsRule = "session-edits."
+
     static let uneditedNote = "the agent made the commit; its session recorded no edit of its own before"
 
     static func resolved(_ path: String) -> String {
@@ -61,4 +74,11 @@ enum SessionEvidence {
     static func trimmed(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
+}
+
+/// What a batch of scans read from the session logs, once.
+struct SessionHarvest: Sendable {
+    var claims: [CommitClaim] = []
+    var edits: [EditEvent] = []
+    var isEmpty: Bool { claims.isEmpty && edits.isEmpty }
 }
