@@ -29,8 +29,12 @@ enum EditMatching {
         guard let first = times.min(), let last = times.max(), let head = try? repository.head() else { return [:] }
         let identity = repository.configuredEmail?.lowercased()
         var found: [ObjectID: Evidence] = [:]
+        // Newest first: once a long run of commits is older than the first edit, the rest of history is too.
+        var olderInARow = 0
         try? repository.walk(from: [head]) { commit in
             let time = TimeInterval(commit.committer.time)
+            olderInARow = time < first - 86_400 ? olderInARow + 1 : 0
+            if olderInARow >= 500 { return false }
             guard !commit.isMerge, !claimed.contains(commit.id), time >= first, time <= last + delay else { return true }
             // A commit made on this machine: its git identity is the author's or the committer's.
             if let identity, ![commit.author.email, commit.committer.email].contains(where: { $0.lowercased() == identity }) { return true }
