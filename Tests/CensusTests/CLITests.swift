@@ -371,7 +371,7 @@ struct CronTests {
         let slip = try CensusCLI.run(["scna", sample])
         #expect(slip.status == 2 && slip.stderr == "census: 'scna' is not a census command; did you mean 'scan'? (see census --help)\n")
         let unknown = try CensusCLI.run(["frobnicate"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("(commands: scan, report, commits, explain, repos, rules, config, copy)"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("(commands: scan, report, commits, explain, repos, rules, evidence, config, copy)"))
 
         for command in ["report", "commits"] {
             let empty = try CensusCLI.run([command, "--db", db, "--since", "2025-01-01", "--until", "2024-06-01"])
