@@ -231,6 +231,10 @@ public struct Classifier: Sendable {
         return updated
     }
 
+    /// The rule id prefix of session-log evidence from an agent's edits that
+    /// a person committed (`session-edits.claude-code`): the mode stays assisted.
+    public static let sessionEditsRule = "session-edits."
+
     /// Adds an AI tool's session-log evidence (its agent made the commit) to a
     /// verdict made earlier. It never lowers a verdict, and a bot's commit
     /// stays a bot's: the evidence is kept there, not counted.
@@ -242,7 +246,7 @@ public struct Classifier: Sendable {
             evidence.note = "automation's commit: a session log does not make it AI"
         }
         // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
-        let agentCommitted = evidence.counts && !evidence.rule.hasPrefix("session-edits.")
+        let agentCommitted = evidence.counts && !evidence.rule.hasPrefix(Self.sessionEditsRule)
         var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
         if verdict.commitClass == .bot { updated.commitClass = .bot; updated.confidence = nil; updated.mode = nil; updated.tools = [] }
         updated.aiLines = verdict.aiLines

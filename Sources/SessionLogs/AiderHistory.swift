@@ -38,13 +38,7 @@ enum AiderHistory {
                 summary.claims.removeAll { $0.sha == sha.lowercased() }
             }
         }
-        guard let skipped else {
-            summary.unreadFiles = 1
-            return summary
-        }
-        summary.files = 1
-        summary.skippedLines = skipped
-        return summary
+        return summary.finishFile(skipped: skipped, sessions: summary.sessions)
     }
 
     /// `2024-08-05 19:33:32`, the machine's local time.

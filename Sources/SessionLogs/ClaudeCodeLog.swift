@@ -61,14 +61,7 @@ enum ClaudeCodeLog {
                 }
             }
         }
-        guard let skipped else {
-            summary.unreadFiles = 1
-            return summary
-        }
-        summary.files = 1
-        summary.sessions = sessions.count
-        summary.skippedLines += skipped
-        return summary
+        return summary.finishFile(skipped: skipped, sessions: sessions.count)
     }
 
     /// The lines an Edit, Write or MultiEdit adds, hashed.

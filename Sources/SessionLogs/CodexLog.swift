@@ -73,14 +73,7 @@ enum CodexLog {
             default: return
             }
         }
-        guard let skipped else {
-            summary.unreadFiles = 1
-            return summary
-        }
-        summary.files = 1
-        summary.sessions = 1
-        summary.skippedLines += skipped
-        return summary
+        return summary.finishFile(skipped: skipped, sessions: 1)
     }
 
     /// `{"command": ["bash", "-lc", "git commit …"]}`, `{"cmd": "…"}` or `{"command": "…"}`.

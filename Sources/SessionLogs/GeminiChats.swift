@@ -36,14 +36,7 @@ enum GeminiChats {
         } else {
             skipped = nil
         }
-        guard let skipped else {
-            summary.unreadFiles = 1
-            return summary
-        }
-        summary.files = 1
-        summary.sessions = 1
-        summary.skippedLines += skipped
-        return summary
+        return summary.finishFile(skipped: skipped, sessions: 1)
     }
 
     /// What a chat has said so far about itself.

@@ -101,6 +101,18 @@ public struct SessionLogSummary: Sendable {
         if newest == nil || time > newest! { newest = time }
     }
 
+    /// One file read (`skipped`: the lines the reader skipped) or not (nil): counted as such.
+    mutating func finishFile(skipped: Int?, sessions: Int) -> SessionLogSummary {
+        guard let skipped else {
+            unreadFiles = 1
+            return self
+        }
+        files = 1
+        self.sessions = sessions
+        skippedLines += skipped
+        return self
+    }
+
     mutating func add(_ file: SessionLogSummary) {
         files += file.files
         sessions += file.sessions

@@ -76,7 +76,7 @@ enum EditMatching {
         guard let best else { return nil }
         let percent = Int((best.share * 100).rounded())
         return Evidence(
-            rule: SessionEvidence.editsRule + best.session.tool.rawValue, kind: .sessionLog, tool: best.session.tool.rawValue,
+            rule: Classifier.sessionEditsRule + best.session.tool.rawValue, kind: .sessionLog, tool: best.session.tool.rawValue,
             indicates: .ai, confidence: .inferred,
             matched: "session-log: \(best.session.tool.rawValue) \(SHA256.hex(best.session.id).prefix(8)) edits, \(percent)% of added lines",
             counts: true, note: "a person committed what the agent's session had written")

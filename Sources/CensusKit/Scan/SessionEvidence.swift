@@ -62,9 +62,6 @@ enum SessionEvidence {
             counts: true, note: edited ? nil : uneditedNote)
     }
 
-    /// The rule id prefix of evidence from edits a person committed (mode assisted), not from a claim.
-    static let editsRule = "session-edits."
-
     static let uneditedNote = "the agent made the commit; its session recorded no edit of its own before"
 
     static func resolved(_ path: String) -> String {
