@@ -248,7 +248,6 @@ public struct Classifier: Sendable {
         // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
         let agentCommitted = evidence.counts && !evidence.rule.hasPrefix(Self.sessionEditsRule)
         var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
-        if verdict.commitClass == .bot { updated.commitClass = .bot; updated.confidence = nil; updated.mode = nil; updated.tools = [] }
         updated.aiLines = verdict.aiLines
         updated.person = verdict.person
         return updated

@@ -22,10 +22,7 @@ public struct EvidenceSource: Codable, Sendable {
     public var skippedLines: Int
 
     public static func json(_ sources: [EvidenceSource]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(sources), as: UTF8.self)
+        try ReportJSON.text(sources)
     }
 
     /// `census evidence`: one row per source, locations sanitised.
@@ -51,9 +48,8 @@ extension CommitCensus {
     /// environment variables) and in the scanned repositories: what they hold,
     /// and how many of their commit claims name a stored commit.
     public func evidenceSources(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [EvidenceSource] {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let repositories = try store.repositories().map(\.path)
-        let summaries = SessionLogs(home: home, environment: environment).summaries(repositories: repositories)
+        let summaries = SessionLogs(environment: environment).summaries(repositories: repositories)
         return try summaries.map { summary in
             let claims = summary.claims.filter { $0.kind != .personsChanges }
             return EvidenceSource(
@@ -61,7 +57,7 @@ extension CommitCensus {
                 oldest: summary.oldest.map { TimeFormat.utc(Int64($0.timeIntervalSince1970)) },
                 newest: summary.newest.map { TimeFormat.utc(Int64($0.timeIntervalSince1970)) },
                 edits: summary.edits, commitClaims: claims.count,
-                matched: try claims.filter { try storedCommit(claimedBy: $0, repositories: repositories) }.count,
+                matched: try claims.filter { try storedCommit(claimedBy: $0) }.count,
                 unreadFiles: summary.unreadFiles, skippedLines: summary.skippedLines)
         }
     }
@@ -69,16 +65,12 @@ extension CommitCensus {
     /// Whether `claim` names exactly one stored commit, in the repository
     /// whose work tree holds the folder the session worked in (any stored
     /// repository when the log names no folder, as Gemini CLI's by a hash).
-    func storedCommit(claimedBy claim: CommitClaim, repositories: [String]) throws -> Bool {
+    func storedCommit(claimedBy claim: CommitClaim) throws -> Bool {
         guard claim.sha.count >= 4 else { return false }
         var matches = try store.commits(shaPrefix: claim.sha)
-        if let folder = claim.folder.map(Self.resolved) {
-            matches = matches.filter { folder == Self.resolved($0.repositoryPath) || folder.hasPrefix(Self.resolved($0.repositoryPath) + "/") }
+        if let folder = claim.folder.map(SessionEvidence.resolved) {
+            matches = matches.filter { SessionEvidence.folder(folder, isIn: SessionEvidence.resolved($0.repositoryPath)) }
         }
         return Set(matches.map(\.commit.sha)).count == 1
-    }
-
-    static func resolved(_ path: String) -> String {
-        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     }
 }

@@ -87,8 +87,7 @@ extension CommitCensus {
 
     /// Every commit claim and edit of the session logs in the home folder and in the targets' roots, read once a batch.
     static func sessionHarvest(_ environment: [String: String], targets: [ScanTarget]) -> SessionHarvest {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        let summaries = SessionLogs(home: home, environment: environment).summaries(repositories: targets.map(\.path))
+        let summaries = SessionLogs(environment: environment).summaries(repositories: targets.map(\.path))
         return SessionHarvest(claims: summaries.flatMap(\.claims), edits: summaries.flatMap(\.editEvents))
     }
 
@@ -120,8 +119,7 @@ extension CommitCensus {
     /// again when a tool has written.
     public static func sessionLogsState(environment: [String: String] = ProcessInfo.processInfo.environment,
                                         repositories: [String]) -> String {
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return SessionLogs(home: home, environment: environment).state(repositories: repositories)
+        SessionLogs(environment: environment).state(repositories: repositories)
     }
 }
 

@@ -342,10 +342,17 @@ public struct Report: Codable, Sendable {
 
     /// The report as JSON, keys in snake_case and sorted, so diffs stay readable.
     public func json() throws -> String {
+        try ReportJSON.text(self)
+    }
+}
+
+/// JSON as every listing and report prints it: keys in snake_case and sorted, indented.
+public enum ReportJSON {
+    public static func text<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

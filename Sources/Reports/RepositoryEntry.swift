@@ -34,10 +34,7 @@ public struct RepositoryEntry: Codable, Sendable {
     }
 
     public static func json(_ entries: [RepositoryEntry]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(entries), as: UTF8.self)
+        try ReportJSON.text(entries)
     }
 
     /// `census repos`: one row per repository, hostile names sanitised.

@@ -133,8 +133,9 @@ public struct SessionLogs: Sendable {
     public var home: String
     public var environment: [String: String]
 
-    public init(home: String = NSHomeDirectory(), environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.home = home
+    /// `home` nil: the environment's `HOME`, else the account's home folder.
+    public init(home: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.home = home ?? environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         self.environment = environment
     }
 
@@ -144,8 +145,7 @@ public struct SessionLogs: Sendable {
         var found: [SessionLogSummary] = []
         for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder)) }
         if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
-        let gemini = (home as NSString).appendingPathComponent(".gemini/tmp")
-        if Self.isFolder(gemini) { found.append(GeminiChats.read(folder: gemini)) }
+        if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder)) }
         for repository in repositories {
             let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
             if FileManager.default.isReadableFile(atPath: history) { found.append(AiderHistory.read(file: history)) }
@@ -160,7 +160,7 @@ public struct SessionLogs: Sendable {
         if let root = codexRoot() {
             paths += CodexLog.folders.flatMap { SessionLogs.files(under: (root as NSString).appendingPathComponent($0), endingWith: [".jsonl", ".zst"]) }
         }
-        paths += SessionLogs.files(under: (home as NSString).appendingPathComponent(".gemini/tmp"), endingWith: [".jsonl", ".json"])
+        paths += SessionLogs.files(under: geminiFolder, endingWith: [".jsonl", ".json"])
         paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
         var (count, bytes, newest) = (0, 0, 0.0)
         for path in paths {
@@ -186,6 +186,9 @@ public struct SessionLogs: Sendable {
         }
         return roots.map { ($0 as NSString).appendingPathComponent("projects") }.filter(Self.isFolder)
     }
+
+    /// Gemini CLI's project folders, each with its `chats`.
+    var geminiFolder: String { (home as NSString).appendingPathComponent(".gemini/tmp") }
 
     /// `$CODEX_HOME` (default `~/.codex`), when it holds `sessions` or `archived_sessions`.
     func codexRoot() -> String? {

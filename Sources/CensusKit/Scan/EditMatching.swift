@@ -49,7 +49,7 @@ enum EditMatching {
         var byID: [String: Session] = [:]
         for event in events {
             guard let time = event.time?.timeIntervalSince1970, !event.lines.isEmpty else { continue }
-            let path = SessionEvidence.resolved(event.path)
+            let path = event.path
             guard path.hasPrefix(root + "/") else { continue }
             let key = "\(event.tool.rawValue) \(event.session)"
             byID[key, default: Session(tool: event.tool, id: event.session)].edits

@@ -45,11 +45,13 @@ enum SessionEvidence {
     }
 
     static func belongs(_ claim: CommitClaim, root: String, hashes: Set<String>) -> Bool {
-        if let folder = claim.folder {
-            let folder = resolved(folder)
-            return folder == root || folder.hasPrefix(root + "/")
-        }
+        if let folder = claim.folder { return self.folder(folder, isIn: root) }
         return claim.projectHash.map(hashes.contains) ?? false
+    }
+
+    /// Whether `folder` is `root` or below it (both resolved).
+    static func folder(_ folder: String, isIn root: String) -> Bool {
+        folder == root || folder.hasPrefix(root + "/")
     }
 
     /// `session-log: claude-code 9d9f3a1c committed`: the session by a hash of its id.
@@ -78,4 +80,20 @@ struct SessionHarvest: Sendable {
     var claims: [CommitClaim] = []
     var edits: [EditEvent] = []
     var isEmpty: Bool { claims.isEmpty && edits.isEmpty }
+
+    init() {}
+
+    /// Folders and paths resolved here, once, rather than for every repository scanned.
+    init(claims: [CommitClaim], edits: [EditEvent]) {
+        self.claims = claims.map { claim in
+            var claim = claim
+            claim.folder = claim.folder.map(SessionEvidence.resolved)
+            return claim
+        }
+        self.edits = edits.map { edit in
+            var edit = edit
+            edit.path = SessionEvidence.resolved(edit.path)
+            return edit
+        }
+    }
 }
