@@ -37,11 +37,23 @@ enum ProjectionLines {
         return "For comparison only — if the world's share were this scope's (\(percent(range))), the world's figure would be \(usd(wage)) a year."
     }
 
+    /// "logistic fit" or "logistic fit levelling off at 62%": the forecast's method as a reader needs it.
+    static func method(_ forecast: Report.Projection.Forecast) -> String {
+        guard let ceiling = forecast.ceiling, ceiling < 1 else { return "\(forecast.method) fit" }
+        return "\(forecast.method) fit levelling off at \(Formatting.percent(ceiling, digits: 0))"
+    }
+
     /// "10%: reached in 2025-03 · 25%: in 1 month · 50%: not on this trend".
     static func thresholds(_ forecast: Report.Projection.Forecast, separator: String = " · ") -> String {
         [("0.1", "10%"), ("0.25", "25%"), ("0.5", "50%")].map { key, label in
             if let month = forecast.reached[key] { return "\(label): reached in \(month)" }
-            guard let months = forecast.monthsUntil[key] ?? nil else { return "\(label): not on this trend" }
+            guard let months = forecast.monthsUntil[key] ?? nil else {
+                if let ceiling = forecast.ceiling, ceiling < 1, let value = Double(key), ceiling <= value {
+                    return "\(label): not on this trend (it levels off at \(Formatting.percent(ceiling, digits: 0)))"
+                }
+                return "\(label): not on this trend"
+            }
+            if months == 0 { return "\(label): the fitted share is there now" }
             return "\(label): in \(months) month\(months == 1 ? "" : "s")"
         }.joined(separator: separator)
     }

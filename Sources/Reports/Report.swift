@@ -222,6 +222,9 @@ public struct Report: Codable, Sendable {
             public var backtest: Backtest?
             /// Why no forecast is drawn (`method` is `none`); nil when one is.
             public var reason: String?
+            /// The share a logistic forecast levels off at (1 unless the months
+            /// show it stopping short); nil for other methods and no forecast.
+            public var ceiling: Double?
 
             public struct Backtest: Codable, Sendable {
                 /// Months checked, and how many fell inside the 95% band.
@@ -241,6 +244,7 @@ public struct Report: Codable, Sendable {
                 try c.encode(history, forKey: .history)
                 try c.encode(backtest, forKey: .backtest)
                 try c.encode(reason, forKey: .reason)
+                try c.encode(ceiling, forKey: .ceiling)
             }
         }
 

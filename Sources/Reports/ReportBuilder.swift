@@ -266,6 +266,7 @@ public struct ReportBuilder: Sendable {
         }
         guard let fit = drawn, let lastMonth = months.last else { return forecast }
         forecast.method = fit.method.rawValue
+        forecast.ceiling = fit.method == .logistic ? Self.round(fit.ceiling) : nil
         let last = Double(months.count - 1)
         forecast.horizons = [6, 12, 24].map { ahead in
             let value = fit.prediction(at: last + Double(ahead), ahead: Double(ahead))
@@ -361,7 +362,7 @@ public struct ReportBuilder: Sendable {
                 ? "Share: the AI share of changed lines (line counts cover at least 90% of the scope's commits); the share of commits is shown beside it."
                 : "Share range: from the lower 95% bound of the attested-only AI share of commits (a lower bound: traces can be switched off) to the upper 95% bound of the attested + inferred share. Commits are a proxy for work; they are not weighted by size.",
             "This scope's figure = its payroll × its share. Payroll = full-time equivalents × \(dollars(options.loadedAnnualCostUSD)) loaded annual cost (market.loaded_annual_cost_usd; a team's own with market.loaded_cost_by_team): each person counts for the share of the scope's months they committed in, at most one; people with fewer than \(options.driveByCommits) commits in scope are drive-by contributors and count 0 (market.drive_by_commits).",
-            "Forecast: a logistic curve fitted by maximum likelihood to the monthly AI share (months weighted by their commits); an exponential trend when fewer than four months or fewer than two months with AI commits; bands are 95% from the fit's own uncertainty and do not cover changes in how tools leave traces.",
+            "Forecast: a logistic curve fitted by maximum likelihood to the monthly AI share (months weighted by their commits), levelling off at 100% unless the months show it stopping short of that beyond their scatter (the ceiling is then fitted to the whole percent); an exponential trend when fewer than four months or fewer than two months with AI commits. Bands are 95% prediction bands for one month's share: the fit's uncertainty (over every ceiling the months do not rule out) widened by how much months scatter, more the further ahead, and a month's own commits' chance; they do not cover changes in how tools leave traces.",
         ]
     }
 

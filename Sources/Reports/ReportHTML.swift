@@ -339,7 +339,7 @@ public enum ReportHTML {
             svg += "<circle cx=\"\(number(x(Double(index))))\" cy=\"\(number(y(share)))\" r=\"3\" fill=\"#0ea5e9\"><title>\(Sanitize.html(point.month)): \(Formatting.percent(share))</title></circle>"
         }
         svg += "</svg>"
-        return svg + "<div class=\"legend\"><span><i style=\"background:#0ea5e9\"></i>monthly AI share</span><span><i style=\"background:#6d28d9\"></i>\(forecast.method) fit and forecast, 95% band</span></div>"
+        return svg + "<div class=\"legend\"><span><i style=\"background:#0ea5e9\"></i>monthly AI share</span><span><i style=\"background:#6d28d9\"></i>\(Sanitize.html(ProjectionLines.method(forecast))) and forecast, 95% band</span></div>"
     }
 
     static func projectionText(_ projection: Report.Projection) -> String {

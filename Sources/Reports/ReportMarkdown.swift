@@ -84,7 +84,7 @@ public enum ReportMarkdown {
         let forecast = projection.forecast
         if forecast.method != "none" {
             for horizon in forecast.horizons {
-                out += "- In \(horizon.months) months (\(horizon.month)): \(p(horizon.share, 1)) (95% band \(p(horizon.low, 1))–\(p(horizon.high, 1))), \(forecast.method) fit.\n"
+                out += "- In \(horizon.months) months (\(horizon.month)): \(p(horizon.share, 1)) (95% band \(p(horizon.low, 1))–\(p(horizon.high, 1))), \(ProjectionLines.method(forecast)).\n"
             }
             out += "- AI share thresholds: " + ProjectionLines.thresholds(forecast) + ".\n"
         } else {

@@ -98,7 +98,7 @@ public enum ReportText {
         if forecast.method == "none" {
             out += "Forecast: none — \(forecast.reason ?? "none fitted").\n"
         } else {
-            out += "Forecast (\(forecast.method) fit over \(forecast.monthsOfData) months to \(forecast.lastMonth ?? "")):\n"
+            out += "Forecast (\(ProjectionLines.method(forecast)), over \(forecast.monthsOfData) months to \(forecast.lastMonth ?? "")):\n"
             out += table(["in", "month", "AI share", "95% band"],
                          forecast.horizons.map { ["\($0.months) months", $0.month, percent($0.share), "\(percent($0.low)) – \(percent($0.high))"] },
                          rightAligned: [2])

@@ -5,7 +5,9 @@ import Foundation
 /// The model is logistic — adoption of a technology rises slowly, then fast,
 /// then saturates — fitted by maximum likelihood to the monthly counts
 /// (binomial: AI commits out of AI + human commits), so months with more
-/// commits weigh more. With too few months to fit two parameters honestly it
+/// commits weigh more. It saturates at a ceiling that need not be 100%: a
+/// team whose share has levelled off at 60% is not heading for all of its
+/// commits (`fitCeiling`). With too few months to fit two parameters honestly it
 /// falls back to an exponential trend. Every value comes with a 95% band from
 /// the fit's own uncertainty; none is a bare point estimate.
 public enum ShareTrendFit {
@@ -25,7 +27,7 @@ public enum ShareTrendFit {
     public struct Fit: Sendable, Equatable {
         public enum Method: String, Sendable, Codable { case logistic, exponential }
         public var method: Method
-        /// logit(share) = a + b·t (logistic) or log(share) = a + b·t (exponential).
+        /// logit(share / ceiling) = a + b·t (logistic) or log(share) = a + b·t (exponential).
         public var a: Double
         public var b: Double
         /// Covariance of (a, b).
@@ -37,18 +39,23 @@ public enum ShareTrendFit {
         /// The variance of a single month's logit about the curve beyond its
         /// commits' own chance: months and repositories differ.
         public var monthVariance = 0.0
+        /// The mean commits of a month with commits: a month ahead is expected
+        /// to have as many, and their chance is part of its band.
+        public var monthTrials = 0.0
+        /// The share the logistic curve levels off at: 1 unless the months
+        /// show, beyond their scatter, that it stops short (`fitCeiling`).
+        /// The bands treat it as known.
+        public var ceiling = 1.0
+        /// Fits with other ceilings the months do not rule out; the
+        /// prediction bands span theirs too.
+        public var plausible: [Fit] = []
 
         /// The share at month `t`, with its 95% band.
         public func share(at t: Double) -> (value: Double, low: Double, high: Double) {
             let eta = a + b * t
             let variance = covariance[0][0] + 2 * t * covariance[0][1] + t * t * covariance[1][1]
             let half = 1.959963984540054 * max(0, variance).squareRoot()
-            switch method {
-            case .logistic:
-                return (ShareTrendFit.logistic(eta), ShareTrendFit.logistic(eta - half), ShareTrendFit.logistic(eta + half))
-            case .exponential:
-                return (min(1, exp(eta)), min(1, exp(eta - half)), min(1, exp(eta + half)))
-            }
+            return band(eta, half)
         }
 
         /// Where the share of one month `ahead` months after the data may fall,
@@ -57,20 +64,44 @@ public enum ShareTrendFit {
         public func prediction(at t: Double, ahead: Double) -> (value: Double, low: Double, high: Double) {
             let eta = a + b * t
             let curve = (covariance[0][0] + 2 * t * covariance[0][1] + t * t * covariance[1][1]) * dispersion
-            let half = 1.959963984540054 * max(0, curve + monthVariance * (1 + max(0, ahead) / 3)).squareRoot()
+            let scatter = monthVariance * (1 + max(0, ahead) / 3)
+            var own = band(eta, 1.959963984540054 * max(0, curve + scatter).squareRoot())
+            if method == .logistic {
+                // On the logit of the share itself, where a month may stray
+                // above the ceiling; the curve's uncertainty carried over by
+                // the slope of logit(share) in η (1 without a ceiling).
+                let (mean, _) = ShareTrendFit.curve(eta, ceiling: ceiling)
+                let slope = (1 - ShareTrendFit.logistic(eta)) / (1 - mean)
+                let chance = monthTrials > 0 ? 1 / (monthTrials * mean * (1 - mean)) : 0
+                let half = 1.959963984540054 * max(0, slope * slope * curve + scatter + chance).squareRoot()
+                let centre = log(mean / (1 - mean))
+                own = (mean, ShareTrendFit.logistic(centre - half), ShareTrendFit.logistic(centre + half))
+            }
+            return plausible.reduce(own) { union, other in
+                let band = other.prediction(at: t, ahead: ahead)
+                return (union.value, min(union.low, band.low), max(union.high, band.high))
+            }
+        }
+
+        private func band(_ eta: Double, _ half: Double) -> (value: Double, low: Double, high: Double) {
             switch method {
             case .logistic:
-                return (ShareTrendFit.logistic(eta), ShareTrendFit.logistic(eta - half), ShareTrendFit.logistic(eta + half))
+                let curve = { ceiling * ShareTrendFit.logistic($0) }
+                return (curve(eta), curve(eta - half), curve(eta + half))
             case .exponential:
                 return (min(1, exp(eta)), min(1, exp(eta - half)), min(1, exp(eta + half)))
             }
         }
 
-        /// The month at which the fitted share reaches `share`, or nil if it never does.
+        /// The month at which the fitted share reaches `share`, or nil if it
+        /// never does (it falls, or levels off below it).
         public func month(reaching share: Double) -> Double? {
             guard share > 0, share < 1, b > 0 else { return nil }
             switch method {
-            case .logistic: return (log(share / (1 - share)) - a) / b
+            case .logistic:
+                guard share < ceiling else { return nil }
+                let scaled = share / ceiling
+                return (log(scaled / (1 - scaled)) - a) / b
             case .exponential: return (log(share) - a) / b
             }
         }
@@ -79,15 +110,16 @@ public enum ShareTrendFit {
     static func logistic(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
     /// Maximum-likelihood logistic regression of the share on time, by
-    /// iteratively reweighted least squares. Nil when the data cannot
-    /// identify a trend (fewer than two months, or no AI commit at all, or
-    /// nothing but AI commits).
-    public static func fitLogistic(_ points: [Point]) -> Fit? {
+    /// iteratively reweighted least squares, the curve levelling off at
+    /// `ceiling`. Nil when the data cannot identify a trend (fewer than two
+    /// months, or no AI commit at all, or nothing but AI commits).
+    public static func fitLogistic(_ points: [Point], ceiling: Double = 1) -> Fit? {
         let usable = points.filter { $0.trials > 0 }
         let successes = usable.reduce(0) { $0 + $1.successes }
         let trials = usable.reduce(0) { $0 + $1.trials }
         guard Set(usable.map(\.t)).count >= 2, successes > 0, successes < trials else { return nil }
-        var a = log(Double(successes) / Double(trials - successes))
+        let overall = min(max(Double(successes) / Double(trials) / ceiling, 1e-3), 1 - 1e-3)
+        var a = log(overall / (1 - overall))
         var b = 0.0
         var information = [[0.0, 0.0], [0.0, 0.0]]
         for _ in 0..<100 {
@@ -95,11 +127,10 @@ public enum ShareTrendFit {
             var xwz = [0.0, 0.0]
             for point in usable {
                 let eta = a + b * point.t
-                let p = min(max(logistic(eta), 1e-12), 1 - 1e-12)
+                let (mean, slope) = curve(eta, ceiling: ceiling)
                 let n = Double(point.trials)
-                let w = n * p * (1 - p)
-                let y = Double(point.successes) / n
-                let z = eta + (y - p) / (p * (1 - p))
+                let w = n * slope * slope / (mean * (1 - mean))
+                let z = eta + (Double(point.successes) / n - mean) / slope
                 xwx[0][0] += w
                 xwx[0][1] += w * point.t
                 xwx[1][1] += w * point.t * point.t
@@ -115,22 +146,68 @@ public enum ShareTrendFit {
         }
         guard a.isFinite, b.isFinite, let covariance = invert(information) else { return nil }
         var fit = Fit(method: .logistic, a: a, b: b, covariance: covariance)
-        (fit.dispersion, fit.monthVariance) = scatter(usable, a: a, b: b)
+        fit.ceiling = ceiling
+        (fit.dispersion, fit.monthVariance) = scatter(usable, fit: fit)
+        fit.monthTrials = Double(trials) / Double(usable.count)
         return fit
     }
 
+    /// The share K·logistic(η) and its slope in η, kept off 0 and 1.
+    static func curve(_ eta: Double, ceiling: Double) -> (mean: Double, slope: Double) {
+        let p = logistic(eta)
+        return (min(max(ceiling * p, 1e-12), 1 - 1e-12), max(ceiling * p * (1 - p), 1e-12))
+    }
+
+    /// The logistic fit with the ceiling the months support: 100% unless a
+    /// lower one fits them better by more than their scatter explains (a
+    /// quasi-likelihood ratio test, 5%), found on a grid of whole percents.
+    /// The ceilings the months do not rule out at that level are kept with
+    /// it (`plausible`): a prediction band spans all of their bands.
+    public static func fitCeiling(_ points: [Point]) -> Fit? {
+        guard let full = fitLogistic(points) else { return nil }
+        let usable = points.filter { $0.trials > 0 }
+        func fits(_ ceilings: some Sequence<Double>) -> [(fit: Fit, likelihood: Double)] {
+            ceilings.filter { $0 > 0 && $0 < 1 }.compactMap { ceiling in
+                fitLogistic(usable, ceiling: ceiling).map { ($0, logLikelihood(usable, fit: $0)) }
+            }.filter { $0.likelihood.isFinite }
+        }
+        var candidates = [(full, logLikelihood(usable, fit: full))] + fits(stride(from: 0.95, through: 0.05, by: -0.05))
+        if let coarse = candidates.max(by: { $0.1 < $1.1 }), coarse.0.ceiling < 1 {
+            candidates += fits(stride(from: coarse.0.ceiling - 0.05, through: coarse.0.ceiling + 0.05, by: 0.01))
+        }
+        guard let best = candidates.max(by: { $0.1 < $1.1 }) else { return full }
+        // Scaled by the scatter about the best curve, not about a worse one.
+        let threshold = 3.841458820694124 * best.0.dispersion
+        // A ceiling is taken only where the months show the levelling off:
+        // the curve has come within 80% of it by the last month.
+        let last = usable.map(\.t).max() ?? 0
+        let levelled = logistic(best.0.a + best.0.b * last) >= 0.8
+        var chosen = levelled && 2 * (best.1 - candidates[0].1) > threshold ? best.0 : full
+        chosen.plausible = candidates.filter { $0.0.ceiling != chosen.ceiling && 2 * (best.1 - $0.1) <= threshold }
+            .map(\.0)
+        return chosen
+    }
+
+    static func logLikelihood(_ points: [Point], fit: Fit) -> Double {
+        points.reduce(0) { sum, point in
+            let mean = curve(fit.a + fit.b * point.t, ceiling: fit.ceiling).mean
+            return sum + Double(point.successes) * log(mean) + Double(point.trials - point.successes) * log(1 - mean)
+        }
+    }
+
     /// The dispersion and the between-month logit variance of `points` about
-    /// logit(share) = a + b·t, by the method of moments: each month's logit
-    /// residual (its share kept off 0 and 1 by half a commit) less what its
-    /// commits' binomial chance explains.
-    static func scatter(_ points: [Point], a: Double, b: Double) -> (dispersion: Double, monthVariance: Double) {
+    /// `fit`, by the method of moments: each month's logit residual (its share
+    /// kept off 0 and 1 by half a commit) less what its commits' binomial
+    /// chance explains.
+    static func scatter(_ points: [Point], fit: Fit) -> (dispersion: Double, monthVariance: Double) {
         var chiSquare = 0.0, excess = 0.0
         for point in points {
-            let p = min(max(logistic(a + b * point.t), 1e-9), 1 - 1e-9)
+            let eta = fit.a + fit.b * point.t
+            let p = curve(eta, ceiling: fit.ceiling).mean
             let n = Double(point.trials)
             chiSquare += pow(Double(point.successes) - n * p, 2) / (n * p * (1 - p))
             let observed = (Double(point.successes) + 0.5) / (n + 1)
-            excess += pow(log(observed / (1 - observed)) - (a + b * point.t), 2) - 1 / (n * p * (1 - p))
+            excess += pow(log(observed / (1 - observed)) - log(p / (1 - p)), 2) - 1 / (n * p * (1 - p))
         }
         let dispersion = max(1, chiSquare / Double(max(1, points.count - 2)))
         return (dispersion, max(0, excess / Double(max(1, points.count))))
@@ -188,12 +265,13 @@ public enum ShareTrendFit {
         return fit
     }
 
-    /// The fit the report uses: logistic with at least four months of data and
-    /// two with AI commits; exponential otherwise.
+    /// The fit the report uses: logistic (with the ceiling the months
+    /// support) with at least four months of data and two with AI commits;
+    /// exponential otherwise.
     public static func fit(_ points: [Point]) -> Fit? {
         let months = points.filter { $0.trials > 0 }.count
         let aiMonths = points.filter { $0.successes > 0 }.count
-        if months >= 4 && aiMonths >= 2, let logistic = fitLogistic(points) { return logistic }
+        if months >= 4 && aiMonths >= 2, let logistic = fitCeiling(points) { return logistic }
         return fitExponential(points)
     }
 

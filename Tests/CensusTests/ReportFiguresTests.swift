@@ -26,6 +26,27 @@ struct ProjectionTests {
         #expect(band.low < 0.5 && band.high > 0.5)
     }
 
+    @Test("a share that levels off at 60% is forecast to level off there, not to reach 100%")
+    func fittedCeiling() throws {
+        let ceiling = 0.6, a = -3.0, b = 0.4
+        let points = (0..<30).map { month -> ShareTrendFit.Point in
+            let p = ceiling / (1 + exp(-(a + b * Double(month))))
+            return .init(t: Double(month), successes: Int((p * 2_000).rounded()), trials: 2_000)
+        }
+        let fit = try #require(ShareTrendFit.fit(points))
+        #expect(fit.method == .logistic)
+        #expect(abs(fit.ceiling - ceiling) < 0.0101)
+        #expect(abs(fit.share(at: 60).value - ceiling) < 0.01, "two years on, still the ceiling")
+        let far = fit.prediction(at: 60, ahead: 30)
+        #expect(far.low > 0.55 && far.high < 0.65, "the band stays about the ceiling: \(far)")
+        #expect(fit.month(reaching: 0.7) == nil, "70% is above where the curve levels off")
+        #expect(abs((fit.month(reaching: 0.3) ?? 0) - 7.5) < 0.3, "half the ceiling where a + b·t = 0")
+        // With 100% forced, the same months are fitted worse and put 70% within reach.
+        let forced = try #require(ShareTrendFit.fitLogistic(points))
+        #expect(ShareTrendFit.logLikelihood(points, fit: forced) < ShareTrendFit.logLikelihood(points, fit: fit))
+        #expect(forced.month(reaching: 0.7) != nil)
+    }
+
     @Test("a logistic fit recovers the curve that made the data")
     func recoversParameters() throws {
         let a = -4.0, b = 0.35
@@ -35,6 +56,7 @@ struct ProjectionTests {
         }
         let fit = try #require(ShareTrendFit.fit(points))
         #expect(fit.method == .logistic)
+        #expect(fit.ceiling == 1, "nothing in these months stops short of 100%")
         #expect(abs(fit.a - a) < 0.01)
         #expect(abs(fit.b - b) < 0.002)
         // 50% where a + b·t = 0: t = 4 / 0.35 = 11.43.
@@ -93,6 +115,17 @@ struct ProjectionTests {
         #expect(wild.reason?.contains("scatter too much") == true || wild.reason?.contains("does not support") == true, "\(wild.reason ?? "")")
         let short = try forecast(Self.history(months: 5, commits: 400, a: -1, b: 0.2, scatter: 0))
         #expect(short.reason?.contains("too short a history") == true, "\(short.reason ?? "")")
+        // Adoption that levelled off at 40%: forecast at 40%, and 50% is out of reach, with the reason.
+        let levelled = try forecast(Self.history(months: 30, commits: 400, a: -3, b: 0.4, scatter: 0).map {
+            ShareTrendFit.Point(t: $0.t, successes: Int((Double($0.successes) * 0.4).rounded()), trials: $0.trials)
+        })
+        #expect(levelled.method == "logistic" && levelled.reason == nil, "\(levelled.reason ?? "")")
+        let ceiling = try #require(levelled.ceiling)
+        #expect(abs(ceiling - 0.4) <= 0.03, "\(ceiling)")
+        #expect(levelled.horizons.allSatisfy { abs($0.share - ceiling) < 0.01 && $0.high < 0.5 }, "\(levelled.horizons)")
+        #expect(levelled.monthsUntil["0.5"] == .some(nil))
+        #expect(ProjectionLines.thresholds(levelled).hasSuffix("50%: not on this trend (it levels off at \(Formatting.percent(ceiling, digits: 0)))"))
+        #expect(smooth.ceiling == 1, "a curve still rising is not given a ceiling")
     }
 
     @Test("too few months fall back to an exponential trend; none at all to no forecast")
@@ -120,6 +153,8 @@ struct ProjectionTests {
                                                   monthsUntil: ["0.1": 0, "0.25": 1, "0.5": Int?.none], history: [])
         forecast.reached = ["0.1": "2025-01"]
         #expect(ProjectionLines.thresholds(forecast) == "10%: reached in 2025-01 · 25%: in 1 month · 50%: not on this trend")
+        forecast.reached = [:]
+        #expect(ProjectionLines.thresholds(forecast).hasPrefix("10%: the fitted share is there now · "), "0 months is now, not 'in 0 months'")
     }
 
     @Test("the sample repository's projection: share range × market, team payroll, benchmarks")
