@@ -8,8 +8,11 @@ extension CommitCensus {
     /// The verdict of the commit `sha` names (an id or a unique prefix of at
     /// least four digits) and every signal behind it: from the store, in each
     /// scanned repository that holds it; else derived now from the repository
-    /// at `repository` (default: the current folder) exactly as a scan would.
+    /// at `repository` (a path or a stored repository's id; default: the
+    /// current folder) exactly as a scan would.
     public func explain(_ sha: String, repository: String?) throws -> [ExplainedCommit] {
+        // A stored repository's id names its path.
+        let repository = try repository.map { try storedRepository(id: $0)?.path ?? $0 }
         // A repository not scanned yet is fine: the commit is classified live below.
         let ids = repository.map { (try? repositoryIDs(matching: [$0])) ?? [] }
         let matches = try store.commits(shaPrefix: sha).filter { ids == nil || ids!.contains($0.commit.repositoryId) }

@@ -85,7 +85,7 @@ extension CommitCensus {
         let filter = try filter(scope)
         if scope.team != nil { options.teams = [:] }
         options.team = scope.team
-        options.repositoryPaths = scope.repositoryPaths.map(HistoryScanner.canonicalPath)
+        options.repositoryPaths = try repositorySelection(scope.repositoryPaths)?.paths ?? []
         if !scope.repositoryIDs.isEmpty {
             options.repositoryPaths += try store.repositories().filter { scope.repositoryIDs.contains($0.id ?? 0) }.map(\.path)
         }
@@ -115,29 +115,53 @@ extension CommitCensus {
         return filter
     }
 
-    /// Ids of stored repositories that `paths` name (a repository's own path
-    /// or a folder above several; a folder inside a work tree names its
-    /// repository). Nil when `paths` is empty.
-    func repositoryIDs(matching paths: [String]) throws -> [Int64]? {
-        guard !paths.isEmpty else { return nil }
-        var ids: [Int64] = []
-        for path in paths {
-            var candidates = [HistoryScanner.canonicalPath(path)]
-            if let repository = try? Repository(at: path, searchParents: true) {
-                candidates.append(HistoryScanner.location(of: repository))
+    /// Ids of stored repositories that `names` name (see `repositorySelection`).
+    /// Nil when `names` is empty.
+    func repositoryIDs(matching names: [String]) throws -> [Int64]? {
+        try repositorySelection(names)?.ids
+    }
+
+    /// The stored repositories `names` name — each a path (a repository's
+    /// own, or a folder above several; a folder inside a work tree names its
+    /// repository) or a repository's id as `census repos` and the API show
+    /// it — and the paths a report's scope states for them. Nil when `names` is empty.
+    func repositorySelection(_ names: [String]) throws -> (ids: [Int64], paths: [String])? {
+        guard !names.isEmpty else { return nil }
+        var ids: [Int64] = [], paths: [String] = []
+        for name in names {
+            if let byID = try storedRepository(id: name) {
+                ids.append(byID.id ?? 0)
+                paths.append(byID.path)
+                continue
             }
-            var matched: [RepositoryRecord] = []
-            for candidate in candidates where matched.isEmpty {
-                let below = try store.repositories(under: candidate)
-                // A repository's own path names it alone, not the repositories nested in it.
-                let exact = below.filter { $0.path == candidate }
-                matched = exact.isEmpty ? below : exact
-            }
-            if matched.isEmpty {
-                throw CensusError("\(path): no scanned repository here (run `census scan \(path)` first)")
-            }
-            ids += matched.compactMap(\.id)
+            ids += try repositoryIDs(at: name)
+            paths.append(HistoryScanner.canonicalPath(name))
         }
-        return ids
+        return (ids, paths)
+    }
+
+    /// The repository whose id `name` is, unless a file or folder of that name is here.
+    func storedRepository(id name: String) throws -> RepositoryRecord? {
+        guard let id = Int64(name), id > 0, !FileManager.default.fileExists(atPath: name) else { return nil }
+        return try store.repositories().first { $0.id == id }
+    }
+
+    private func repositoryIDs(at path: String) throws -> [Int64] {
+        var candidates = [HistoryScanner.canonicalPath(path)]
+        if let repository = try? Repository(at: path, searchParents: true) {
+            candidates.append(HistoryScanner.location(of: repository))
+        }
+        var matched: [RepositoryRecord] = []
+        for candidate in candidates where matched.isEmpty {
+            let below = try store.repositories(under: candidate)
+            // A repository's own path names it alone, not the repositories nested in it.
+            let exact = below.filter { $0.path == candidate }
+            matched = exact.isEmpty ? below : exact
+        }
+        if matched.isEmpty {
+            let orID = Int64(path) == nil ? "" : " nor a stored repository's id (census repos lists them)"
+            throw CensusError("\(path): no scanned repository here\(orID) (run `census scan \(path)` first)")
+        }
+        return matched.compactMap(\.id)
     }
 }

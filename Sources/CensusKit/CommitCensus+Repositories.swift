@@ -59,6 +59,14 @@ extension CommitCensus {
         HistoryScanner.displayName(HistoryScanner.canonicalPath(path))
     }
 
+    /// The id of the repository stored for `path` (as `census repos` shows
+    /// it), nil when none is: a repository's one identity across the CLI,
+    /// the API and the metrics.
+    public func repositoryID(at path: String) -> Int64? {
+        let path = HistoryScanner.canonicalPath(path)
+        return (try? store.repositories())?.first { $0.path == path }?.id
+    }
+
     /// Records on a stored repository that it could not be scanned this time
     /// (its folder vanished, it is no longer a repository): `census repos`,
     /// the API and the dashboard show the error until a scan succeeds.

@@ -39,12 +39,15 @@ public final class CensusMetrics: @unchecked Sendable {
         return MetricNameDescriptor(metricName: String(name[..<cut]), unitName: String(name[name.index(after: cut)...]), helpText: help)
     }
 
-    /// Counts a failed scan of the repository named `label` (as its other series are).
-    public func scanFailed(label: String) {
+    /// Counts a failed scan of the repository named `label`, stored as `id`
+    /// (empty `repo_id` when it never was).
+    public func scanFailed(label: String, id: Int64?) {
+        let labels = [("repo", label), ("repo_id", id.map(String.init) ?? "")]
+        let key = "\(label)\u{0}\(labels[1].1)"
         lock.withLock {
-            let counter = scanErrors[label] ?? registry.makeCounter(
-                descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"), labels: [("repo", label)])
-            scanErrors[label] = counter
+            let counter = scanErrors[key] ?? registry.makeCounter(
+                descriptor: Self.descriptor("census_scan_errors_total", "Repository scans that failed"), labels: labels)
+            scanErrors[key] = counter
             counter.increment()
         }
     }
@@ -79,26 +82,31 @@ public final class CensusMetrics: @unchecked Sendable {
         }
     }
 
-    /// One repository's series.
+    /// One repository's series, labelled by its name (`repo`, dashboards
+    /// group by it) and its id (`repo_id`, as `census repos` and the API show
+    /// it). Its path is left out: a home folder's name is a person's
+    /// (`/api/v1/repos` maps ids to paths).
     private func add(_ repository: RepositoryFigures, label: String) {
+        let repo = [("repo", label), ("repo_id", "\(repository.id)")]
+        gauge("census_repository_info", repo, 1, "A scanned repository: its name and its id (as census repos and /api/v1/repos show it)")
         let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool (tools overlap: a commit made with two counts for both)"
-        commits([("repo", label), ("class", "human"), ("tool", "")], repository.human, commitsHelp)
-        commits([("repo", label), ("class", "bot"), ("tool", "")], repository.bot, commitsHelp)
+        commits(repo + [("class", "human"), ("tool", "")], repository.human, commitsHelp)
+        commits(repo + [("class", "bot"), ("tool", "")], repository.bot, commitsHelp)
         if repository.tools.isEmpty {
-            commits([("repo", label), ("class", "ai"), ("tool", "")], repository.ai, commitsHelp)
+            commits(repo + [("class", "ai"), ("tool", "")], repository.ai, commitsHelp)
         }
         for tool in repository.tools {
-            commits([("repo", label), ("class", "ai"), ("tool", tool.tool)], tool.commits, commitsHelp)
+            commits(repo + [("class", "ai"), ("tool", tool.tool)], tool.commits, commitsHelp)
         }
-        gauge("census_ai_commits", [("repo", label)], repository.ai, "Non-merge AI commits reachable from HEAD, each once whatever its tools")
+        gauge("census_ai_commits", repo, repository.ai, "Non-merge AI commits reachable from HEAD, each once whatever its tools")
         let denominator = repository.ai + repository.human
-        gauge("census_ai_share_ratio", [("repo", label)], denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
+        gauge("census_ai_share_ratio", repo, denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
               "AI share of commits: ai / (ai + human)")
-        gauge("census_active_authors", [("repo", label)], repository.activeAuthors, "People with at least one non-bot commit")
-        gauge("census_ai_authors", [("repo", label)], repository.aiAuthors, "People with at least one AI commit")
-        gauge("census_repository_last_success_timestamp_seconds", [("repo", label)], repository.lastSuccess ?? 0,
+        gauge("census_active_authors", repo, repository.activeAuthors, "People with at least one non-bot commit")
+        gauge("census_ai_authors", repo, repository.aiAuthors, "People with at least one AI commit")
+        gauge("census_repository_last_success_timestamp_seconds", repo, repository.lastSuccess ?? 0,
               "Unix time the repository's last scan completed (0: never)")
-        gauge("census_repository_failing", [("repo", label)], repository.failing ? 1 : 0,
+        gauge("census_repository_failing", repo, repository.failing ? 1 : 0,
               "1 when the repository's last scan failed (census repos shows the error)")
     }
 

@@ -106,7 +106,7 @@ public actor Collector: Service {
         let started = Date()
         for failure in targets.failures {
             logger.warning("repository unavailable", metadata: ["path": "\(failure.path)", "error": "\(failure.message)"])
-            metrics.scanFailed(label: CommitCensus.repositoryName(at: failure.path))
+            metrics.scanFailed(label: CommitCensus.repositoryName(at: failure.path), id: census.repositoryID(at: failure.path))
         }
         census.recordUnavailable(targets.failures)
         for folder in targets.unreadable { logger.warning("cannot read folder, skipped", metadata: ["path": "\(folder)"]) }
@@ -180,7 +180,7 @@ public actor Collector: Service {
             state.lastError = String(describing: error)
             // 30 s, 1 min, 2 min … at most an hour between attempts.
             state.retryAt = Date().addingTimeInterval(min(3600, 30 * pow(2, Double(state.failures - 1))))
-            metrics.scanFailed(label: CommitCensus.repositoryName(at: report.path))
+            metrics.scanFailed(label: CommitCensus.repositoryName(at: report.path), id: census.repositoryID(at: report.path))
             logger.error("scan failed", metadata: ["path": "\(report.path)", "error": "\(error)", "retry_in_s": "\(Int(state.retryAt!.timeIntervalSinceNow))"])
         }
         states[report.path] = state

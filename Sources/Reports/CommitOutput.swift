@@ -5,6 +5,8 @@ import Foundation
 /// One line of `census commits --format ndjson`; field names are the contract.
 public struct CommitLine: Codable, Sendable {
     public var repo: String
+    /// The repository's id, as `census repos`, `/api/v1/repos` and the metrics' `repo_id` show it.
+    public var repoId: Int64
     public var sha: String
     public var `class`: String
     public var confidence: String?
@@ -24,6 +26,7 @@ public struct CommitLine: Codable, Sendable {
 
     public init(_ record: CommitRecord, repositoryPath: String) {
         repo = repositoryPath
+        repoId = record.repositoryId
         sha = record.sha
         self.class = record.class
         confidence = record.confidence
@@ -43,6 +46,7 @@ public struct CommitLine: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case repo, sha, `class`, confidence, mode, tools, evidence, subject
+        case repoId = "repo_id"
         case authorName = "author_name", authorEmail = "author_email"
         case authoredAt = "authored_at", committedAt = "committed_at"
         case isMerge = "is_merge", linesAdded = "lines_added", linesDeleted = "lines_deleted"
@@ -68,6 +72,7 @@ public struct CommitLine: Codable, Sendable {
         try c.encode(linesDeleted, forKey: .linesDeleted)
         try c.encode(linesEngine, forKey: .linesEngine)
         try c.encode(subject, forKey: .subject)
+        try c.encode(repoId, forKey: .repoId)
     }
 }
 
@@ -76,7 +81,8 @@ public enum CommitListFormat: String, CaseIterable, Sendable {
     case table, json, ndjson, csv
 
     static let csvColumns = ["repo", "sha", "class", "confidence", "mode", "tools", "author_name", "author_email",
-                             "authored_at", "committed_at", "is_merge", "lines_added", "lines_deleted", "subject", "evidence", "lines_engine"]
+                             "authored_at", "committed_at", "is_merge", "lines_added", "lines_deleted", "subject", "evidence", "lines_engine",
+                             "repo_id"]
 
     /// Writes the header (if any) — call once before the first `lines(_:)`.
     public var header: String? {
@@ -105,6 +111,7 @@ public enum CommitListFormat: String, CaseIterable, Sendable {
                 Sanitize.csv(commit.authorEmail), commit.authoredAt, commit.committedAt, commit.isMerge ? "true" : "false",
                 commit.linesAdded.map(String.init) ?? "", commit.linesDeleted.map(String.init) ?? "",
                 Sanitize.csv(commit.subject), Sanitize.csv(commit.evidence.joined(separator: " | ")), commit.linesEngine ?? "",
+                "\(commit.repoId)",
             ].joined(separator: ",")
         case .table:
             func cell(_ text: String, _ width: Int) -> String {

@@ -23,6 +23,10 @@ public struct Report: Codable, Sendable {
         public var anonymized: Bool
         /// The team the report is about (its people only); absent for everyone.
         public var team: String?
+        /// The ids (as `census repos`, `/api/v1/repos` and the metrics' `repo_id`
+        /// show them) of the repositories the report covers; empty for every
+        /// repository in the store.
+        public var repositoryIds: [Int64] = []
     }
 
     public struct Totals: Codable, Sendable {
@@ -71,6 +75,8 @@ public struct Report: Codable, Sendable {
     public struct RepositoryFigure: Codable, Sendable {
         public var repository: String
         public var name: String
+        /// The repository's id, as `census repos`, the API and the metrics' `repo_id` show it.
+        public var id: Int64 = 0
         public var commits: Int
         public var ai: Int
         public var human: Int
@@ -86,6 +92,7 @@ public struct Report: Codable, Sendable {
             try container.encode(human, forKey: .human)
             try container.encode(bot, forKey: .bot)
             try container.encode(aiShare, forKey: .aiShare)
+            try container.encode(id, forKey: .id)
         }
     }
 

@@ -105,7 +105,8 @@ public struct ReportBuilder: Sendable {
                 repositories: options.repositoryPaths,
                 since: filter.since.map(TimeFormat.utc), until: filter.until.map(TimeFormat.utc),
                 interval: options.interval, date: filter.dateField.rawValue, timezone: options.timeZoneLabel,
-                minGroup: options.minGroup, anonymized: options.anonymize, team: options.team),
+                minGroup: options.minGroup, anonymized: options.anonymize, team: options.team,
+                repositoryIds: (filter.repositoryIDs ?? []).sorted()),
             totals: Report.Totals(
                 commits: tally.commits, merges: tally.merges, ai: tally.ai, human: tally.human, bot: tally.bot,
                 aiAttested: tally.aiAttested, aiInferred: tally.aiInferred, aiAgent: tally.aiAgent,
@@ -152,8 +153,8 @@ public struct ReportBuilder: Sendable {
             .sorted { $0.repository.path < $1.repository.path }
             .map { entry in
                 Report.RepositoryFigure(
-                    repository: entry.repository.path, name: entry.repository.name, commits: entry.tally.commits,
-                    ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
+                    repository: entry.repository.path, name: entry.repository.name, id: entry.repository.id ?? 0,
+                    commits: entry.tally.commits, ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
                     aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human))
             }
     }

@@ -41,11 +41,11 @@ public struct RepositoryEntry: Codable, Sendable {
     public static func table(_ entries: [RepositoryEntry]) -> String {
         guard !entries.isEmpty else { return "No repositories scanned yet. Run: census scan PATH\n" }
         return ReportText.table(
-            ["repository", "commits", "head", "last scan", "by", "last error"],
+            ["id", "repository", "commits", "head", "last scan", "by", "last error"],
             entries.map {
-                [Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
+                ["\($0.id)", Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
                  $0.lastScanAt ?? "never", Sanitize.terminal($0.collector ?? ""), Sanitize.terminal($0.lastError ?? "")]
             },
-            rightAligned: [1])
+            rightAligned: [0, 2])
     }
 }

@@ -194,6 +194,48 @@ struct CLITests {
         #expect(csv.stdout.split(separator: "\n").count == 4)
     }
 
+    @Test("one identity for a repository: census repos' id is what --repo takes and what reports, commits and CSV show")
+    func repositoryIdentity() throws {
+        let first = try sample()
+        let second = folder.appendingPathComponent("second").path
+        try Shell.run("/bin/bash", [PackagePaths.sampleScript, second])
+        #expect(try census(["scan", "--db", db, first, second]).status == 0)
+        let entries = try #require(try JSONSerialization.jsonObject(
+            with: Data(try census(["repos", "--db", db, "--format", "json"]).stdout.utf8)) as? [[String: Any]])
+        let secondEntry = try #require(entries.first { ($0["path"] as? String)?.hasSuffix("/second") == true })
+        let id = try #require(secondEntry["id"] as? Int), path = try #require(secondEntry["path"] as? String)
+        let table = try census(["repos", "--db", db]).stdout
+        #expect(table.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(id) ") && $0.contains(path) }, "\(table)")
+
+        let byID = try census(["report", "--db", db, "--repo", "\(id)", "--format", "json"])
+        #expect(byID.status == 0, "\(byID.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(byID.stdout.utf8)) as? [String: Any])
+        let scope = try #require(report["scope"] as? [String: Any])
+        #expect(scope["repositories"] as? [String] == [path], "the id is stated as the path it names too")
+        #expect(scope["repository_ids"] as? [Int] == [id])
+        let rows = try #require(report["by_repository"] as? [[String: Any]])
+        #expect(rows.map { $0["id"] as? Int } == [id] && rows.first?["repository"] as? String == path)
+        let byPath = try census(["report", "--db", db, "--repo", path, "--format", "json"]).stdout
+        #expect(byPath.replacingOccurrences(of: #""generated_at" : "[^"]*""#, with: "", options: .regularExpression)
+                == byID.stdout.replacingOccurrences(of: #""generated_at" : "[^"]*""#, with: "", options: .regularExpression),
+                "--repo ID and --repo PATH are one report")
+        let all = try #require(try JSONSerialization.jsonObject(
+            with: Data(try census(["report", "--db", db, "--format", "json"]).stdout.utf8)) as? [String: Any])
+        #expect((all["scope"] as? [String: Any])?["repository_ids"] as? [Int] == [], "every repository: no ids named")
+        #expect(Set((all["by_repository"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }) == Set(entries.compactMap { $0["id"] as? Int }))
+
+        let commits = try census(["commits", "--db", db, "--repo", "\(id)", "--format", "ndjson"]).stdout.split(separator: "\n")
+        #expect(commits.count == 32 && commits.allSatisfy { $0.contains("\"repo_id\":\(id),") || $0.hasSuffix("\"repo_id\":\(id)}") })
+        let csv = try census(["commits", "--db", db, "--repo", "\(id)", "--format", "csv", "--limit", "1"]).stdout.split(separator: "\n")
+        #expect(csv.first?.hasSuffix(",repo_id") == true && csv.last?.hasSuffix(",\(id)") == true, "\(csv)")
+        let sha = try Shell.run("/usr/bin/git", ["-C", second, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let explained = try census(["explain", "--db", db, "--repo", "\(id)", sha])
+        #expect(explained.status == 0 && explained.stdout.contains(path), "\(explained.stdout)\(explained.stderr)")
+
+        let unknown = try census(["report", "--db", db, "--repo", "999"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("999: no scanned repository here nor a stored repository's id"), "\(unknown.stderr)")
+    }
+
     @Test("report --format json carries the contract's figures")
     func reportJSON() throws {
         let path = try sample()

@@ -122,8 +122,9 @@ struct DaemonTests {
 
         let metrics = try await daemon.request("/metrics").body
         let name = URL(fileURLWithPath: repo.path).lastPathComponent
-        #expect(metrics.contains("census_commits_total{repo=\"\(name)\",class=\"ai\",tool=\"claude-code\"} 1"))
-        #expect(metrics.contains("census_ai_share_ratio{repo=\"\(name)\"} 0.25"))
+        let repoID = try #require((try await daemon.request("/api/v1/repos").body).firstMatch(of: /"id" *: *(\d+)/)?.1)
+        #expect(metrics.contains("census_commits_total{repo=\"\(name)\",repo_id=\"\(repoID)\",class=\"ai\",tool=\"claude-code\"} 1"), "\(metrics)")
+        #expect(metrics.contains("census_ai_share_ratio{repo=\"\(name)\",repo_id=\"\(repoID)\"} 0.25"))
         #expect(metrics.contains("census_build_info"))
         #expect(metrics.contains("census_scan_duration_seconds"))
         #expect(!metrics.contains("@"), "no email address in any label")

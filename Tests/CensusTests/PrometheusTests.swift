@@ -101,25 +101,33 @@ struct CollectorLivenessTests {
         #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
         try FileManager.default.removeItem(at: gone.root)
         let goneName = gone.root.lastPathComponent, keptName = kept.root.lastPathComponent
+        // One identity for a repository: the id census repos and the API show labels its series.
+        let repos = try JSONSerialization.jsonObject(with: Data(try await daemon.request("/api/v1/repos").body.utf8)) as? [[String: Any]] ?? []
+        func id(_ name: String) -> Int { repos.first { ($0["path"] as? String)?.hasSuffix("/" + name) == true }?["id"] as? Int ?? 0 }
+        let gonesSeries = "{repo=\"\(goneName)\",repo_id=\"\(id(goneName))\"}", keptSeries = "{repo=\"\(keptName)\",repo_id=\"\(id(keptName))\"}"
+        #expect(id(goneName) > 0 && id(keptName) > 0 && id(goneName) != id(keptName), "\(repos)")
         #expect(try await daemon.eventually(60) {
-            try await daemon.request("/metrics").body.contains("census_repository_failing{repo=\"\(goneName)\"} 1")
+            try await daemon.request("/metrics").body.contains("census_repository_failing\(gonesSeries) 1")
         })
         let metrics = try await daemon.request("/metrics").body
-        #expect(metrics.contains("census_repository_failing{repo=\"\(keptName)\"} 0"))
+        #expect(metrics.contains("census_repository_failing\(keptSeries) 0"))
+        #expect(metrics.contains("census_repository_info\(keptSeries) 1"), "\(metrics)")
         func sample(_ series: String) -> Double? {
             metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
         }
-        #expect((sample("census_scan_errors_total{repo=\"\(goneName)\"}") ?? 0) >= 1)
-        #expect((sample("census_repository_last_success_timestamp_seconds{repo=\"\(keptName)\"}") ?? 0) > Date().timeIntervalSince1970 - 600)
+        #expect((sample("census_scan_errors_total\(gonesSeries)") ?? 0) >= 1)
+        #expect((sample("census_repository_last_success_timestamp_seconds\(keptSeries)") ?? 0) > Date().timeIntervalSince1970 - 600)
         let rounds = metrics.firstMatch(of: /census_scan_rounds_total (\d+)/).flatMap { Int($0.1) } ?? 0
         #expect(rounds >= 2, "\(rounds) rounds")
         #expect(daemon.log.contains("new_commits=0") && daemon.log.contains("round done"), "an idle round is logged")
 
-        let repos = try JSONSerialization.jsonObject(with: Data(try await daemon.request("/api/v1/repos").body.utf8)) as? [[String: Any]] ?? []
-        let goneEntry = repos.first { ($0["path"] as? String)?.hasSuffix(goneName) == true }
-        #expect((goneEntry?["last_error"] as? String)?.contains("no such file or directory") == true, "\(repos)")
+        let reposNow = try JSONSerialization.jsonObject(with: Data(try await daemon.request("/api/v1/repos").body.utf8)) as? [[String: Any]] ?? []
+        let goneEntry = reposNow.first { ($0["path"] as? String)?.hasSuffix(goneName) == true }
+        #expect((goneEntry?["last_error"] as? String)?.contains("no such file or directory") == true, "\(reposNow)")
         let listed = try CensusCLI.run(["repos", "--db", database])
-        #expect(listed.stdout.split(separator: "\n").contains { $0.contains(goneName) && $0.contains("no such file or directory") }, "\(listed.stdout)")
+        #expect(listed.stdout.split(separator: "\n").contains {
+            $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(id(goneName)) ") && $0.contains(goneName) && $0.contains("no such file or directory")
+        }, "census repos leads with the same id: \(listed.stdout)")
         #expect(daemon.stop() == 0)
     }
 }

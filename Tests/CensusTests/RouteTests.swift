@@ -58,6 +58,7 @@ struct RouteTests {
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 let repositories = (json?["scope"] as? [String: Any])?["repositories"] as? [String]
                 #expect(repositories?.count == 1 && repositories?.first?.hasSuffix(repoName) == true, "\(String(describing: repositories))")
+                #expect((json?["scope"] as? [String: Any])?["repository_ids"] as? [Int] == [1], "and by the id it was asked for")
             }
             try await client.execute(uri: "/?repo=1", method: .get) { response in
                 #expect(!String(buffer: response.body).contains("All scanned repositories"))

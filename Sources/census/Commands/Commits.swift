@@ -8,7 +8,7 @@ struct Commits: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only this repository (or the repositories below this folder); repeatable.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Only this repository — its path, or its id as census repos shows it — or the repositories below this folder; repeatable.", valueName: "path|id"))
     var repo: [String] = []
 
     @OptionGroup var period: PeriodOptions

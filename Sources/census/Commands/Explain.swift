@@ -11,7 +11,7 @@ struct Explain: ParsableCommand {
     @Argument(help: ArgumentHelp("A commit id or a unique prefix of at least 4 digits.", valueName: "sha"))
     var sha: String
 
-    @Option(name: .long, help: ArgumentHelp("The repository the commit is in.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The repository the commit is in: its path, or its id as census repos shows it.", valueName: "path|id"))
     var repo: String?
 
     func validate() throws {
