@@ -266,7 +266,10 @@ public struct CensusHTTP: Sendable {
             }.joined() + "</select>"
         }
         var controls = "<section><form class=\"filters\" method=\"get\" action=\"/\">"
-        controls += "<label>Repository" + select("repo", [("", "All repositories")] + repositories.map { ("\($0.id)", $0.name) }) + "</label>"
+        // Two repositories named alike (x/repo, y/repo) are told apart by path.
+        let names = Dictionary(grouping: repositories, by: \.name)
+        let choices = repositories.map { ("\($0.id)", (names[$0.name]?.count ?? 0) > 1 ? $0.path : $0.name) }
+        controls += "<label>Repository" + select("repo", [("", "All repositories")] + choices) + "</label>"
         if !teams.isEmpty {
             // Teams below the minimum group are offered, but say they are withheld.
             var everyoneScope = scope

@@ -339,7 +339,10 @@ public enum ReportHTML {
             svg += "<circle cx=\"\(number(x(Double(index))))\" cy=\"\(number(y(share)))\" r=\"3\" fill=\"#0ea5e9\"><title>\(Sanitize.html(point.month)): \(Formatting.percent(share))</title></circle>"
         }
         svg += "</svg>"
-        return svg + "<div class=\"legend\"><span><i style=\"background:#0ea5e9\"></i>monthly AI share</span><span><i style=\"background:#6d28d9\"></i>\(Sanitize.html(ProjectionLines.method(forecast))) and forecast, 95% band</span></div>"
+        // Without a forecast there is no curve to name ("none fit" was drawn here).
+        let fit = forecast.method == "none" ? ""
+            : "<span><i style=\"background:#6d28d9\"></i>\(Sanitize.html(ProjectionLines.method(forecast))) and forecast, 95% band</span>"
+        return svg + "<div class=\"legend\"><span><i style=\"background:#0ea5e9\"></i>monthly AI share</span>\(fit)</div>"
     }
 
     static func projectionText(_ projection: Report.Projection) -> String {

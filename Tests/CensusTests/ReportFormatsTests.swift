@@ -54,6 +54,8 @@ struct ReportFormatsTests {
         // The small team is withheld; the large one is shown.
         #expect(report.byTeam.first { $0.team == "anthropic" }?.suppressed == true)
         #expect(report.byTeam.first { $0.team == "core" }?.activeAuthors == 3)
+        // The sample has no forecast: its chart names no fitted curve.
+        #expect(report.projection.forecast.method == "none" && !ReportHTML.render(report).contains("none fit"))
     }
 
     @Test("--anonymize replaces every person with a stable pseudonym, in every format")

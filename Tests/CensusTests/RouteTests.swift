@@ -204,6 +204,36 @@ struct RouteTests {
         }
     }
 
+    @Test("two repositories with one name: the dashboard's choice tells them apart by path, the metrics by repo_id")
+    func sameNamedRepositories() async throws {
+        let (app, _) = try application()
+        var paths: [String] = []
+        var kept: [TemporaryGitRepository] = []
+        for parent in ["team-a", "team-b"] {
+            let root = folder.appendingPathComponent(parent).appendingPathComponent("service")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            let repo = TemporaryGitRepository(existing: root)
+            try repo.git(["init", "-q", "-b", "main", "."])
+            try repo.commit("work in \(parent)")
+            #expect(try await census.scan([ScanTarget(path: repo.path)], ScanRequest()).succeeded == 1)
+            paths.append(root.resolvingSymlinksInPath().path)
+            kept.append(repo)
+        }
+        let ids = try census.repositories().filter { $0.name == "service" }.map(\.id).sorted()
+        #expect(ids.count == 2)
+        let expected = zip(ids, paths).map { "<option value=\"\($0)\">\($1)</option>" }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let page = String(buffer: response.body)
+                for option in expected { #expect(page.contains(option), "\(option)") }
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let metrics = String(buffer: response.body)
+                for id in ids { #expect(metrics.contains("census_repository_info{repo=\"service#\(id)\",repo_id=\"\(id)\"} 1"), "\(metrics)") }
+            }
+        }
+    }
+
     @Test("/api/v1/openapi.json serves the checked-in description, which names every /api/v1 route with its method")
     func openAPI() async throws {
         let (app, _) = try application()
