@@ -15,8 +15,8 @@ extension CommitCensus {
     /// from its scanned HEAD or kept apart after a rewrite), its verdicts,
     /// line counts and the engine that counted them, and its scanned HEAD,
     /// into `destination` — SQLite to PostgreSQL or back — through the store
-    /// seam. A repository is matched by its path (its id is the destination's
-    /// own); commits the destination
+    /// seam. A repository is matched by its path, and keeps its id where the
+    /// destination has it free (a new store: always); commits the destination
     /// already holds are skipped, so a second run copies nothing and changes
     /// nothing. Each repository is published whole or not at all (its first
     /// copy stays out of reports until it completes).
@@ -26,8 +26,10 @@ extension CommitCensus {
         for source in try store.repositories() {
             guard let sourceID = source.id else { continue }
             let target = try destination.store.repository(at: source.path, name: source.name, isBare: source.isBare,
-                                                          isShallow: source.isShallow, identity: source.identity)
-            guard let targetID = target.id else { continue }
+                                                          isShallow: source.isShallow, identity: source.identity, origin: source.origin)
+            guard var targetID = target.id else { continue }
+            // A new repository keeps the source's id where it is free: dashboards and scripts know it by it.
+            if targetID != sourceID, try destination.store.renumber(repositoryID: targetID, to: sourceID) { targetID = sourceID }
             if target.scannedHead == nil { try destination.store.beginFirstScan(repositoryID: targetID) }
             let before = try destination.store.storedCommitCount(repositoryID: targetID)
             let shas = Array(try store.storedSHAs(repositoryID: sourceID)).sorted()
@@ -45,7 +47,7 @@ extension CommitCensus {
             }
             try destination.store.completeScan(repositoryID: targetID, head: source.scannedHead, headBranch: source.headBranch,
                                                catalogueVersion: source.catalogueVersion ?? "", notesTip: source.notesTip,
-                                               reachable: reachable, newlyReachable: [])
+                                               reachable: reachable, newlyReachable: [], scannedFrom: source.scannedFrom)
             if let error = source.lastError { try destination.store.recordFailure(repositoryID: targetID, message: error) }
             let added = try destination.store.storedCommitCount(repositoryID: targetID) - before
             summary.commitsCopied += added

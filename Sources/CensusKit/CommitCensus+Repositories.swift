@@ -59,6 +59,9 @@ extension CommitCensus {
         HistoryScanner.displayName(HistoryScanner.canonicalPath(path))
     }
 
+    /// How long a collector's lease on a repository lasts unrenewed (see `ScanLease`).
+    public static var leaseSeconds: TimeInterval { TimeInterval(ScanLease.seconds) }
+
     /// The id of the repository stored for `path` (as `census repos` shows
     /// it), nil when none is: a repository's one identity across the CLI,
     /// the API and the metrics.

@@ -93,8 +93,27 @@ public final class HistoryScanner {
 
     public func scan(_ repository: Repository, lines: Bool) throws -> ScanOutcome {
         var outcome = ScanOutcome(path: Self.location(of: repository), status: .scanned)
-        let record = try storedRecord(for: repository, outcome: &outcome)
+        var record = try storedRecord(for: repository, outcome: &outcome)
         guard let repositoryID = record.id else { return outcome }
+        let lease: ScanLease?
+        if !store.sharedByCollectors {
+            lease = nil
+        } else {
+            switch try ScanLease.take(store, repositoryID: repositoryID) {
+            case .failure(let held):
+                outcome.status = .scannedElsewhere
+                outcome.notices.append("being scanned by \(held.holder): skipped (another collector takes it over if that one stops renewing its lease)")
+                return outcome
+            case .success(let taken):
+                lease = taken
+                // What the last holder published before the lease was ours.
+                record = try store.repository(at: record.path, name: record.name, isBare: record.isBare, isShallow: record.isShallow)
+            }
+        }
+        defer { lease?.release() }
+        let stop = shouldStop
+        shouldStop = { lease?.lost != nil || stop?() == true }
+        defer { shouldStop = stop }
         do {
             try scan(repository, record: record, repositoryID: repositoryID, lines: lines, outcome: &outcome)
         } catch let stopped as Stopped {
@@ -112,12 +131,17 @@ public final class HistoryScanner {
         if repository.isShallow {
             outcome.notices.append("shallow clone: history before the shallow boundary is not there to count")
         }
-        guard let plan = try ScanPlan.make(repository, record: record, stateVersion: stateVersion,
+        let clone = Self.cloneName(outcome.path)
+        guard let plan = try ScanPlan.make(repository, record: record, clone: clone, stateVersion: stateVersion,
                                            notesRefs: classifier.catalogue.notesRefs, store: store, notices: &outcome.notices) else {
             outcome.status = .empty
             outcome.notices.append("empty repository: no commits to scan")
-            try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil,
-                                   catalogueVersion: stateVersion, reachable: [])
+            try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil, catalogueVersion: stateVersion,
+                                   notesTip: nil, reachable: [], newlyReachable: [], scannedFrom: clone)
+            return
+        }
+        if plan.behindAnotherClone {
+            outcome.status = .upToDate
             return
         }
         let harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
@@ -183,7 +207,7 @@ public final class HistoryScanner {
         try store.completeScan(repositoryID: repositoryID, head: plan.head.hex, headBranch: plan.branch,
                                catalogueVersion: stateVersion, notesTip: plan.notes.tip,
                                reachable: plan.tracksReachable ? Set(walked) : nil,
-                               newlyReachable: plan.fastForward ? walked : [])
+                               newlyReachable: plan.fastForward ? walked : [], scannedFrom: Self.cloneName(outcome.path))
     }
 
     /// The progress of a scan someone watches (census on a terminal); nil otherwise.

@@ -74,6 +74,19 @@ enum PostgresSchema {
         ]),
         // SQLite's v8: the collector that completed each repository's last scan.
         (2, ["ALTER TABLE repository ADD COLUMN collector TEXT"]),
+        // SQLite's v9, and the leases that let one collector at a time scan a repository.
+        (3, [
+            "ALTER TABLE repository ADD COLUMN origin TEXT",
+            "ALTER TABLE repository ADD COLUMN scanned_from TEXT",
+            // One repository per origin: two collectors filing two clones at the same moment make one.
+            "CREATE UNIQUE INDEX repository_by_origin ON repository (origin) WHERE origin IS NOT NULL",
+            """
+            CREATE TABLE scan_lease (
+                repository_id BIGINT PRIMARY KEY REFERENCES repository ON DELETE CASCADE,
+                holder TEXT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL)
+            """,
+        ]),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

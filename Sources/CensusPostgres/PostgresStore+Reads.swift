@@ -13,6 +13,13 @@ extension PostgresStore {
         }
     }
 
+    public func repository(origin: String) throws(StoreError) -> RepositoryRecord? {
+        try withConnection { connection in
+            try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE origin = $1 ORDER BY id LIMIT 1",
+                                              binds: Self.bindings(origin))).first.map(Self.repository)
+        }
+    }
+
     public func repositories() throws(StoreError) -> [RepositoryRecord] {
         try repositories(where: "true")
     }

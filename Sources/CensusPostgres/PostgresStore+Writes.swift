@@ -7,7 +7,7 @@ import PostgresNIO
 extension PostgresStore {
     static let repositoryColumns = """
         id, path, name, is_bare, is_shallow, head_branch, scanned_head, catalogue_version, scanned_at,
-        last_error, last_error_at, notes_tip, identity, collector
+        last_error, last_error_at, notes_tip, identity, collector, origin, scanned_from
         """
 
     static func repository(_ row: PostgresRow) throws -> RepositoryRecord {
@@ -24,6 +24,8 @@ extension PostgresStore {
         record.lastErrorAt = try cells[10].decode(Double?.self)
         record.notesTip = try cells[11].decode(String?.self)
         record.collector = try cells[13].decode(String?.self)
+        record.origin = try cells[14].decode(String?.self)
+        record.scannedFrom = try cells[15].decode(String?.self)
         return record
     }
 
@@ -35,17 +37,47 @@ extension PostgresStore {
     }
 
     public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool,
-                           identity: String?) throws(StoreError) -> RepositoryRecord {
+                           identity: String?, origin: String?) throws(StoreError) -> RepositoryRecord {
         try transaction { connection in
-            try run(connection, """
-                INSERT INTO repository (path, name, is_bare, is_shallow, identity) VALUES (\(path), \(name), \(isBare), \(isShallow), \(identity))
-                ON CONFLICT (path) DO UPDATE SET is_bare = EXCLUDED.is_bare, is_shallow = EXCLUDED.is_shallow,
-                    identity = COALESCE(EXCLUDED.identity, repository.identity)
-                """)
-            let rows = try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE path = $1",
-                                                         binds: Self.bindings(path)))
-            guard let row = rows.first else { throw StoreError(.other, path: postgres.description, detail: "repository \(path) vanished") }
-            return try Self.repository(row)
+            // Updated where it is, inserted only when new: an INSERT … ON
+            // CONFLICT takes a number from the sequence even when it updates,
+            // and ids are what `census repos`, the API and the metrics show.
+            let known = try run(connection, "SELECT id FROM repository WHERE path = \(path)").first != nil
+            if known {
+                // An origin is recorded once, and only where no other repository has it (origins are unique).
+                try run(connection, """
+                    UPDATE repository SET is_bare = \(isBare), is_shallow = \(isShallow), identity = COALESCE(\(identity), identity),
+                        origin = COALESCE(origin, (SELECT CASE WHEN count(*) = 0 THEN \(origin) END FROM repository WHERE origin = \(origin)))
+                    WHERE path = \(path)
+                    """)
+            } else {
+                // Skipped when another collector filed the same path or origin a moment ago.
+                try run(connection, """
+                    INSERT INTO repository (path, name, is_bare, is_shallow, identity, origin)
+                    VALUES (\(path), \(name), \(isBare), \(isShallow), \(identity), \(origin))
+                    ON CONFLICT DO NOTHING
+                    """)
+            }
+            let byPath = try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE path = $1",
+                                                           binds: Self.bindings(path)))
+            if let row = byPath.first { return try Self.repository(row) }
+            // Another clone of the origin was filed first: this is that repository.
+            if let origin, let row = try run(connection, PostgresQuery(unsafeSQL: "SELECT \(Self.repositoryColumns) FROM repository WHERE origin = $1",
+                                                                       binds: Self.bindings(origin))).first {
+                return try Self.repository(row)
+            }
+            throw StoreError(.other, path: postgres.description, detail: "repository \(path) vanished")
+        }
+    }
+
+    public func renumber(repositoryID: Int64, to id: Int64) throws(StoreError) -> Bool {
+        try transaction { connection in
+            let taken = try run(connection, "SELECT 1 FROM repository WHERE id = \(id)").first != nil
+            let holds = try run(connection, "SELECT 1 FROM commit_record WHERE repository_id = \(repositoryID) LIMIT 1").first != nil
+            guard !taken, !holds else { return false }
+            try run(connection, "UPDATE repository SET id = \(id) WHERE id = \(repositoryID)")
+            try run(connection, "SELECT setval(pg_get_serial_sequence('repository', 'id'), (SELECT MAX(id) FROM repository))")
+            return true
         }
     }
 
@@ -68,7 +100,8 @@ extension PostgresStore {
     }
 
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             notesTip: String?, reachable: Set<String>?, newlyReachable: [String]) throws(StoreError) {
+                             notesTip: String?, reachable: Set<String>?, newlyReachable: [String],
+                             scannedFrom: String?) throws(StoreError) {
         try transaction { connection in
             if reachable == nil && !newlyReachable.isEmpty {
                 try run(connection, "UPDATE commit_record SET reachable = 1 WHERE repository_id = \(repositoryID) AND sha = ANY(\(newlyReachable))")
@@ -82,7 +115,7 @@ extension PostgresStore {
             try run(connection, """
                 UPDATE repository SET scanned_head = \(head), head_branch = \(headBranch), catalogue_version = \(catalogueVersion),
                     notes_tip = \(notesTip), scanned_at = \(Date().timeIntervalSince1970), last_error = NULL, last_error_at = NULL,
-                    scan_pending = false, collector = \(CollectorName.current)
+                    scan_pending = false, collector = \(CollectorName.current), scanned_from = \(scannedFrom)
                 WHERE id = \(repositoryID)
                 """)
         }
@@ -185,5 +218,36 @@ extension PostgresStore {
         var binds = PostgresBindings()
         for value in values { binds.append(value) }
         return binds
+    }
+
+    public var sharedByCollectors: Bool { true }
+
+    /// The lease is a row per repository: `FOR UPDATE SKIP LOCKED` means two
+    /// collectors claiming one repository at the same moment never wait for
+    /// each other — one gets it, the other hears it is taken.
+    public func claim(repositoryID: Int64, holder: String, seconds: Int) throws(StoreError) -> String? {
+        try transaction { connection in
+            try run(connection, """
+                INSERT INTO scan_lease (repository_id, holder, expires_at) VALUES (\(repositoryID), '', now() - interval '1 second')
+                ON CONFLICT (repository_id) DO NOTHING
+                """)
+            let rows = try run(connection, """
+                SELECT holder, expires_at > now() FROM scan_lease WHERE repository_id = \(repositoryID) FOR UPDATE SKIP LOCKED
+                """)
+            guard let row = rows.first else { return "another collector" }
+            let (current, live) = try row.decode((String, Bool).self)
+            if live && current != holder { return current }
+            try run(connection, """
+                UPDATE scan_lease SET holder = \(holder), expires_at = now() + make_interval(secs => \(Double(seconds)))
+                WHERE repository_id = \(repositoryID)
+                """)
+            return nil
+        }
+    }
+
+    public func release(repositoryID: Int64, holder: String) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, "DELETE FROM scan_lease WHERE repository_id = \(repositoryID) AND holder = \(holder)")
+        }
     }
 }

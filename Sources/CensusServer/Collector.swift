@@ -35,6 +35,9 @@ public actor Collector: Service {
     /// Rounds in a row the store refused (a database server down): the next
     /// round comes sooner than the interval, 2 s, 4 s … at most a minute.
     private var storeFailures = 0
+    /// Repositories the last round found another collector scanning: the
+    /// next round comes within half a lease, to take over from one that died.
+    private var leasedElsewhere = 0
 
     static func storeRetry(after failures: Int) -> TimeInterval {
         min(60, pow(2, Double(min(failures, 6))))
@@ -74,7 +77,9 @@ public actor Collector: Service {
                 firstRoundDone = true
                 await writeDailyReports()
                 if stopping.isSet { break }
-                await sleep(seconds: storeFailures == 0 ? interval : min(interval, Self.storeRetry(after: storeFailures)))
+                var pause = storeFailures == 0 ? interval : min(interval, Self.storeRetry(after: storeFailures))
+                if leasedElsewhere > 0 { pause = min(pause, CommitCensus.leaseSeconds / 2) }
+                await sleep(seconds: pause)
             }
         } onGracefulShutdown: {
             self.stopping.set()
@@ -104,6 +109,7 @@ public actor Collector: Service {
     func round() async {
         let targets = ScanTargets.resolve(configuration)
         let started = Date()
+        leasedElsewhere = 0
         for failure in targets.failures {
             logger.warning("repository unavailable", metadata: ["path": "\(failure.path)", "error": "\(failure.message)"])
             metrics.scanFailed(label: CommitCensus.repositoryName(at: failure.path), id: census.repositoryID(at: failure.path))
@@ -161,6 +167,11 @@ public actor Collector: Service {
     private func record(_ report: ScanReport, fingerprint: String?) {
         var state = states[report.path] ?? RepositoryState()
         switch report.result {
+        case .success(let outcome) where outcome.status == .scannedElsewhere:
+            // Due again next round, which comes within a lease: if the holder died, this collector takes over.
+            state.fingerprint = nil
+            leasedElsewhere += 1
+            logger.info("being scanned by another collector", metadata: ["path": "\(outcome.path)", "notice": "\(outcome.notices.last ?? "")"])
         case .success(let outcome):
             state.fingerprint = fingerprint
             state.lastError = nil

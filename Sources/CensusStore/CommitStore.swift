@@ -26,23 +26,42 @@ public protocol CommitStore: AnyObject, Sendable {
 
     // MARK: Repositories
 
-    /// The repository stored at `path`, created on first use; its flags are refreshed.
+    /// The repository stored at `path`, created on first use; its flags are
+    /// refreshed, and its origin recorded when given.
     func repository(at path: String, name: String, isBare: Bool, isShallow: Bool,
-                    identity: String?) throws(StoreError) -> RepositoryRecord
+                    identity: String?, origin: String?) throws(StoreError) -> RepositoryRecord
     /// The repository stored with this storage identity (`dev:inode` of its git directory).
     func repository(identity: String) throws(StoreError) -> RepositoryRecord?
+    /// The first repository stored with this origin (`RepositoryRecord.origin`).
+    func repository(origin: String) throws(StoreError) -> RepositoryRecord?
     func repositories() throws(StoreError) -> [RepositoryRecord]
     /// Repositories at `path` or in folders below it.
     func repositories(under path: String) throws(StoreError) -> [RepositoryRecord]
+    /// Gives a repository that holds no commit yet the id `id`, unless
+    /// another has it (`census copy` keeps the ids people and dashboards
+    /// know); returns whether it did.
+    func renumber(repositoryID: Int64, to id: Int64) throws(StoreError) -> Bool
     /// A repository moved on disk keeps its commits under its new path.
     func move(repositoryID: Int64, to path: String, name: String) throws(StoreError)
     /// Remembers why the last scan failed (`census repos` shows it).
     func recordFailure(repositoryID: Int64, message: String) throws(StoreError)
     /// Keeps the repository out of reports until `completeScan`.
     func beginFirstScan(repositoryID: Int64) throws(StoreError)
-    /// Publishes a scan: its HEAD, its commits, which stored commits are reachable.
+    /// Publishes a scan: its HEAD, its commits, which stored commits are
+    /// reachable, and the clone it was made from (`RepositoryRecord.scannedFrom`).
     func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                      notesTip: String?, reachable: Set<String>?, newlyReachable: [String]) throws(StoreError)
+                      notesTip: String?, reachable: Set<String>?, newlyReachable: [String],
+                      scannedFrom: String?) throws(StoreError)
+    /// True when collectors on several machines may write to this store at
+    /// once: a scan takes a lease on its repository (`claim`) first.
+    var sharedByCollectors: Bool { get }
+    /// Takes or renews the lease that lets one collector at a time scan the
+    /// repository, for `seconds`; returns nil when it is `holder`'s now, else
+    /// who holds it (a live lease of another, or another claiming it this
+    /// very moment). A holder killed with its lease loses it when it expires.
+    func claim(repositoryID: Int64, holder: String, seconds: Int) throws(StoreError) -> String?
+    /// Gives up `holder`'s lease on the repository, if it holds one.
+    func release(repositoryID: Int64, holder: String) throws(StoreError)
     /// Per repository: commits reachable from its HEAD and commits no longer reachable.
     func commitCounts() throws(StoreError) -> [Int64: (reachable: Int, unreachable: Int)]
 
@@ -95,7 +114,11 @@ extension CommitStore {
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
                              reachable: Set<String>?) throws(StoreError) {
         try completeScan(repositoryID: repositoryID, head: head, headBranch: headBranch, catalogueVersion: catalogueVersion,
-                         notesTip: nil, reachable: reachable, newlyReachable: [])
+                         notesTip: nil, reachable: reachable, newlyReachable: [], scannedFrom: nil)
+    }
+
+    public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool) throws(StoreError) -> RepositoryRecord {
+        try repository(at: path, name: name, isBare: isBare, isShallow: isShallow, identity: nil, origin: nil)
     }
 }
 

@@ -32,6 +32,13 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     public var identity: String?
     /// The machine that completed its last scan (`CollectorName`); nil before one.
     public var collector: String?
+    /// The repository's identity across machines: its `origin` remote's URL,
+    /// normalised (`github.com/org/repo`: no scheme, user, password, port or
+    /// `.git`); nil without one (a local remote is no identity).
+    public var origin: String?
+    /// The clone that completed the last scan, as `collector:path`: another
+    /// clone of the same origin may be behind or ahead of it.
+    public var scannedFrom: String?
 
     public init(path: String, name: String, isBare: Bool, isShallow: Bool = false, identity: String? = nil) {
         self.path = path

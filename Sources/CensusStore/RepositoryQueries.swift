@@ -8,23 +8,43 @@ extension SQLiteStore {
     /// A recorded `identity` is kept up to date (the repository at a path was
     /// cloned again, or its identity was not yet recorded).
     public func repository(at path: String, name: String, isBare: Bool, isShallow: Bool,
-                           identity: String? = nil) throws(StoreError) -> RepositoryRecord {
+                           identity: String?, origin: String?) throws(StoreError) -> RepositoryRecord {
         try write { db in
             if let existing = try RepositoryRecord.filter(Column("path") == path).fetchOne(db) {
-                if existing.isShallow != isShallow || existing.isBare != isBare || (identity != nil && existing.identity != identity) {
+                if existing.isShallow != isShallow || existing.isBare != isBare || (identity != nil && existing.identity != identity)
+                    || (origin != nil && existing.origin == nil) {
                     var updated = existing
                     updated.isShallow = isShallow
                     updated.isBare = isBare
                     updated.identity = identity ?? existing.identity
+                    // An origin is recorded once, and only where no other repository has it.
+                    if existing.origin == nil, let origin, try RepositoryRecord.filter(Column("origin") == origin).fetchCount(db) == 0 {
+                        updated.origin = origin
+                    }
                     try updated.update(db)
                 }
                 return existing
             }
             var record = RepositoryRecord(path: path, name: name, isBare: isBare, isShallow: isShallow, identity: identity)
+            record.origin = origin
             try record.insert(db)
             return record
         }
     }
+
+    public func repository(origin: String) throws(StoreError) -> RepositoryRecord? {
+        try read { db in
+            try RepositoryRecord.filter(Column("origin") == origin).order(Column("id")).fetchOne(db)
+        }
+    }
+
+    /// One machine's store: its scans are serialised by the scan lock
+    /// (`ScanLock`), so every claim is granted.
+    public var sharedByCollectors: Bool { false }
+
+    public func claim(repositoryID: Int64, holder: String, seconds: Int) throws(StoreError) -> String? { nil }
+
+    public func release(repositoryID: Int64, holder: String) throws(StoreError) {}
 
     /// The stored repository with this identity (the first stored, should
     /// an older release have stored one repository twice).
@@ -53,6 +73,18 @@ extension SQLiteStore {
         text.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    public func renumber(repositoryID: Int64, to id: Int64) throws(StoreError) -> Bool {
+        try write { db in
+            let taken = try RepositoryRecord.fetchOne(db, key: id) != nil
+            let holds = try Int.fetchOne(db, sql: "SELECT count(*) FROM commit_record WHERE repository_id = ?", arguments: [repositoryID]) ?? 0
+            guard !taken, holds == 0 else { return false }
+            try db.execute(sql: "UPDATE repository SET id = ? WHERE id = ?", arguments: [id, repositoryID])
+            // AUTOINCREMENT numbers after the largest id ever given.
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'repository'", arguments: [id])
+            return true
+        }
     }
 
     /// Gives a stored repository a new path (it was moved or renamed).
@@ -94,7 +126,8 @@ extension SQLiteStore {
     /// Either way a report sees the store before the scan or after it, never
     /// half of it.
     public func completeScan(repositoryID: Int64, head: String?, headBranch: String?, catalogueVersion: String,
-                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = []) throws(StoreError) {
+                             notesTip: String? = nil, reachable: Set<String>?, newlyReachable: [String] = [],
+                             scannedFrom: String? = nil) throws(StoreError) {
         try write { db in
             if reachable == nil && !newlyReachable.isEmpty {
                 let show = try db.cachedStatement(sql: "UPDATE commit_record SET reachable = 1 WHERE repository_id = ? AND sha = ?")
@@ -114,9 +147,10 @@ extension SQLiteStore {
             }
             try db.execute(sql: """
                 UPDATE repository SET scanned_head = ?, head_branch = ?, catalogue_version = ?, notes_tip = ?,
-                    scanned_at = ?, last_error = NULL, last_error_at = NULL, scan_pending = 0, collector = ?
+                    scanned_at = ?, last_error = NULL, last_error_at = NULL, scan_pending = 0, collector = ?, scanned_from = ?
                 WHERE id = ?
-                """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, CollectorName.current, repositoryID])
+                """, arguments: [head, headBranch, catalogueVersion, notesTip, Date().timeIntervalSince1970, CollectorName.current,
+                                 scannedFrom, repositoryID])
         }
     }
 }

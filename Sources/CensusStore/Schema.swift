@@ -123,6 +123,13 @@ enum Schema {
         migrator.registerMigration("v8: the collector that scanned each repository") { db in
             try db.alter(table: "repository") { t in t.add(column: "collector", .text) }
         }
+        migrator.registerMigration("v9: a repository's origin, and the clone that scanned it") { db in
+            try db.alter(table: "repository") { t in
+                t.add(column: "origin", .text)
+                t.add(column: "scanned_from", .text)
+            }
+            try db.create(index: "repository_by_origin", on: "repository", columns: ["origin"])
+        }
         return migrator
     }
 }

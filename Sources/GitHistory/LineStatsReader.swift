@@ -76,12 +76,19 @@ extension Repository {
 
     /// The address `user.email` sets for this repository (its own, the user's
     /// or the system's configuration): who commits from this machine.
-    public var configuredEmail: String? {
+    public var configuredEmail: String? { configuredString("user.email") }
+
+    /// The URL of the `origin` remote, as configured (credentials and all:
+    /// the caller keeps only what identifies the repository).
+    public var originURL: String? { configuredString("remote.origin.url") }
+
+    /// A setting of this repository's configuration, with the user's and the system's beneath it.
+    func configuredString(_ key: String) -> String? {
         var config: OpaquePointer?
         guard git_repository_config_snapshot(&config, handle) == 0 else { return nil }
         defer { git_config_free(config) }
         var value: UnsafePointer<CChar>?
-        guard git_config_get_string(&value, config, "user.email") == 0, let value else { return nil }
+        guard git_config_get_string(&value, config, key) == 0, let value else { return nil }
         return String(cString: value)
     }
 }

@@ -15,11 +15,19 @@ extension HistoryScanner {
     /// paths (a bind mount, a second name, `core.bare` switched on in its
     /// work tree) is the same git directory: it is counted once, where it was
     /// first stored, and the scan says so. A repository moved on its file
-    /// system keeps its identity and takes the new path.
+    /// system keeps its identity and takes the new path. A clone of an origin
+    /// already stored from another clone (here or on another collector) is
+    /// that repository (see `OriginIdentity`).
     func storedRecord(for repository: Repository, outcome: inout ScanOutcome) throws -> RepositoryRecord {
-        let identity = repository.storageIdentity
+        var identity = repository.storageIdentity
+        let origin = repository.originURL.flatMap(OriginIdentity.normalised)
         var path = outcome.path
-        if let identity, let known = try store.repository(identity: identity), let id = known.id, known.path != path {
+        if let origin, let clone = try storedClone(origin: origin, path: path) {
+            outcome.notices.append("a clone of \(origin), stored as \(clone.path)\(clone.collector.map { " (last scanned by \($0))" } ?? ""): counted once, there")
+            path = clone.path
+            // This clone's inode means nothing where the stored path is.
+            identity = nil
+        } else if let identity, let known = try store.repository(identity: identity), let id = known.id, known.path != path {
             if (try? Repository(at: known.path))?.storageIdentity == identity {
                 outcome.notices.append("the same repository as \(known.path), reached by another path: counted once, there")
                 path = known.path
@@ -31,9 +39,25 @@ extension HistoryScanner {
         } else {
             try adoptMovedRepository(repository, newPath: path)
         }
-        return try store.repository(at: path, name: Self.displayName(path), isBare: repository.isBare,
-                                    isShallow: repository.isShallow, identity: identity)
+        let record = try store.repository(at: path, name: Self.displayName(path), isBare: repository.isBare,
+                                          isShallow: repository.isShallow, identity: identity, origin: origin)
+        if record.path != path, let origin {
+            // Another collector filed another clone of the origin a moment ago.
+            outcome.notices.append("a clone of \(origin), stored as \(record.path): counted once, there")
+        }
+        return record
     }
+
+    /// The repository stored from another clone of `origin`, when nothing is
+    /// stored at `path` yet (a repository stored at its path before origins
+    /// were recorded stays where it is).
+    private func storedClone(origin: String, path: String) throws -> RepositoryRecord? {
+        guard let clone = try store.repository(origin: origin), clone.path != path else { return nil }
+        return try store.repositories(under: path).contains { $0.path == path } ? nil : clone
+    }
+
+    /// This clone, as a scan records it (`RepositoryRecord.scannedFrom`).
+    static func cloneName(_ location: String) -> String { CollectorName.current + ":" + location }
 
     /// A repository moved or renamed since its last scan is the same
     /// repository: when nothing is stored at the new path, a stored repository

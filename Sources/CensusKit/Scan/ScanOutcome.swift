@@ -9,6 +9,8 @@ public struct ScanOutcome: Sendable {
         case upToDate
         /// The repository has no commit yet.
         case empty
+        /// Another collector holds the repository's lease (it is scanning it): nothing was read.
+        case scannedElsewhere
     }
 
     public var path: String

@@ -1,3 +1,4 @@
+import Foundation
 import Attribution
 import CensusStore
 import GitHistory
@@ -19,6 +20,9 @@ struct ScanPlan: Sendable {
     var fastForward: Bool
     /// Commits stored before this scan (empty on the fast path, which needs no list).
     var stored: Set<String>
+    /// Another clone of the same origin scanned the repository lately, and
+    /// this one is behind it (or lacks its HEAD): nothing here to add.
+    var behindAnotherClone = false
 
     var upToDate: Bool { previousHead == head && !catalogueChanged && !notesChanged }
     /// Nothing stored yet: the walk needs no list of what is reachable, all it stores is.
@@ -28,8 +32,8 @@ struct ScanPlan: Sendable {
 
     /// The plan for `repository`, whose last scan `record` describes; nil when
     /// it has no commit to scan. Things the user should know go to `notices`.
-    static func make(_ repository: Repository, record: RepositoryRecord, stateVersion: String, notesRefs: [String],
-                     store: any CommitStore, notices: inout [String]) throws -> ScanPlan? {
+    static func make(_ repository: Repository, record: RepositoryRecord, clone: String, stateVersion: String,
+                     notesRefs: [String], store: any CommitStore, notices: inout [String]) throws -> ScanPlan? {
         guard let (head, branch) = try headToScan(repository, notices: &notices) else { return nil }
         if repository.hasReplacementsOrGrafts {
             notices.append("replace refs or grafts present: commits are counted as recorded, as `git --no-replace-objects` shows them")
@@ -47,11 +51,30 @@ struct ScanPlan: Sendable {
                             notesChanged: notes.tip != (record.notesTip ?? ""), previousHead: previousHead,
                             fastForward: false, stored: [])
         guard !plan.upToDate else { return plan }
+        if let behind = behind(repository, head: head, record: record, clone: clone) {
+            notices.append(behind)
+            plan.behindAnotherClone = true
+            return plan
+        }
         plan.fastForward = !catalogueChanged && previousHead.map {
             repository.containsCommit($0) && repository.isDescendant(head, of: $0)
         } == true
         if !plan.fastForward, let id = record.id { plan.stored = try store.storedSHAs(repositoryID: id) }
         return plan
+    }
+
+    /// Another clone's scan is this one's to keep while that clone is alive:
+    /// when it completed the last scan within a day and this clone is behind
+    /// it, or lacks its HEAD (not fetched yet), a scan here would only mark
+    /// that clone's newer commits unreachable. Returns why nothing is done.
+    static func behind(_ repository: Repository, head: ObjectID, record: RepositoryRecord, clone: String) -> String? {
+        guard let other = record.scannedFrom, other != clone, let hex = record.scannedHead, let scanned = ObjectID(hex: hex),
+              let scannedAt = record.scannedAt, Date().timeIntervalSince1970 - scannedAt < 86_400, !repository.isShallow else { return nil }
+        if !repository.containsCommit(scanned) {
+            return "the HEAD scanned from \(other) (\(hex.prefix(12))) is not in this clone: fetch it, or leave the repository to that clone; skipped"
+        }
+        guard repository.isDescendant(scanned, of: head) else { return nil }
+        return "this clone is behind the HEAD scanned from \(other) (\(hex.prefix(12))): nothing new here"
     }
 
     /// HEAD, or for a bare repository whose HEAD names a branch never pushed,

@@ -91,6 +91,7 @@ struct Scan: ParsableCommand {
         switch outcome.status {
         case .upToDate: summary += "up to date"
         case .empty: summary += "empty"
+        case .scannedElsewhere: summary += "being scanned by another collector"
         case .scanned: summary += "\(outcome.newCommits) new commits"
         }
         if outcome.reclassified > 0 { summary += ", \(outcome.reclassified) reclassified" }
