@@ -26,6 +26,12 @@ public final class PostgresStore: @unchecked Sendable {
 
     /// Whether this process has seen the schema migrated (on its first connection).
     private var migrated = false
+    /// Whether a connection ever succeeded: a server lost after that is
+    /// waited for (a restart); one never reached is an error at once.
+    private var connectedOnce = false
+    /// How long a lost server is waited for before the work fails: a
+    /// restart takes seconds. `CENSUS_PG_RECONNECT_SECONDS` sets another.
+    static let reconnectWindow = ProcessInfo.processInfo.environment["CENSUS_PG_RECONNECT_SECONDS"].flatMap(Double.init) ?? 30
 
     /// Connects and migrates the schema; with `waitForServer`, a server that
     /// does not answer yet is not an error: the first call that reaches it
@@ -82,22 +88,38 @@ public final class PostgresStore: @unchecked Sendable {
         return configuration
     }
 
-    /// Runs `body` with a connection of the pool; a connection that failed is dropped.
+    /// Runs `body` with a connection of the pool; a connection that failed is
+    /// dropped. When the server goes away after this process reached it (a
+    /// restart), `body` runs again on a new connection, for up to
+    /// `reconnectWindow` seconds: every write is one transaction that stores
+    /// all or nothing and skips what is stored, so running it again loses
+    /// nothing and stores nothing twice.
     @discardableResult
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError) -> T {
-        let connection: PostgresConnection
-        do {
-            connection = try checkout()
-        } catch {
-            throw translate(error)
+        var pause = 0.25
+        let giveUp = Date().addingTimeInterval(Self.reconnectWindow)
+        while true {
+            do {
+                return try attempt(body)
+            } catch {
+                guard lock.withLock({ connectedOnce }), Self.lostServer(error), Date() < giveUp else { throw translate(error) }
+                logger.warning("PostgreSQL connection lost; trying again", metadata: ["server": "\(postgres.description)", "error": "\(error)"])
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 4)
+            }
         }
+    }
+
+    private func attempt<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try checkout()
+        lock.withLock { connectedOnce = true }
         if !lock.withLock({ migrated }) {
             do {
                 try PostgresSchema.migrate(self, on: connection)
                 lock.withLock { migrated = true }
             } catch {
                 connection.closeNow()
-                throw translate(error)
+                throw error
             }
         }
         do {
@@ -106,7 +128,24 @@ public final class PostgresStore: @unchecked Sendable {
             return result
         } catch {
             if connection.isClosed { connection.closeNow() } else { checkin(connection) }
-            throw translate(error)
+            throw error
+        }
+    }
+
+    /// True for an error that says the server went away (shut down, restarting,
+    /// the connection cut), not that a statement failed.
+    static func lostServer(_ error: any Error) -> Bool {
+        if error is IOError || error is ChannelError || error is ConnectionVanished { return true }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection:
+            return true
+        case .server:
+            // Class 57P: the server shutting down or starting; class 08: the connection failed.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("57P") || state.hasPrefix("08")
+        default:
+            return false
         }
     }
 
@@ -147,12 +186,41 @@ public final class PostgresStore: @unchecked Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     func run(_ connection: PostgresConnection, _ query: PostgresQuery) throws -> [PostgresRow] {
-        try connection.query(query, logger: logger).wait().rows
+        try Self.answer(connection.query(query, logger: logger), on: connection).rows
     }
 
     /// Runs one statement, handing each row to `each` as it arrives (on the connection's thread).
     func stream(_ connection: PostgresConnection, _ query: PostgresQuery, _ each: @escaping @Sendable (PostgresRow) throws -> Void) throws {
-        _ = try connection.query(query, logger: logger, each).wait()
+        _ = try Self.answer(connection.query(query, logger: logger, each), on: connection)
+    }
+
+    /// The connection closed under a statement whose answer never came.
+    struct ConnectionVanished: Error, CustomStringConvertible {
+        var description: String { "the connection to the server closed during a statement" }
+    }
+
+    /// Waits for a statement's answer as long as its connection is open. A
+    /// statement sent as the server went away (a restart) was seen to wait
+    /// for ever on a closed connection: that one ends as `ConnectionVanished`,
+    /// which `withConnection` treats as a lost server.
+    static func answer<T: Sendable>(_ future: EventLoopFuture<T>, on connection: PostgresConnection) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Answer<T>()
+        future.whenComplete { result in
+            outcome.lock.withLock { outcome.result = result }
+            done.signal()
+        }
+        var closedFor = 0
+        while done.wait(timeout: .now() + 1) == .timedOut {
+            closedFor = connection.isClosed ? closedFor + 1 : 0
+            if closedFor >= 2 { throw ConnectionVanished() }
+        }
+        return try outcome.lock.withLock { outcome.result }!.get()
+    }
+
+    private final class Answer<T>: @unchecked Sendable {
+        let lock = NSLock()
+        var result: Result<T, any Error>?
     }
 
     /// What a PostgreSQL failure means for the user, in one line that names
@@ -167,6 +235,10 @@ public final class PostgresStore: @unchecked Sendable {
                     return StoreError(.authentication, path: path, detail: "the server refused the credentials (\(message))")
                 }
                 if code == "3D000" { return StoreError(.unreadable, path: path, detail: message) }
+                if code == "57014" {
+                    return StoreError(.other, path: path, detail: "a statement ran past the server's statement_timeout and was cancelled; "
+                                      + "give census's role more (ALTER ROLE … SET statement_timeout = '5min') — what was stored is kept")
+                }
                 return StoreError(.other, path: path, detail: "\(message) (SQLSTATE \(code))")
             }
             switch error.code {

@@ -165,8 +165,9 @@ struct CLITests {
         #expect(try census(["--help"]).status == 0)
     }
 
-    @Test("commits --format ndjson has exactly the contract's fields")
-    func ndjsonFields() throws {
+    @Test("commits --format ndjson has exactly the contract's fields", arguments: Backend.allCases)
+    func ndjsonFields(_ backend: Backend) throws {
+        let db = try backend.store(in: folder)
         let path = try sample()
         #expect(try census(["scan", "--db", db, "--lines", path]).status == 0)
         let result = try census(["commits", "--db", db, "--repo", path, "--format", "ndjson"])
@@ -194,8 +195,9 @@ struct CLITests {
         #expect(csv.stdout.split(separator: "\n").count == 4)
     }
 
-    @Test("one identity for a repository: census repos' id is what --repo takes and what reports, commits and CSV show")
-    func repositoryIdentity() throws {
+    @Test("one identity for a repository: census repos' id is what --repo takes and what reports, commits and CSV show", arguments: Backend.allCases)
+    func repositoryIdentity(_ backend: Backend) throws {
+        let db = try backend.store(in: folder)
         let first = try sample()
         let second = folder.appendingPathComponent("second").path
         try Shell.run("/bin/bash", [PackagePaths.sampleScript, second])
@@ -236,8 +238,9 @@ struct CLITests {
         #expect(unknown.status == 2 && unknown.stderr.contains("999: no scanned repository here nor a stored repository's id"), "\(unknown.stderr)")
     }
 
-    @Test("report --format json carries the contract's figures")
-    func reportJSON() throws {
+    @Test("report --format json carries the contract's figures", arguments: Backend.allCases)
+    func reportJSON(_ backend: Backend) throws {
+        let db = try backend.store(in: folder)
         let path = try sample()
         _ = try census(["scan", "--db", db, path])
         let result = try census(["report", "--db", db, "--format", "json", "--repo", path])
@@ -268,8 +271,9 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: output))
     }
 
-    @Test("explain shows each matched rule with the text it matched")
-    func explain() throws {
+    @Test("explain shows each matched rule with the text it matched", arguments: Backend.allCases)
+    func explain(_ backend: Backend) throws {
+        let db = try backend.store(in: folder)
         let path = try sample()
         _ = try census(["scan", "--db", db, path])
         let sha = try Shell.run("/usr/bin/git", ["-C", path, "log", "--format=%H", "-1", "--grep=Add retry budget"])

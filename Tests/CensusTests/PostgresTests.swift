@@ -236,3 +236,19 @@ struct PostgresTests {
         #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "4", "left untouched (versions 1, 2, 3 and 99)")
     }
 }
+
+/// The two stores behind the seam: tests that take it as an argument run on
+/// both, so every command is held to the same answer on either.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgresql
+
+    var testDescription: String { rawValue }
+
+    /// A new, empty store of this kind: a file in `folder`, or a database of its own on the test server.
+    func store(in folder: URL) throws -> String {
+        switch self {
+        case .sqlite: folder.appendingPathComponent("census-\(UUID().uuidString.prefix(8)).sqlite").path
+        case .postgresql: try PostgresServer.freshDatabase()
+        }
+    }
+}
