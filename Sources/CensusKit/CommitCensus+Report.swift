@@ -82,10 +82,11 @@ extension CommitCensus {
     /// for (CLI, API, dashboard, any format).
     public func report(_ scope: Scope, options: ReportOptions) throws -> Report {
         var options = options
-        let filter = try filter(scope)
+        let selection = try repositorySelection(scope.repositoryPaths)
+        let filter = try filter(scope, selection: selection)
         if scope.team != nil { options.teams = [:] }
         options.team = scope.team
-        options.repositoryPaths = try repositorySelection(scope.repositoryPaths)?.paths ?? []
+        options.repositoryPaths = selection?.paths ?? []
         if !scope.repositoryIDs.isEmpty {
             options.repositoryPaths += try store.repositories().filter { scope.repositoryIDs.contains($0.id ?? 0) }.map(\.path)
         }
@@ -99,10 +100,15 @@ extension CommitCensus {
 
     /// The store's filter for `scope`: repositories resolved, the team's people looked up.
     func filter(_ scope: Scope) throws -> CommitFilter {
+        try filter(scope, selection: repositorySelection(scope.repositoryPaths))
+    }
+
+    /// The filter for `scope` whose repositories `selection` resolved.
+    private func filter(_ scope: Scope, selection: (ids: [Int64], paths: [String])?) throws -> CommitFilter {
         if let since = scope.since, let until = scope.until, since >= until {
             throw CensusError("since (\(TimeFormat.utc(since))) is not before until (\(TimeFormat.utc(until))): the period holds no time")
         }
-        var ids = try repositoryIDs(matching: scope.repositoryPaths)
+        var ids = selection?.ids
         if !scope.repositoryIDs.isEmpty { ids = (ids ?? scope.repositoryIDs).filter(scope.repositoryIDs.contains) }
         var filter = CommitFilter(repositoryIDs: ids, since: scope.since, until: scope.until,
                                   dateField: scope.dateField, classes: scope.classes)

@@ -66,8 +66,12 @@ extension CommitCensus {
     /// it), nil when none is: a repository's one identity across the CLI,
     /// the API and the metrics.
     public func repositoryID(at path: String) -> Int64? {
+        (try? store.repositories()).flatMap { Self.storedID(at: path, in: $0) }
+    }
+
+    private static func storedID(at path: String, in stored: [RepositoryRecord]) -> Int64? {
         let path = HistoryScanner.canonicalPath(path)
-        return (try? store.repositories())?.first { $0.path == path }?.id
+        return stored.first { $0.path == path }?.id
     }
 
     /// Records on a stored repository that it could not be scanned this time
@@ -77,8 +81,7 @@ extension CommitCensus {
     public func recordUnavailable(_ failures: [(path: String, message: String)]) {
         guard !failures.isEmpty, let stored = try? store.repositories() else { return }
         for failure in failures {
-            let path = HistoryScanner.canonicalPath(failure.path)
-            guard let id = stored.first(where: { $0.path == path })?.id else { continue }
+            guard let id = Self.storedID(at: failure.path, in: stored) else { continue }
             try? store.recordFailure(repositoryID: id, message: failure.message)
         }
     }

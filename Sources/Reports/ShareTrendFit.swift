@@ -65,8 +65,10 @@ public enum ShareTrendFit {
             let eta = a + b * t
             let curve = (covariance[0][0] + 2 * t * covariance[0][1] + t * t * covariance[1][1]) * dispersion
             let scatter = monthVariance * (1 + max(0, ahead) / 3)
-            var own = band(eta, 1.959963984540054 * max(0, curve + scatter).squareRoot())
-            if method == .logistic {
+            let own: (value: Double, low: Double, high: Double)
+            if method == .exponential {
+                own = band(eta, 1.959963984540054 * max(0, curve + scatter).squareRoot())
+            } else {
                 // On the logit of the share itself, where a month may stray
                 // above the ceiling; the curve's uncertainty carried over by
                 // the slope of logit(share) in η (1 without a ceiling).
@@ -171,20 +173,20 @@ public enum ShareTrendFit {
                 fitLogistic(usable, ceiling: ceiling).map { ($0, logLikelihood(usable, fit: $0)) }
             }.filter { $0.likelihood.isFinite }
         }
-        var candidates = [(full, logLikelihood(usable, fit: full))] + fits(stride(from: 0.95, through: 0.05, by: -0.05))
-        if let coarse = candidates.max(by: { $0.1 < $1.1 }), coarse.0.ceiling < 1 {
-            candidates += fits(stride(from: coarse.0.ceiling - 0.05, through: coarse.0.ceiling + 0.05, by: 0.01))
+        var candidates = [(fit: full, likelihood: logLikelihood(usable, fit: full))] + fits(stride(from: 0.95, through: 0.05, by: -0.05))
+        if let coarse = candidates.max(by: { $0.likelihood < $1.likelihood }), coarse.fit.ceiling < 1 {
+            candidates += fits(stride(from: coarse.fit.ceiling - 0.05, through: coarse.fit.ceiling + 0.05, by: 0.01))
         }
-        guard let best = candidates.max(by: { $0.1 < $1.1 }) else { return full }
+        guard let best = candidates.max(by: { $0.likelihood < $1.likelihood }) else { return full }
         // Scaled by the scatter about the best curve, not about a worse one.
-        let threshold = 3.841458820694124 * best.0.dispersion
+        let threshold = 3.841458820694124 * best.fit.dispersion
         // A ceiling is taken only where the months show the levelling off:
         // the curve has come within 80% of it by the last month.
         let last = usable.map(\.t).max() ?? 0
-        let levelled = logistic(best.0.a + best.0.b * last) >= 0.8
-        var chosen = levelled && 2 * (best.1 - candidates[0].1) > threshold ? best.0 : full
-        chosen.plausible = candidates.filter { $0.0.ceiling != chosen.ceiling && 2 * (best.1 - $0.1) <= threshold }
-            .map(\.0)
+        let levelled = logistic(best.fit.a + best.fit.b * last) >= 0.8
+        var chosen = levelled && 2 * (best.likelihood - candidates[0].likelihood) > threshold ? best.fit : full
+        chosen.plausible = candidates.filter { $0.fit.ceiling != chosen.ceiling && 2 * (best.likelihood - $0.likelihood) <= threshold }
+            .map(\.fit)
         return chosen
     }
 

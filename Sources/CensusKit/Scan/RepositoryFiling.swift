@@ -23,7 +23,7 @@ extension HistoryScanner {
         let origin = repository.originURL.flatMap(OriginIdentity.normalised)
         var path = outcome.path
         if let origin, let clone = try storedClone(origin: origin, path: path) {
-            outcome.notices.append("a clone of \(origin), stored as \(clone.path)\(clone.collector.map { " (last scanned by \($0))" } ?? ""): counted once, there")
+            outcome.notices.append(Self.cloneNotice(origin: origin, stored: clone))
             path = clone.path
             // This clone's inode means nothing where the stored path is.
             identity = nil
@@ -43,7 +43,7 @@ extension HistoryScanner {
                                           isShallow: repository.isShallow, identity: identity, origin: origin)
         if record.path != path, let origin {
             // Another collector filed another clone of the origin a moment ago.
-            outcome.notices.append("a clone of \(origin), stored as \(record.path): counted once, there")
+            outcome.notices.append(Self.cloneNotice(origin: origin, stored: record))
         }
         return record
     }
@@ -54,6 +54,10 @@ extension HistoryScanner {
     private func storedClone(origin: String, path: String) throws -> RepositoryRecord? {
         guard let clone = try store.repository(origin: origin), clone.path != path else { return nil }
         return try store.repositories(under: path).contains { $0.path == path } ? nil : clone
+    }
+
+    static func cloneNotice(origin: String, stored: RepositoryRecord) -> String {
+        "a clone of \(origin), stored as \(stored.path)\(stored.collector.map { " (last scanned by \($0))" } ?? ""): counted once, there"
     }
 
     /// This clone, as a scan records it (`RepositoryRecord.scannedFrom`).
