@@ -131,7 +131,8 @@ extension PostgresStore {
         }.joined()
         let sql = """
             SELECT c.repository_id, c.\(Self.dateColumn(filter)), c.parent_count, c.class, c.confidence, c.mode, c.tools,
-                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name\(teamColumns)
+                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
+                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END\(teamColumns)
             FROM commit_record c WHERE \(condition)
             """
         let teamCount = builder.teams.count
@@ -141,13 +142,13 @@ extension PostgresStore {
             defer { _ = try? run(connection, "COMMIT") }
             try stream(connection, PostgresQuery(unsafeSQL: sql, binds: binds)) { row in
                 let cells = row.makeRandomAccess()
-                let inTeam = try (0..<teamCount).map { try cells[12 + $0].decode(Bool.self) }
+                let inTeam = try (0..<teamCount).map { try cells[13 + $0].decode(Bool.self) }
                 try builder.add(
                     repository: cells[0].decode(Int64.self), time: cells[1].decode(Int64.self), parentCount: cells[2].decode(Int64.self),
                     class: cells[3].decode(String.self), confidence: cells[4].decode(String?.self), mode: cells[5].decode(String?.self),
                     tools: cells[6].decode(String.self), linesAdded: cells[7].decode(Int64?.self), linesDeleted: cells[8].decode(Int64?.self),
                     aiLines: cells[9].decode(Int64?.self), personEmail: cells[10].decode(String?.self),
-                    personName: cells[11].decode(String?.self), inTeam: inTeam)
+                    personName: cells[11].decode(String?.self), evidence: cells[12].decode(String?.self), inTeam: inTeam)
             }
         }
         return builder.finished()
@@ -244,11 +245,11 @@ final class BuilderBox: @unchecked Sendable {
 
     func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String, confidence: String?, mode: String?,
              tools: String, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?, personEmail: String?, personName: String?,
-             inTeam: [Bool]) {
+             evidence: String?, inTeam: [Bool]) {
         lock.withLock {
             builder.add(repository: repository, time: time, parentCount: parentCount, class: commitClass, confidence: confidence,
                         mode: mode, tools: tools, linesAdded: linesAdded, linesDeleted: linesDeleted, aiLines: aiLines,
-                        personEmail: personEmail, personName: personName, inTeam: inTeam)
+                        personEmail: personEmail, personName: personName, evidence: evidence, inTeam: inTeam)
         }
     }
 

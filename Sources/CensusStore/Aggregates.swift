@@ -86,6 +86,12 @@ public struct Tally: Sendable, Equatable, Codable {
     public var linesAI = 0
     public var linesHuman = 0
     public var linesBot = 0
+    /// Non-merge AI commits by the strongest kind of evidence they rest on
+    /// (see `EvidenceSource`): these add up to `ai`.
+    public var aiFromTrailerOrIdentity = 0
+    public var aiFromGitAINotes = 0
+    public var aiFromSessionLog = 0
+    public var aiFromBranch = 0
     /// Distinct people with at least one non-bot, non-merge commit.
     public var activeAuthors = 0
     /// Distinct people with at least one AI commit.
@@ -98,7 +104,36 @@ public struct Tally: Sendable, Equatable, Codable {
     static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
         \.commits, \.merges, \.ai, \.human, \.bot, \.aiAttested, \.aiInferred, \.aiAgent, \.aiAssisted,
         \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot,
+        \.aiFromTrailerOrIdentity, \.aiFromGitAINotes, \.aiFromSessionLog, \.aiFromBranch,
     ]
+
+    /// Where the count of AI commits resting on `source` is kept.
+    public static func aiCommits(from source: EvidenceSource) -> WritableKeyPath<Tally, Int> {
+        switch source {
+        case .trailerOrIdentity: \.aiFromTrailerOrIdentity
+        case .gitAINotes: \.aiFromGitAINotes
+        case .sessionLog: \.aiFromSessionLog
+        case .branch: \.aiFromBranch
+        }
+    }
+
+    /// A second reading of `StoredEvidence.strongestSource`, in SQL: the
+    /// non-merge AI commits of each source, each for its strongest.
+    private static var sourceCounts: SQL {
+        func has(_ kinds: [SignalKind]) -> String {
+            "(" + kinds.map { "c.evidence LIKE '%\"counts\":true,\"indicates\":\"ai\",\"kind\":\"\($0.rawValue)\"%'" }
+                .joined(separator: " OR ") + ")"
+        }
+        var stronger: [String] = []
+        var counts: [String] = []
+        for source in EvidenceSource.allCases {
+            let kinds = SignalKind.allCases.filter { EvidenceSource($0) == source }
+            let condition = (["c.parent_count < 2", "c.class = 'ai'"] + stronger.map { "NOT " + $0 } + [has(kinds)])
+            counts.append("COUNT(CASE WHEN \(condition.joined(separator: " AND ")) THEN 1 END)")
+            stronger.append(has(kinds))
+        }
+        return SQL(sql: counts.joined(separator: ",\n"))
+    }
 
     static let selection: SQL = """
         COUNT(CASE WHEN c.parent_count < 2 THEN 1 END),
@@ -117,6 +152,7 @@ public struct Tally: Sendable, Equatable, Codable {
                    WHEN c.parent_count < 2 AND c.class = 'ai' AND c.ai_lines IS NOT NULL
                    THEN c.lines_added + c.lines_deleted - MIN(c.ai_lines, c.lines_added) END),
         TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'bot' THEN c.lines_added + c.lines_deleted END),
+        \(sourceCounts),
         COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class != 'bot' THEN c.person_email END),
         COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN c.person_email END)
         """
@@ -135,8 +171,12 @@ public struct Tally: Sendable, Equatable, Codable {
         linesAI = Int(row[offset + 10] as Double)
         linesHuman = Int(row[offset + 11] as Double)
         linesBot = Int(row[offset + 12] as Double)
-        activeAuthors = row[offset + 13]
-        aiAuthors = row[offset + 14]
+        aiFromTrailerOrIdentity = row[offset + 13]
+        aiFromGitAINotes = row[offset + 14]
+        aiFromSessionLog = row[offset + 15]
+        aiFromBranch = row[offset + 16]
+        activeAuthors = row[offset + 17]
+        aiAuthors = row[offset + 18]
     }
 }
 

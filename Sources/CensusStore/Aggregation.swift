@@ -32,6 +32,9 @@ public struct Aggregation: Sendable {
     /// Per period set asked for: in how many of its periods each person (by
     /// e-mail) made a non-bot commit — how much of the time they work here.
     public var activePeriods: [[String: Int]] = []
+    /// Non-merge AI and human commits made by people at or after their own
+    /// first AI commit in scope: their exposure to AI, not AI.
+    public var adopterCommits = 0
 }
 
 extension SQLiteStore {
@@ -123,6 +126,7 @@ struct TallyBuilder {
         switch row.commitClass {
         case .ai:
             tally.ai += 1
+            if let source = row.source { tally[keyPath: Tally.aiCommits(from: source)] += 1 }
             if row.attested { tally.aiAttested += 1 } else if row.inferred { tally.aiInferred += 1 }
             if row.agent { tally.aiAgent += 1 } else if row.assisted { tally.aiAssisted += 1 }
             if let lines = row.lines {
@@ -181,6 +185,8 @@ struct Aggregator {
         var aiLines: Int?
         /// Interned person, -1 for none.
         var person: Int32 = -1
+        /// The strongest kind of evidence of an AI commit.
+        var source: EvidenceSource?
 
         /// The verdict's columns, from their first bytes and the mode's text.
         @inline(__always)
@@ -229,7 +235,8 @@ struct Aggregator {
         let column = "c." + filter.dateColumn
         var selection: SQL = """
             SELECT c.repository_id, \(sql: column), c.parent_count, c.class, c.confidence, c.mode, c.tools,
-                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name
+                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
+                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END
             """
         // Team membership, decided by SQLite with the filter's own GLOB semantics.
         for team in teams {
@@ -248,7 +255,7 @@ struct Aggregator {
         let statement = prepared.statement.sqliteStatement
 
         var partial = Partial(visibleState: visibleState, periodSets: periodSets, teamCount: teams.count)
-        let teamColumn = Int32(12)
+        let teamColumn = Int32(13)
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
@@ -267,6 +274,7 @@ struct Aggregator {
             }
             let hasPerson = sqlite3_column_type(statement, 10) != SQLITE_NULL
             let name = sqlite3_column_type(statement, 11) != SQLITE_NULL ? Self.text(statement, 11) : nil
+            if sqlite3_column_type(statement, 12) != SQLITE_NULL { row.source = StoredEvidence.strongestSource(Self.text(statement, 12)) }
             partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6)) {
                 sqlite3_column_int64(statement, teamColumn + Int32($0)) != 0
             }
@@ -288,6 +296,9 @@ struct Aggregator {
         var personCommits: [Int] = []
         var personAI: [Int] = []
         var personName: [(time: Int64, name: [UInt8])?] = []
+        /// The times of each person's AI and human commits, and of their first AI commit.
+        var personTimes: [[Int64]] = []
+        var personFirstAI: [Int64] = []
         private let periodSets: [Aggregation.Periods]
         private let starts: [[Int64]]
         private var periodIndexes: [Int]
@@ -310,7 +321,7 @@ struct Aggregator {
             if let email {
                 let (id, isNew) = people.intern(email)
                 row.person = id
-                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
+                if isNew { addPerson() }
             }
             overall.add(row)
             byRepository[row.repository, default: TallyBuilder()].add(row)
@@ -340,10 +351,22 @@ struct Aggregator {
             }
         }
 
+        private mutating func addPerson() {
+            personCommits.append(0)
+            personAI.append(0)
+            personName.append(nil)
+            personTimes.append([])
+            personFirstAI.append(.max)
+        }
+
         private mutating func addToPerson(_ row: borrowing Row, name: UnsafeBufferPointer<UInt8>?) {
             let person = Int(row.person)
             personCommits[person] += 1
-            if row.commitClass == .ai { personAI[person] += 1 }
+            if row.commitClass == .ai {
+                personAI[person] += 1
+                personFirstAI[person] = min(personFirstAI[person], row.time)
+            }
+            if row.commitClass == .ai || row.commitClass == .human { personTimes[person].append(row.time) }
             guard let name else { return }
             // The name of the person's latest commit: one e-mail can be
             // written with several names, and the newest is how they call
@@ -362,11 +385,13 @@ struct Aggregator {
             var remap: [Int32] = []
             for (index, email) in other.people.bytes.enumerated() {
                 let (id, isNew) = email.withUnsafeBufferPointer { people.intern($0) }
-                if isNew { personCommits.append(0); personAI.append(0); personName.append(nil) }
+                if isNew { addPerson() }
                 remap.append(id)
                 let target = Int(id)
                 personCommits[target] += other.personCommits[index]
                 personAI[target] += other.personAI[index]
+                personTimes[target] += other.personTimes[index]
+                personFirstAI[target] = min(personFirstAI[target], other.personFirstAI[index])
                 if let named = other.personName[index] {
                     if let current = personName[target] {
                         if named.time > current.time
@@ -417,6 +442,9 @@ struct Aggregator {
                 return byEmail
             }
             result.periodTools = periodTools
+            for (times, first) in zip(personTimes, personFirstAI) where first != .max {
+                result.adopterCommits += times.reduce(0) { $0 + ($1 >= first ? 1 : 0) }
+            }
             result.repositoryTools = repositoryTools
             result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
                 .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
@@ -519,7 +547,7 @@ package struct AggregationBuilder {
 
     package mutating func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String,
                               confidence: String?, mode: String?, tools: String, linesAdded: Int64?, linesDeleted: Int64?,
-                              aiLines: Int64?, personEmail: String?, personName: String?, inTeam: [Bool]) {
+                              aiLines: Int64?, personEmail: String?, personName: String?, evidence: String?, inTeam: [Bool]) {
         var row = Aggregator.Row()
         row.repository = repository
         row.time = time
@@ -527,6 +555,7 @@ package struct AggregationBuilder {
         var mode = mode ?? ""
         mode.withUTF8 { row.decode(class: commitClass.utf8.first ?? 0, confidence: confidence?.utf8.first ?? 0, mode: $0) }
         if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines) }
+        if var evidence { row.source = evidence.withUTF8 { StoredEvidence.strongestSource($0) } }
         var email = personEmail ?? "", name = personName ?? "", tools = tools
         email.withUTF8 { email in
             name.withUTF8 { name in

@@ -39,6 +39,9 @@ public struct Report: Codable, Sendable {
         public var aiInferred: Int
         public var aiAgent: Int
         public var aiAssisted: Int
+        /// AI and human commits made by people at or after their own first
+        /// AI commit: exposure, an upper reference — not AI.
+        public var adopterCommits: Int = 0
     }
 
     public struct Share: Codable, Sendable {
@@ -52,6 +55,12 @@ public struct Report: Codable, Sendable {
         public var lines: Double?
         /// Fraction of non-merge commits whose line counts are known.
         public var linesCoverage: Double?
+        /// How much of `commits` each kind of evidence carries, each AI
+        /// commit counted once, for its strongest kind: they add up to `commits`.
+        public var bySource: [SourceFigure] = []
+        /// The share of AI and human commits made by people at or after their
+        /// own first AI commit: exposure, an upper reference — not AI.
+        public var adopterCommits: Double?
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -61,6 +70,24 @@ public struct Report: Codable, Sendable {
             try container.encode(commitsAttestedCi95, forKey: .commitsAttestedCi95)
             try container.encode(lines, forKey: .lines)
             try container.encode(linesCoverage, forKey: .linesCoverage)
+            try container.encode(bySource, forKey: .bySource)
+            try container.encode(adopterCommits, forKey: .adopterCommits)
+        }
+    }
+
+    /// AI commits whose strongest evidence is of one kind (`EvidenceSource`).
+    public struct SourceFigure: Codable, Sendable, Equatable {
+        /// `trailer-identity`, `git-ai-notes`, `session-log` or `branch`.
+        public var source: String
+        public var commits: Int
+        /// Of AI and human commits, as `ai_share.commits`.
+        public var share: Double?
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(source, forKey: .source)
+            try c.encode(commits, forKey: .commits)
+            try c.encode(share, forKey: .share)
         }
     }
 

@@ -74,7 +74,8 @@ public struct ReportBuilder: Sendable {
         let aggregation = try store.aggregate(filter, periodSets: [trendPeriods, months], teams: options.teams)
         let tally = aggregation.tally
         let denominator = tally.ai + tally.human
-        let share = Self.share(tally)
+        var share = Self.share(tally)
+        share.adopterCommits = Statistics.share(aggregation.adopterCommits, denominator)
 
         let tools = aggregation.tools.map {
             Report.ToolFigure(tool: $0.tool, commits: $0.commits, attested: $0.attested,
@@ -110,7 +111,7 @@ public struct ReportBuilder: Sendable {
             totals: Report.Totals(
                 commits: tally.commits, merges: tally.merges, ai: tally.ai, human: tally.human, bot: tally.bot,
                 aiAttested: tally.aiAttested, aiInferred: tally.aiInferred, aiAgent: tally.aiAgent,
-                aiAssisted: tally.aiAssisted),
+                aiAssisted: tally.aiAssisted, adopterCommits: aggregation.adopterCommits),
             aiShare: share,
             byTool: tools,
             byMode: modes,
@@ -125,6 +126,8 @@ public struct ReportBuilder: Sendable {
                 "ai_share.commits = totals.ai / (totals.ai + totals.human): bots and merges are outside the denominator",
                 "by_tool counts overlap (a commit made with two tools counts for both): do not sum them",
                 "by_mode: agent + assisted = totals.ai",
+                "ai_share.by_source counts each AI commit once, for its strongest evidence: its commits add up to totals.ai",
+                "ai_share.adopter_commits = totals.adopter_commits / (totals.ai + totals.human): exposure to AI, an upper reference, not AI",
                 "adoption counts people, not agents: an agent's commit counts for the person it names",
                 "only commits reachable from each repository's scanned HEAD are counted",
                 "team and per-person figures are withheld for groups smaller than scope.min_group",
@@ -143,7 +146,11 @@ public struct ReportBuilder: Sendable {
             commitsAttested: Statistics.share(tally.aiAttested, denominator),
             commitsAttestedCi95: attestedCI.map { [round($0.low), round($0.high)] },
             lines: tally.commitsWithLines > 0 ? Statistics.share(tally.linesAI, linesDenominator) : nil,
-            linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits))
+            linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits),
+            bySource: EvidenceSource.allCases.map { source in
+                let commits = tally[keyPath: Tally.aiCommits(from: source)]
+                return Report.SourceFigure(source: source.rawValue, commits: commits, share: Statistics.share(commits, denominator))
+            })
     }
 
     /// Per repository in scope, by path.

@@ -14,13 +14,16 @@ public enum ReportCSV {
         tables.append(("totals", csv(["metric", "commits"], [
             ["commits", "\(t.commits)"], ["merges", "\(t.merges)"], ["ai", "\(t.ai)"], ["human", "\(t.human)"], ["bot", "\(t.bot)"],
             ["ai_attested", "\(t.aiAttested)"], ["ai_inferred", "\(t.aiInferred)"], ["ai_agent", "\(t.aiAgent)"], ["ai_assisted", "\(t.aiAssisted)"],
+            ["adopter_commits", "\(t.adopterCommits)"],
         ])))
         let share = report.aiShare
         tables.append(("ai_share", csv(["measure", "share", "ci95_low", "ci95_high"], [
             ["commits", n(share.commits), n(share.commitsCi95?[0]), n(share.commitsCi95?[1])],
             ["commits_attested", n(share.commitsAttested), n(share.commitsAttestedCi95?[0]), n(share.commitsAttestedCi95?[1])],
             ["lines", n(share.lines), "", ""],
+            ["adopter_commits", n(share.adopterCommits), "", ""],
         ])))
+        tables.append(("by_source", csv(["source", "commits", "share"], share.bySource.map { [$0.source, "\($0.commits)", n($0.share)] })))
         tables.append(("adoption", csv(["active_authors", "ai_authors", "rate", "ci95_low", "ci95_high"], [[
             "\(report.adoption.activeAuthors)", "\(report.adoption.aiAuthors)", n(report.adoption.rate),
             n(report.adoption.rateCi95?[0]), n(report.adoption.rateCi95?[1]),

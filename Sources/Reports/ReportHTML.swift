@@ -71,6 +71,11 @@ public enum ReportHTML {
         let ci = share.commitsCi95.map { "95% CI \(p($0[0]))–\(p($0[1]))" } ?? "no commits"
         cards += card("AI share of commits", p(share.commits), ci)
         cards += card("Attested only", p(share.commitsAttested), "lower bound: traces can be switched off")
+        if let sources = EvidenceLines.bySource(share) {
+            let kinds = share.bySource.filter { $0.commits > 0 }.count
+            cards += card("The share rests on", kinds == 1 ? "1 kind of evidence" : "\(kinds) kinds of evidence", sources)
+        }
+        if let exposure = share.adopterCommits { cards += card("Exposure to AI", p(exposure), EvidenceLines.exposureMeaning) }
         cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
                       share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
         cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")

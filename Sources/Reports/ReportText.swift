@@ -22,6 +22,8 @@ public enum ReportText {
         if let ci = share.commitsCi95 { headline += "  (95% CI \(percent(ci[0]))–\(percent(ci[1])))" }
         out += headline + "\n"
         out += "  attested only (lower bound): \(percent(share.commitsAttested))\n"
+        if let sources = EvidenceLines.bySource(share) { out += "  carried by: \(sources)\n" }
+        if let exposure = share.adopterCommits { out += "Exposure: \(percent(exposure)) \(EvidenceLines.exposureMeaning)\n" }
         if let lines = share.lines {
             out += "AI share of changed lines: \(percent(lines))  (line counts for \(percent(share.linesCoverage)) of commits)\n"
         } else {

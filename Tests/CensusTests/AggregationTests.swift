@@ -51,6 +51,13 @@ struct AggregationTests {
             let aggregation = try store.aggregate(filter, periodSets: [weeks, days], teams: teams)
             #expect(aggregation.tally == (try store.tally(filter)), "\(label)")
             #expect(aggregation.tally.commits > 0, "\(label)")
+            let sources = EvidenceSource.allCases.map { aggregation.tally[keyPath: Tally.aiCommits(from: $0)] }
+            #expect(sources.reduce(0, +) == aggregation.tally.ai, "\(label): every AI commit once, for its strongest evidence")
+            #expect(aggregation.adopterCommits == (try store.adopterCommits(filter)), "\(label)")
+            if label == "everything" {
+                #expect(aggregation.tally.aiFromTrailerOrIdentity > 0 && aggregation.tally.aiFromBranch > 0)
+                #expect(aggregation.adopterCommits > aggregation.tally.ai && aggregation.adopterCommits < aggregation.tally.ai + aggregation.tally.human)
+            }
             let byRepository = try store.repositoryTallies(filter)
             #expect(aggregation.repositories.count == byRepository.count, "\(label)")
             for entry in byRepository { #expect(aggregation.repositories[entry.repository.id!] == entry.tally, "\(label)") }

@@ -137,6 +137,13 @@ struct SessionEvidenceTests {
         #expect(inferred["confidence"] as? String == "inferred" && inferred["mode"] as? String == "assisted")
         #expect((inferred["evidence"] as? [String])?.contains { $0.contains("edits, 100% of added lines") } == true, "\(inferred)")
         #expect(try verdicts()[own]?["class"] as? String == "human", "the person's own lines in a file the agent touched")
+        // The report says the share rests on session logs alone, and Jane's exposure starts at her first agent commit (1).
+        let report = try CensusCLI.run(["report", "--db", db, "--format", "json"], environment: environment)
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let bySource = ((figures["ai_share"] as? [String: Any])?["by_source"] as? [[String: Any]] ?? [])
+            .reduce(into: [String: Int]()) { $0[$1["source"] as? String ?? "?"] = $1["commits"] as? Int }
+        #expect(bySource == ["trailer-identity": 0, "git-ai-notes": 0, "session-log": 6, "branch": 0], "\(bySource)")
+        #expect((figures["totals"] as? [String: Any])?["adopter_commits"] as? Int == 8, "commits 1–6, 8 and 9")
         // The store holds the tool, a hash of the session and the kind: never the prompt.
         if backend == "sqlite" {
             for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {

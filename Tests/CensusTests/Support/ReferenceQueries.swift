@@ -14,6 +14,22 @@ extension SQLiteStore {
         }
     }
 
+    /// AI and human commits made by people at or after their own first AI commit.
+    func adopterCommits(_ filter: CommitFilter) throws(StoreError) -> Int {
+        try read { db in
+            let condition = try filter.condition(db)
+            let time = SQL(sql: "c." + filter.dateColumn)
+            let request: SQLRequest<Int> = """
+                SELECT COUNT(*) FROM commit_record c
+                JOIN (SELECT c.person_email AS email, MIN(\(time)) AS first FROM commit_record c
+                      WHERE \(condition) AND c.parent_count < 2 AND c.class = 'ai' GROUP BY c.person_email) adopter
+                  ON c.person_email = adopter.email
+                WHERE \(condition) AND c.parent_count < 2 AND c.class IN ('ai', 'human') AND \(time) >= adopter.first
+                """
+            return try request.fetchOne(db) ?? 0
+        }
+    }
+
     /// Non-merge AI commits per tool. A commit with two tools counts for both.
     func toolTallies(_ filter: CommitFilter) throws(StoreError) -> [(tool: String, commits: Int, attested: Int, lines: Int)] {
         try read { db in

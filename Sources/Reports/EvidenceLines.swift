@@ -1,0 +1,23 @@
+/// The sentences every format shares about what the AI share rests on.
+enum EvidenceLines {
+    /// `trailers and identities 3.1% (310), session logs 0.4% (40)`: the sources that
+    /// carry any of the share, strongest first; nil without AI commits.
+    static func bySource(_ share: Report.Share) -> String? {
+        let carrying = share.bySource.filter { $0.commits > 0 }
+        guard !carrying.isEmpty else { return nil }
+        return carrying.map { "\(label($0.source)) \(Formatting.percent($0.share)) (\($0.commits))" }.joined(separator: ", ")
+    }
+
+    /// What `adopter_commits` is, beside its figure.
+    static let exposureMeaning = "of commits were made by people at or after their own first AI commit (an upper reference, not AI)"
+
+    static func label(_ source: String) -> String {
+        switch source {
+        case "trailer-identity": "trailers and identities"
+        case "git-ai-notes": "git-ai notes"
+        case "session-log": "session logs"
+        case "branch": "AI tools' branches"
+        default: source
+        }
+    }
+}
