@@ -45,6 +45,8 @@ commit "Claude Dupont" claude@acme.fr 2025-01-20T11:00:00+01:00 "Fix typo in doc
 commit "dependabot[bot]" 49699333+dependabot[bot]@users.noreply.github.com 2025-01-22T03:00:00+00:00 "Bump lodash from 4.17.20 to 4.17.21"
 
 # --- 2025-02: first AI traces ----------------------------------------------------
+# Claude Code's instructions file: the repository's adoption date (census repos), not a verdict.
+printf '# Conventions\nRun the tests before committing.\n' > CLAUDE.md
 commit "${alice[@]}" 2025-02-03T09:15:00+01:00 "Add tokenizer
 
 🤖 Generated with [Claude Code](https://claude.ai/code)

@@ -131,6 +131,21 @@ public struct Catalogue: Codable, Sendable, Equatable {
         }
     }
 
+    /// A file or folder an AI tool reads its instructions from (`CLAUDE.md`,
+    /// `.cursor/rules`): the commit that adds one dates a repository's
+    /// adoption of AI tools. Repository-level evidence, never a commit's verdict.
+    public struct AgentConfiguration: Codable, Sendable, Equatable {
+        /// From the repository's root, `/`-separated.
+        public var path: String
+        /// The tool that reads it; nil for a file several tools read (`AGENTS.md`).
+        public var tool: String?
+
+        public init(path: String, tool: String?) {
+            self.path = path
+            self.tool = tool
+        }
+    }
+
     public var format: Int
     public var version: String
     public var source: String?
@@ -140,6 +155,14 @@ public struct Catalogue: Codable, Sendable, Equatable {
     /// How AI models, tools and automation are named where no identity or
     /// rule lists them (see `Lexicon`); nil in a user's catalogue that adds none.
     public var lexicon: Lexicon?
+    /// The agent configuration files that date a repository's adoption; nil
+    /// in a user's catalogue that adds none.
+    public var agentConfigurations: [AgentConfiguration]?
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, source, tools, identities, rules, lexicon
+        case agentConfigurations = "agent_configurations"
+    }
 
     /// The notes refs that rules read (`refs/notes/ai`).
     public var notesRefs: [String] { rules.compactMap { $0.kind == .notes ? $0.notesRef : nil } }
@@ -208,6 +231,9 @@ public struct Catalogue: Codable, Sendable, Equatable {
         merged.identities = replacingOrAppending(identities, extra.identities, id: \.id)
         merged.rules = replacingOrAppending(rules, extra.rules, id: \.id)
         if let more = extra.lexicon { merged.lexicon = lexicon.map { $0.adding(more) } ?? more }
+        if let more = extra.agentConfigurations {
+            merged.agentConfigurations = replacingOrAppending(agentConfigurations ?? [], more, id: \.path)
+        }
         return merged
     }
 }

@@ -71,7 +71,11 @@ public struct Classifier: Sendable {
         self.catalogue = catalogue
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let digest = StableHash.fnv1a((try? encoder.encode(catalogue)) ?? Data())
+        // Verdicts do not depend on the agent configuration files: a change of
+        // them does not make every stored verdict be derived again.
+        var verdictRules = catalogue
+        verdictRules.agentConfigurations = nil
+        let digest = StableHash.fnv1a((try? encoder.encode(verdictRules)) ?? Data())
         fingerprint = "\(catalogue.version)#\(String(digest, radix: 16))"
         identities = IdentityIndex(catalogue.identities)
         names = ModelNames(catalogue)

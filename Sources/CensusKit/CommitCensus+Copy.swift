@@ -49,6 +49,7 @@ extension CommitCensus {
                                                catalogueVersion: source.catalogueVersion ?? "", notesTip: source.notesTip,
                                                reachable: reachable, newlyReachable: [], scannedFrom: source.scannedFrom)
             if let error = source.lastError { try destination.store.recordFailure(repositoryID: targetID, message: error) }
+            if let adoption = source.adoption { try destination.store.recordAdoption(repositoryID: targetID, adoption) }
             let added = try destination.store.storedCommitCount(repositoryID: targetID) - before
             summary.commitsCopied += added
             summary.repositories += 1

@@ -144,6 +144,8 @@ public final class HistoryScanner {
             outcome.status = .upToDate
             return
         }
+        try AdoptionFinding.update(repository, plan: plan, record: record, repositoryID: repositoryID,
+                                   catalogue: classifier.catalogue, store: store)
         let harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
         if plan.upToDate {
             outcome.status = .upToDate

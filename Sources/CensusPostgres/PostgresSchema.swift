@@ -87,6 +87,12 @@ enum PostgresSchema {
                 expires_at TIMESTAMPTZ NOT NULL)
             """,
         ]),
+        // SQLite's v10: when a repository adopted AI tools.
+        (4, [
+            "ALTER TABLE repository ADD COLUMN adoption_commit TEXT",
+            "ALTER TABLE repository ADD COLUMN adopted_at BIGINT",
+            "ALTER TABLE repository ADD COLUMN adoption_files TEXT",
+        ]),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

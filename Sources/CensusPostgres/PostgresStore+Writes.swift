@@ -7,7 +7,8 @@ import PostgresNIO
 extension PostgresStore {
     static let repositoryColumns = """
         id, path, name, is_bare, is_shallow, head_branch, scanned_head, catalogue_version, scanned_at,
-        last_error, last_error_at, notes_tip, identity, collector, origin, scanned_from
+        last_error, last_error_at, notes_tip, identity, collector, origin, scanned_from,
+        adoption_commit, adopted_at, adoption_files
         """
 
     static func repository(_ row: PostgresRow) throws -> RepositoryRecord {
@@ -26,6 +27,9 @@ extension PostgresStore {
         record.collector = try cells[13].decode(String?.self)
         record.origin = try cells[14].decode(String?.self)
         record.scannedFrom = try cells[15].decode(String?.self)
+        record.adoptionCommit = try cells[16].decode(String?.self)
+        record.adoptedAt = try cells[17].decode(Int64?.self)
+        record.adoptionFiles = try cells[18].decode(String?.self)
         return record
     }
 
@@ -90,6 +94,15 @@ extension PostgresStore {
     public func recordFailure(repositoryID: Int64, message: String) throws(StoreError) {
         try withConnection { connection in
             try run(connection, "UPDATE repository SET last_error = \(Self.clean(message)), last_error_at = \(Date().timeIntervalSince1970) WHERE id = \(repositoryID)")
+        }
+    }
+
+    public func recordAdoption(repositoryID: Int64, _ adoption: RepositoryAdoption?) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, """
+                UPDATE repository SET adoption_commit = \(adoption?.commit), adopted_at = \(adoption?.at),
+                    adoption_files = \(adoption.map { Self.clean($0.files.joined(separator: ",")) }) WHERE id = \(repositoryID)
+                """)
         }
     }
 

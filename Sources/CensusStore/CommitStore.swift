@@ -45,6 +45,8 @@ public protocol CommitStore: AnyObject, Sendable {
     func move(repositoryID: Int64, to path: String, name: String) throws(StoreError)
     /// Remembers why the last scan failed (`census repos` shows it).
     func recordFailure(repositoryID: Int64, message: String) throws(StoreError)
+    /// Remembers when the repository adopted AI tools (nil: no agent configuration file found).
+    func recordAdoption(repositoryID: Int64, _ adoption: RepositoryAdoption?) throws(StoreError)
     /// Keeps the repository out of reports until `completeScan`.
     func beginFirstScan(repositoryID: Int64) throws(StoreError)
     /// Publishes a scan: its HEAD, its commits, which stored commits are

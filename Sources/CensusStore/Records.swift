@@ -39,6 +39,20 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     /// The clone that completed the last scan, as `collector:path`: another
     /// clone of the same origin may be behind or ahead of it.
     public var scannedFrom: String?
+    /// The commit that added the repository's first agent configuration file
+    /// (`Catalogue.AgentConfiguration`), its author time and the files; nil
+    /// when none was found.
+    public var adoptionCommit: String?
+    public var adoptedAt: Int64?
+    /// Comma-separated.
+    public var adoptionFiles: String?
+
+    /// When the repository adopted AI tools, as a scan found it.
+    public var adoption: RepositoryAdoption? {
+        guard let adoptionCommit, let adoptedAt else { return nil }
+        return RepositoryAdoption(commit: adoptionCommit, at: adoptedAt,
+                                  files: (adoptionFiles ?? "").split(separator: ",").map(String.init))
+    }
 
     public init(path: String, name: String, isBare: Bool, isShallow: Bool = false, identity: String? = nil) {
         self.path = path
@@ -49,6 +63,23 @@ public struct RepositoryRecord: Codable, Sendable, Equatable, FetchableRecord, M
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The commit that added a repository's first agent configuration file
+/// (`CLAUDE.md`, `AGENTS.md`, …): repository-level evidence of adoption,
+/// never a commit's verdict.
+public struct RepositoryAdoption: Sendable, Equatable {
+    public var commit: String
+    /// Its author time, Unix seconds.
+    public var at: Int64
+    /// The agent configuration files it has.
+    public var files: [String]
+
+    public init(commit: String, at: Int64, files: [String]) {
+        self.commit = commit
+        self.at = at
+        self.files = files
+    }
 }
 
 /// One commit of one repository, with its verdict.

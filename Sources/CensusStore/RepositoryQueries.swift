@@ -102,6 +102,13 @@ extension SQLiteStore {
         }
     }
 
+    public func recordAdoption(repositoryID: Int64, _ adoption: RepositoryAdoption?) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE repository SET adoption_commit = ?, adopted_at = ?, adoption_files = ? WHERE id = ?",
+                           arguments: [adoption?.commit, adoption?.at, adoption?.files.joined(separator: ","), repositoryID])
+        }
+    }
+
     /// Starts the first scan of a repository with nothing stored: its commits
     /// are stored visible as they come, and the repository stays out of every
     /// report and listing until `completeScan` (a scan cut short leaves it

@@ -130,6 +130,14 @@ enum Schema {
             }
             try db.create(index: "repository_by_origin", on: "repository", columns: ["origin"])
         }
+        migrator.registerMigration("v10: when a repository adopted AI tools") { db in
+            // Found by the next scan of each repository.
+            try db.alter(table: "repository") { t in
+                t.add(column: "adoption_commit", .text)
+                t.add(column: "adopted_at", .integer)
+                t.add(column: "adoption_files", .text)
+            }
+        }
         return migrator
     }
 }

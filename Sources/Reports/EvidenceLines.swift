@@ -11,6 +11,19 @@ enum EvidenceLines {
     /// What `adopter_commits` is, beside its figure.
     static let exposureMeaning = "of commits were made by people at or after their own first AI commit (an upper reference, not AI)"
 
+    /// `2026-03-02` — the day a repository adopted AI tools; nil before any agent configuration file.
+    static func adoptionDay(_ figure: Report.RepositoryFigure) -> String? {
+        figure.adoptedAt.map { String($0.prefix(10)) }
+    }
+
+    /// The one repository's adoption, for a report on one repository:
+    /// `2026-03-02, when CLAUDE.md was added (commit 1a2b3c4d5e6f)`. Names are
+    /// the repository's text: the caller escapes them for its format.
+    static func singleRepositoryAdoption(_ report: Report) -> (day: String, files: [String], commit: String)? {
+        guard report.byRepository.count == 1, let figure = report.byRepository.first, let day = adoptionDay(figure) else { return nil }
+        return (day, figure.adoptionFiles ?? [], String((figure.adoptionCommit ?? "").prefix(12)))
+    }
+
     static func label(_ source: String) -> String {
         switch source {
         case "trailer-identity": "trailers and identities"

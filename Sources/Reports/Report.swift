@@ -109,9 +109,18 @@ public struct Report: Codable, Sendable {
         public var human: Int
         public var bot: Int
         public var aiShare: Double?
+        /// When the repository adopted AI tools: the author time of the
+        /// commit that added its first agent configuration file (`CLAUDE.md`,
+        /// `AGENTS.md`, …), that commit and the files; null when none was found.
+        public var adoptedAt: String?
+        public var adoptionCommit: String?
+        public var adoptionFiles: [String]?
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(adoptedAt, forKey: .adoptedAt)
+            try container.encode(adoptionCommit, forKey: .adoptionCommit)
+            try container.encode(adoptionFiles, forKey: .adoptionFiles)
             try container.encode(repository, forKey: .repository)
             try container.encode(name, forKey: .name)
             try container.encode(commits, forKey: .commits)

@@ -162,7 +162,9 @@ public struct ReportBuilder: Sendable {
                 Report.RepositoryFigure(
                     repository: entry.repository.path, name: entry.repository.name, id: entry.repository.id ?? 0,
                     commits: entry.tally.commits, ai: entry.tally.ai, human: entry.tally.human, bot: entry.tally.bot,
-                    aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human))
+                    aiShare: Statistics.share(entry.tally.ai, entry.tally.ai + entry.tally.human),
+                    adoptedAt: entry.repository.adoption.map { TimeFormat.utc($0.at) },
+                    adoptionCommit: entry.repository.adoption?.commit, adoptionFiles: entry.repository.adoption?.files)
             }
     }
 

@@ -31,8 +31,11 @@ public enum ReportCSV {
         tables.append(("by_tool", csv(["tool", "commits", "attested", "share"],
                                       report.byTool.map { [s($0.tool), "\($0.commits)", "\($0.attested)", n($0.share)] })))
         tables.append(("by_mode", csv(["mode", "commits", "share"], report.byMode.map { [$0.mode, "\($0.commits)", n($0.share)] })))
-        tables.append(("by_repository", csv(["repository", "name", "commits", "ai", "human", "bot", "ai_share", "id"],
-                                            report.byRepository.map { [s($0.repository), s($0.name), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", n($0.aiShare), "\($0.id)"] })))
+        tables.append(("by_repository", csv(["repository", "name", "commits", "ai", "human", "bot", "ai_share", "id", "adopted_at", "adoption_files"],
+                                            report.byRepository.map {
+                                                [s($0.repository), s($0.name), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", n($0.aiShare), "\($0.id)",
+                                                 $0.adoptedAt ?? "", s(($0.adoptionFiles ?? []).joined(separator: ";"))]
+                                            })))
         tables.append(("by_team", csv(["team", "suppressed", "commits", "ai", "human", "bot", "ai_share", "active_authors", "ai_authors"],
                                       report.byTeam.map { team in
                                           [s(team.team), team.suppressed ? "true" : "false", team.commits.map(String.init) ?? "",

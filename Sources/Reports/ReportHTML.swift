@@ -38,8 +38,10 @@ public enum ReportHTML {
                                                        report.byTool.map { [h($0.tool), "\($0.commits)", "\($0.attested)", p($0.share)] })
         body += "<p class=\"note\">A commit can name several tools: do not sum.</p></div></section>\n"
         if report.byRepository.count > 1 {
-            body += "<section><h2>Repositories</h2>" + table(["repository", "commits", "AI", "human", "bot", "AI share"],
-                report.byRepository.map { [h($0.repository), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", p($0.aiShare)] }) + "</section>\n"
+            body += "<section><h2>Repositories</h2>" + table(["repository", "commits", "AI", "human", "bot", "AI share", "AI adopted"],
+                report.byRepository.map {
+                    [h($0.repository), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", p($0.aiShare), EvidenceLines.adoptionDay($0) ?? "—"]
+                }) + "</section>\n"
         }
         if !report.byTeam.isEmpty {
             body += "<section><h2>Teams</h2>" + table(["team", "people", "AI people", "commits", "AI share"], report.byTeam.map { team in
@@ -76,6 +78,10 @@ public enum ReportHTML {
             cards += card("The share rests on", kinds == 1 ? "1 kind of evidence" : "\(kinds) kinds of evidence", sources)
         }
         if let exposure = share.adopterCommits { cards += card("Exposure to AI", p(exposure), EvidenceLines.exposureMeaning) }
+        if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
+            cards += card("AI tools adopted", adopted.day,
+                          "when \(Sanitize.html(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit))")
+        }
         cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
                       share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
         cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")

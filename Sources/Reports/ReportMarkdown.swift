@@ -15,6 +15,9 @@ public enum ReportMarkdown {
         if let sources = EvidenceLines.bySource(share) { out += "Carried by \(cell(sources)).\n\n" }
         if let exposure = share.adopterCommits { out += "Exposure: \(p(exposure, 1)) \(EvidenceLines.exposureMeaning).\n\n" }
         out += "**People using AI: \(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)** (\(p(report.adoption.rate, 1))).\n\n"
+        if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
+            out += "AI tools adopted: \(adopted.day), when \(cell(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit)).\n\n"
+        }
         let t = report.totals
         out += table(["", "commits"], [
             ["AI", "\(t.ai)"], ["— attested", "\(t.aiAttested)"], ["— inferred", "\(t.aiInferred)"],
@@ -28,8 +31,9 @@ public enum ReportMarkdown {
         }
         if report.byRepository.count > 1 {
             out += "\n## By repository\n\n"
-            out += table(["repository", "commits", "ai", "human", "bot", "ai share"],
-                         report.byRepository.map { [cell($0.name), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", p($0.aiShare, 1)] },
+            out += table(["repository", "commits", "ai", "human", "bot", "ai share", "AI adopted"],
+                         report.byRepository.map { [cell($0.name), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", p($0.aiShare, 1),
+                                                    EvidenceLines.adoptionDay($0) ?? "—"] },
                          right: [1, 2, 3, 4, 5])
         }
         if !report.byTeam.isEmpty {

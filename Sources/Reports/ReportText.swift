@@ -30,7 +30,11 @@ public enum ReportText {
             out += "AI share of changed lines: n/a (scan with --lines)\n"
         }
         let adoption = report.adoption
-        out += "People using AI: \(adoption.aiAuthors) of \(adoption.activeAuthors) active (\(percent(adoption.rate)))\n\n"
+        out += "People using AI: \(adoption.aiAuthors) of \(adoption.activeAuthors) active (\(percent(adoption.rate)))\n"
+        if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
+            out += "AI tools adopted: \(adopted.day), when \(Sanitize.terminal(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit))\n"
+        }
+        out += "\n"
         out += table(
             ["", "commits"],
             [
@@ -54,9 +58,10 @@ public enum ReportText {
         }
         if report.byRepository.count > 1 {
             out += "\n" + heading("By repository")
-            out += table(["repository", "commits", "ai", "human", "bot", "ai share"],
+            out += table(["repository", "commits", "ai", "human", "bot", "ai share", "AI adopted"],
                          report.byRepository.map {
-                             [Sanitize.terminal($0.repository), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare)]
+                             [Sanitize.terminal($0.repository), "\($0.commits)", "\($0.ai)", "\($0.human)", "\($0.bot)", percent($0.aiShare),
+                              EvidenceLines.adoptionDay($0) ?? "-"]
                          },
                          rightAligned: [1, 2, 3, 4, 5])
         }

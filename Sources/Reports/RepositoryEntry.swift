@@ -17,6 +17,10 @@ public struct RepositoryEntry: Codable, Sendable {
     public var bare: Bool
     /// The machine that completed the last scan (a fleet's collector).
     public var collector: String?
+    /// When the repository adopted AI tools (see `Report.RepositoryFigure.adoptedAt`).
+    public var adoptedAt: String?
+    public var adoptionCommit: String?
+    public var adoptionFiles: [String]?
 
     public static func all(in store: any CommitStore) throws -> [RepositoryEntry] {
         let counts = try store.commitCounts()
@@ -29,7 +33,9 @@ public struct RepositoryEntry: Codable, Sendable {
                 lastScanAt: repository.scannedAt.map { TimeFormat.utc(Int64($0)) },
                 lastError: repository.lastError,
                 lastErrorAt: repository.lastErrorAt.map { TimeFormat.utc(Int64($0)) },
-                shallow: repository.isShallow, bare: repository.isBare, collector: repository.collector)
+                shallow: repository.isShallow, bare: repository.isBare, collector: repository.collector,
+                adoptedAt: repository.adoption.map { TimeFormat.utc($0.at) }, adoptionCommit: repository.adoption?.commit,
+                adoptionFiles: repository.adoption?.files)
         }
     }
 
@@ -41,10 +47,11 @@ public struct RepositoryEntry: Codable, Sendable {
     public static func table(_ entries: [RepositoryEntry]) -> String {
         guard !entries.isEmpty else { return "No repositories scanned yet. Run: census scan PATH\n" }
         return ReportText.table(
-            ["id", "repository", "commits", "head", "last scan", "by", "last error"],
+            ["id", "repository", "commits", "head", "last scan", "by", "AI adopted", "last error"],
             entries.map {
                 ["\($0.id)", Sanitize.terminal($0.path), "\($0.commits)", String(($0.head ?? "-").prefix(12)),
-                 $0.lastScanAt ?? "never", Sanitize.terminal($0.collector ?? ""), Sanitize.terminal($0.lastError ?? "")]
+                 $0.lastScanAt ?? "never", Sanitize.terminal($0.collector ?? ""), $0.adoptedAt.map { String($0.prefix(10)) } ?? "-",
+                 Sanitize.terminal($0.lastError ?? "")]
             },
             rightAligned: [0, 2])
     }

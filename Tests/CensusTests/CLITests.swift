@@ -184,7 +184,7 @@ struct CLITests {
         #expect(tokenizer["confidence"] as? String == "attested")
         #expect(tokenizer["mode"] as? String == "assisted")
         #expect(tokenizer["tools"] as? [String] == ["claude-code"])
-        #expect(tokenizer["lines_added"] as? Int == 1)
+        #expect(tokenizer["lines_added"] as? Int == 3, "a line of file1.txt and CLAUDE.md's two")
         #expect((tokenizer["evidence"] as? [String])?.contains { $0.contains("noreply@anthropic.com") } == true)
         let merge = try #require(records.first { $0["is_merge"] as? Bool == true })
         #expect(merge["lines_added"] is NSNull)
