@@ -55,6 +55,7 @@ extension CommitCensus {
             summary.repositories += 1
             copied(source.path, added)
         }
+        for horizon in try store.sessionHorizonRecords() { try destination.store.recordSessionHorizon(horizon) }
         return summary
     }
 

@@ -82,13 +82,25 @@ extension CommitCensus {
                 board.finish(index, ScanReport(path: target.path, result: result, duration: ContinuousClock.now - started))
             }
         }
-        return board.summary
+        var summary = board.summary
+        do {
+            for horizon in harvest.horizons { try store.recordSessionHorizon(horizon) }
+        } catch {
+            summary.storeError = summary.storeError ?? error
+        }
+        return summary
     }
 
     /// Every commit claim and edit of the session logs in the home folder and in the targets' roots, read once a batch.
     static func sessionHarvest(_ environment: [String: String], targets: [ScanTarget]) -> SessionHarvest {
         let summaries = SessionLogs(environment: environment).summaries(repositories: targets.map(\.path))
-        return SessionHarvest(claims: summaries.flatMap(\.claims), edits: summaries.flatMap(\.editEvents))
+        var harvest = SessionHarvest(claims: summaries.flatMap(\.claims), edits: summaries.flatMap(\.editEvents))
+        harvest.horizons = Dictionary(grouping: summaries.filter { $0.oldest != nil }, by: \.tool).map { tool, summaries in
+            SessionHorizonRecord(collector: CollectorName.current, tool: tool.rawValue,
+                                 oldest: Int64(summaries.compactMap(\.oldest).min()!.timeIntervalSince1970),
+                                 newest: Int64(summaries.compactMap(\.newest).max()!.timeIntervalSince1970))
+        }
+        return harvest
     }
 
     /// `scan` on a thread of its own, for a caller on Swift concurrency (censusd).

@@ -87,11 +87,19 @@ enum PostgresSchema {
                 expires_at TIMESTAMPTZ NOT NULL)
             """,
         ]),
-        // SQLite's v10: when a repository adopted AI tools.
+        // SQLite's v10: when a repository adopted AI tools, and the session logs' horizons.
         (4, [
             "ALTER TABLE repository ADD COLUMN adoption_commit TEXT",
             "ALTER TABLE repository ADD COLUMN adopted_at BIGINT",
             "ALTER TABLE repository ADD COLUMN adoption_files TEXT",
+            """
+            CREATE TABLE session_horizon (
+                collector TEXT NOT NULL,
+                tool TEXT NOT NULL,
+                oldest BIGINT NOT NULL,
+                newest BIGINT NOT NULL,
+                PRIMARY KEY (collector, tool))
+            """,
         ]),
     ]
 

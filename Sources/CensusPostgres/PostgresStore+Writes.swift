@@ -106,6 +106,27 @@ extension PostgresStore {
         }
     }
 
+    public func recordSessionHorizon(_ record: SessionHorizonRecord) throws(StoreError) {
+        try withConnection { connection in
+            try run(connection, """
+                INSERT INTO session_horizon (collector, tool, oldest, newest)
+                VALUES (\(record.collector), \(record.tool), \(record.oldest), \(record.newest))
+                ON CONFLICT (collector, tool) DO UPDATE
+                SET oldest = LEAST(session_horizon.oldest, excluded.oldest), newest = GREATEST(session_horizon.newest, excluded.newest)
+                """)
+        }
+    }
+
+    public func sessionHorizonRecords() throws(StoreError) -> [SessionHorizonRecord] {
+        try withConnection { connection in
+            try run(connection, "SELECT collector, tool, oldest, newest FROM session_horizon").map { row in
+                let cells = row.makeRandomAccess()
+                return SessionHorizonRecord(collector: try cells[0].decode(String.self), tool: try cells[1].decode(String.self),
+                                            oldest: try cells[2].decode(Int64.self), newest: try cells[3].decode(Int64.self))
+            }
+        }
+    }
+
     public func beginFirstScan(repositoryID: Int64) throws(StoreError) {
         try withConnection { connection in
             try run(connection, "UPDATE repository SET scan_pending = true WHERE id = \(repositoryID)")

@@ -47,6 +47,12 @@ public protocol CommitStore: AnyObject, Sendable {
     func recordFailure(repositoryID: Int64, message: String) throws(StoreError)
     /// Remembers when the repository adopted AI tools (nil: no agent configuration file found).
     func recordAdoption(repositoryID: Int64, _ adoption: RepositoryAdoption?) throws(StoreError)
+    /// Widens a collector's horizon of a tool's session logs to take in the
+    /// record's `oldest`…`newest`: it never narrows, as the evidence matched
+    /// from logs since deleted stays.
+    func recordSessionHorizon(_ record: SessionHorizonRecord) throws(StoreError)
+    /// Every collector's horizon of every tool (`SessionHorizon.byTool` sums them up).
+    func sessionHorizonRecords() throws(StoreError) -> [SessionHorizonRecord]
     /// Keeps the repository out of reports until `completeScan`.
     func beginFirstScan(repositoryID: Int64) throws(StoreError)
     /// Publishes a scan: its HEAD, its commits, which stored commits are

@@ -82,6 +82,48 @@ public struct RepositoryAdoption: Sendable, Equatable {
     }
 }
 
+/// The oldest and newest record of one tool's session logs that one
+/// collector has read (Unix seconds).
+public struct SessionHorizonRecord: Sendable, Equatable {
+    public var collector: String
+    public var tool: String
+    public var oldest: Int64
+    public var newest: Int64
+
+    public init(collector: String, tool: String, oldest: Int64, newest: Int64) {
+        self.collector = collector
+        self.tool = tool
+        self.oldest = oldest
+        self.newest = newest
+    }
+}
+
+/// How far back one tool's session logs reach, over the collectors that
+/// read them: before `oldest`, no session evidence means unknown, not human.
+public struct SessionHorizon: Sendable, Equatable {
+    public var tool: String
+    /// Unix seconds: the oldest and newest record any collector has read.
+    public var oldest: Int64
+    public var newest: Int64
+    /// How many collectors have read this tool's logs.
+    public var collectors: Int
+
+    public init(tool: String, oldest: Int64, newest: Int64, collectors: Int) {
+        self.tool = tool
+        self.oldest = oldest
+        self.newest = newest
+        self.collectors = collectors
+    }
+
+    /// Per tool, by name, over the collectors' records.
+    public static func byTool(_ records: [SessionHorizonRecord]) -> [SessionHorizon] {
+        Dictionary(grouping: records, by: \.tool).map { tool, records in
+            SessionHorizon(tool: tool, oldest: records.map(\.oldest).min()!, newest: records.map(\.newest).max()!,
+                           collectors: Set(records.map(\.collector)).count)
+        }.sorted { $0.tool < $1.tool }
+    }
+}
+
 /// One commit of one repository, with its verdict.
 public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "commit_record"

@@ -109,6 +109,22 @@ extension SQLiteStore {
         }
     }
 
+    public func recordSessionHorizon(_ record: SessionHorizonRecord) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO session_horizon (collector, tool, oldest, newest) VALUES (?, ?, ?, ?)
+                ON CONFLICT (collector, tool) DO UPDATE SET oldest = MIN(oldest, excluded.oldest), newest = MAX(newest, excluded.newest)
+                """, arguments: [record.collector, record.tool, record.oldest, record.newest])
+        }
+    }
+
+    public func sessionHorizonRecords() throws(StoreError) -> [SessionHorizonRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT collector, tool, oldest, newest FROM session_horizon")
+                .map { SessionHorizonRecord(collector: $0[0], tool: $0[1], oldest: $0[2], newest: $0[3]) }
+        }
+    }
+
     /// Starts the first scan of a repository with nothing stored: its commits
     /// are stored visible as they come, and the repository stays out of every
     /// report and listing until `completeScan` (a scan cut short leaves it

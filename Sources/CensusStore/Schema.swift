@@ -130,12 +130,21 @@ enum Schema {
             }
             try db.create(index: "repository_by_origin", on: "repository", columns: ["origin"])
         }
-        migrator.registerMigration("v10: when a repository adopted AI tools") { db in
+        migrator.registerMigration("v10: adoption dates and session-log horizons") { db in
             // Found by the next scan of each repository.
             try db.alter(table: "repository") { t in
                 t.add(column: "adoption_commit", .text)
                 t.add(column: "adopted_at", .integer)
                 t.add(column: "adoption_files", .text)
+            }
+            // The oldest and newest session-log record each collector has
+            // read per tool: before the oldest, no session evidence means unknown.
+            try db.create(table: "session_horizon") { t in
+                t.column("collector", .text).notNull()
+                t.column("tool", .text).notNull()
+                t.column("oldest", .integer).notNull()
+                t.column("newest", .integer).notNull()
+                t.primaryKey(["collector", "tool"])
             }
         }
         return migrator

@@ -8,6 +8,16 @@ enum EvidenceLines {
         return carrying.map { "\(label($0.source)) \(Formatting.percent($0.share)) (\($0.commits))" }.joined(separator: ", ")
     }
 
+    /// `claude-code since 2026-05-28 (1 machine), codex since 2026-06-01 (2 machines)`; nil when no logs were read.
+    static func horizon(_ share: Report.Share) -> String? {
+        guard !share.sessionLogHorizon.isEmpty else { return nil }
+        return share.sessionLogHorizon.map {
+            "\($0.tool) since \($0.oldest.prefix(10)) (\($0.collectors) \($0.collectors == 1 ? "machine" : "machines"))"
+        }.joined(separator: ", ")
+    }
+
+    static let horizonMeaning = "before those dates, no session evidence means unknown, not human"
+
     /// What `adopter_commits` is, beside its figure.
     static let exposureMeaning = "of commits were made by people at or after their own first AI commit (an upper reference, not AI)"
 

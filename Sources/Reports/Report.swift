@@ -61,6 +61,9 @@ public struct Report: Codable, Sendable {
         /// The share of AI and human commits made by people at or after their
         /// own first AI commit: exposure, an upper reference — not AI.
         public var adopterCommits: Double?
+        /// Per tool, how far back the session logs the collectors read
+        /// reach: before `oldest`, no session evidence means unknown, not human.
+        public var sessionLogHorizon: [HorizonFigure] = []
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -72,7 +75,17 @@ public struct Report: Codable, Sendable {
             try container.encode(linesCoverage, forKey: .linesCoverage)
             try container.encode(bySource, forKey: .bySource)
             try container.encode(adopterCommits, forKey: .adopterCommits)
+            try container.encode(sessionLogHorizon, forKey: .sessionLogHorizon)
         }
+    }
+
+    /// One tool's session-log horizon, over every collector that read its logs.
+    public struct HorizonFigure: Codable, Sendable, Equatable {
+        public var tool: String
+        /// The oldest and newest record read, UTC.
+        public var oldest: String
+        public var newest: String
+        public var collectors: Int
     }
 
     /// AI commits whose strongest evidence is of one kind (`EvidenceSource`).

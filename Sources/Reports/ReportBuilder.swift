@@ -76,6 +76,9 @@ public struct ReportBuilder: Sendable {
         let denominator = tally.ai + tally.human
         var share = Self.share(tally)
         share.adopterCommits = Statistics.share(aggregation.adopterCommits, denominator)
+        share.sessionLogHorizon = SessionHorizon.byTool(try store.sessionHorizonRecords()).map {
+            Report.HorizonFigure(tool: $0.tool, oldest: TimeFormat.utc($0.oldest), newest: TimeFormat.utc($0.newest), collectors: $0.collectors)
+        }
 
         let tools = aggregation.tools.map {
             Report.ToolFigure(tool: $0.tool, commits: $0.commits, attested: $0.attested,

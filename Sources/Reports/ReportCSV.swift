@@ -24,6 +24,8 @@ public enum ReportCSV {
             ["adopter_commits", n(share.adopterCommits), "", ""],
         ])))
         tables.append(("by_source", csv(["source", "commits", "share"], share.bySource.map { [$0.source, "\($0.commits)", n($0.share)] })))
+        tables.append(("session_log_horizon", csv(["tool", "oldest", "newest", "collectors"],
+                                                  share.sessionLogHorizon.map { [s($0.tool), $0.oldest, $0.newest, "\($0.collectors)"] })))
         tables.append(("adoption", csv(["active_authors", "ai_authors", "rate", "ci95_low", "ci95_high"], [[
             "\(report.adoption.activeAuthors)", "\(report.adoption.aiAuthors)", n(report.adoption.rate),
             n(report.adoption.rateCi95?[0]), n(report.adoption.rateCi95?[1]),

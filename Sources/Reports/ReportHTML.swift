@@ -77,6 +77,10 @@ public enum ReportHTML {
             let kinds = share.bySource.filter { $0.commits > 0 }.count
             cards += card("The share rests on", kinds == 1 ? "1 kind of evidence" : "\(kinds) kinds of evidence", sources)
         }
+        if let horizon = EvidenceLines.horizon(share) {
+            cards += card("Session logs read", "\(share.sessionLogHorizon.count) \(share.sessionLogHorizon.count == 1 ? "tool" : "tools")",
+                          Sanitize.html(horizon) + "; " + EvidenceLines.horizonMeaning)
+        }
         if let exposure = share.adopterCommits { cards += card("Exposure to AI", p(exposure), EvidenceLines.exposureMeaning) }
         if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
             cards += card("AI tools adopted", adopted.day,

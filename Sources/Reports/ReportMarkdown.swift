@@ -13,6 +13,7 @@ public enum ReportMarkdown {
         if let ci = share.commitsCi95 { out += " (95% CI \(p(ci[0], 1))–\(p(ci[1], 1)))" }
         out += "; attested only: \(p(share.commitsAttested, 1)); of changed lines: \(share.lines.map { p($0, 1) } ?? "n/a").\n\n"
         if let sources = EvidenceLines.bySource(share) { out += "Carried by \(cell(sources)).\n\n" }
+        if let horizon = EvidenceLines.horizon(share) { out += "Session logs read: \(cell(horizon)); \(EvidenceLines.horizonMeaning).\n\n" }
         if let exposure = share.adopterCommits { out += "Exposure: \(p(exposure, 1)) \(EvidenceLines.exposureMeaning).\n\n" }
         out += "**People using AI: \(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)** (\(p(report.adoption.rate, 1))).\n\n"
         if let adopted = EvidenceLines.singleRepositoryAdoption(report) {

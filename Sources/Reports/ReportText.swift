@@ -17,23 +17,7 @@ public enum ReportText {
         out += "Period: \(period) (by \(report.scope.date) date, \(report.scope.timezone))\n\n"
 
         let t = report.totals
-        let share = report.aiShare
-        var headline = "AI share of commits: \(percent(share.commits))"
-        if let ci = share.commitsCi95 { headline += "  (95% CI \(percent(ci[0]))–\(percent(ci[1])))" }
-        out += headline + "\n"
-        out += "  attested only (lower bound): \(percent(share.commitsAttested))\n"
-        if let sources = EvidenceLines.bySource(share) { out += "  carried by: \(sources)\n" }
-        if let exposure = share.adopterCommits { out += "Exposure: \(percent(exposure)) \(EvidenceLines.exposureMeaning)\n" }
-        if let lines = share.lines {
-            out += "AI share of changed lines: \(percent(lines))  (line counts for \(percent(share.linesCoverage)) of commits)\n"
-        } else {
-            out += "AI share of changed lines: n/a (scan with --lines)\n"
-        }
-        let adoption = report.adoption
-        out += "People using AI: \(adoption.aiAuthors) of \(adoption.activeAuthors) active (\(percent(adoption.rate)))\n"
-        if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
-            out += "AI tools adopted: \(adopted.day), when \(Sanitize.terminal(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit))\n"
-        }
+        out += headline(report)
         out += "\n"
         out += table(
             ["", "commits"],
@@ -85,6 +69,31 @@ public enum ReportText {
     }
 
     /// The last 24 periods, a withheld one (a team's, with few people) said so.
+
+    /// The share, what it rests on, the exposure, the line share and the people: the report's first lines.
+    static func headline(_ report: Report) -> String {
+        var out = ""
+        let share = report.aiShare
+        var headline = "AI share of commits: \(percent(share.commits))"
+        if let ci = share.commitsCi95 { headline += "  (95% CI \(percent(ci[0]))–\(percent(ci[1])))" }
+        out += headline + "\n"
+        out += "  attested only (lower bound): \(percent(share.commitsAttested))\n"
+        if let sources = EvidenceLines.bySource(share) { out += "  carried by: \(sources)\n" }
+        if let horizon = EvidenceLines.horizon(share) { out += "  session logs read: \(Sanitize.terminal(horizon)); \(EvidenceLines.horizonMeaning)\n" }
+        if let exposure = share.adopterCommits { out += "Exposure: \(percent(exposure)) \(EvidenceLines.exposureMeaning)\n" }
+        if let lines = share.lines {
+            out += "AI share of changed lines: \(percent(lines))  (line counts for \(percent(share.linesCoverage)) of commits)\n"
+        } else {
+            out += "AI share of changed lines: n/a (scan with --lines)\n"
+        }
+        let adoption = report.adoption
+        out += "People using AI: \(adoption.aiAuthors) of \(adoption.activeAuthors) active (\(percent(adoption.rate)))\n"
+        if let adopted = EvidenceLines.singleRepositoryAdoption(report) {
+            out += "AI tools adopted: \(adopted.day), when \(Sanitize.terminal(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit))\n"
+        }
+        return out
+    }
+
     static func trend(_ report: Report) -> String {
         let rows = report.trend.suffix(24).map {
             $0.withheld == true ? [$0.period, "withheld", "", "", "", "", "(fewer than \(report.scope.minGroup))"]

@@ -144,6 +144,19 @@ struct SessionEvidenceTests {
             .reduce(into: [String: Int]()) { $0[$1["source"] as? String ?? "?"] = $1["commits"] as? Int }
         #expect(bySource == ["trailer-identity": 0, "git-ai-notes": 0, "session-log": 6, "branch": 0], "\(bySource)")
         #expect((figures["totals"] as? [String: Any])?["adopter_commits"] as? Int == 8, "commits 1–6, 8 and 9")
+        // How far back each tool's logs reach: Claude Code's oldest record is the listing's prompt, a minute before commit 0.
+        func horizon() throws -> [String: String] {
+            let report = try CensusCLI.run(["report", "--db", db, "--format", "json"], environment: environment)
+            let figures = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+            return ((figures["ai_share"] as? [String: Any])?["session_log_horizon"] as? [[String: Any]] ?? [])
+                .reduce(into: [String: String]()) { $0[$1["tool"] as? String ?? "?"] = "\($1["oldest"] ?? "")…\($1["newest"] ?? "") \($1["collectors"] ?? "")" }
+        }
+        let read = try horizon()
+        #expect(read["claude-code"] == "\(Self.iso(base - 60))…\(Self.iso(base + 9 * 3600 - 600)) 1", "\(read)")
+        #expect(read["codex"] == "\(Self.iso(base + 3 * 3600 - 100))…\(Self.iso(base + 3 * 3600 + 1)) 1", "\(read)")
+        #expect(read["gemini"] != nil, "\(read)")
+        let text = try CensusCLI.run(["report", "--db", db], environment: environment).stdout
+        #expect(text.contains("session logs read: ") && text.contains("claude-code since \(Self.iso(base - 60).prefix(10)) (1 machine)"), "\(text)")
         // The store holds the tool, a hash of the session and the kind: never the prompt.
         if backend == "sqlite" {
             for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {
@@ -160,6 +173,7 @@ struct SessionEvidenceTests {
         try FileManager.default.removeItem(at: home.appendingPathComponent(".gemini"))
         #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
         try check("after the logs were deleted")
+        #expect(try horizon() == read, "the evidence outlives the logs, and so does how far back it reaches")
         let config = home.appendingPathComponent("census.yml")
         try "attribution:\n  identities:\n    - {id: corp.helper, tool: corp-helper, class: ai, emails: [helper@corp.example]}\n"
             .write(to: config, atomically: true, encoding: .utf8)

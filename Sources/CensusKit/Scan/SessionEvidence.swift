@@ -1,4 +1,5 @@
 import Attribution
+import CensusStore
 import Foundation
 import GitHistory
 import SessionLogs
@@ -79,6 +80,8 @@ enum SessionEvidence {
 struct SessionHarvest: Sendable {
     var claims: [CommitClaim] = []
     var edits: [EditEvent] = []
+    /// How far back each tool's logs read on this machine reach.
+    var horizons: [SessionHorizonRecord] = []
     var isEmpty: Bool { claims.isEmpty && edits.isEmpty }
 
     init() {}
