@@ -91,7 +91,8 @@ let package = Package(
             dependencies: ["Attribution", "CensusStore"]
         ),
         // Reads the AI tools' local session logs: counts, dates and commit claims, never their text.
-        .target(name: "SessionLogs"),
+        // Cursor's tracking database is SQLite, opened read-only through GRDB.
+        .target(name: "SessionLogs", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "CensusKit",
             dependencies: [

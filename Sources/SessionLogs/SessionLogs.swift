@@ -6,6 +6,7 @@ public enum SessionTool: String, Sendable, CaseIterable, Codable {
     case codex
     case aider
     case gemini
+    case cursor
 }
 
 /// A commit an agent's session says it made: git's summary line
@@ -20,6 +21,9 @@ public struct CommitClaim: Sendable, Equatable, Codable {
         case cherryPicked = "cherry-picked"
         /// aider committing the person's pending changes (a dirty commit, `/commit`): not the agent's code.
         case personsChanges = "persons-changes"
+        /// The tool's own per-commit record of the AI lines in a commit a
+        /// person made (Cursor's `scored_commits`): assisted, not the agent's commit.
+        case scored
     }
 
     public var tool: SessionTool
@@ -35,6 +39,11 @@ public struct CommitClaim: Sendable, Equatable, Codable {
     public var projectHash: String?
     /// Whether the same session edited files before this claim.
     public var sessionEdited: Bool
+    /// For a `scored` claim: the branch it was made on, and the lines the
+    /// tool's agent (Cursor's Composer) and its completions (Tab) added.
+    public var branch: String?
+    public var agentLines: Int?
+    public var completionLines: Int?
 }
 
 /// An agent's edit of a file: where, when, and the lines it added as salted
@@ -145,6 +154,7 @@ public struct SessionLogs: Sendable {
         var found: [SessionLogSummary] = []
         for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder)) }
         if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
+        if FileManager.default.fileExists(atPath: cursorDatabase) { found.append(CursorTracking.read(database: cursorDatabase)) }
         if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder)) }
         for repository in repositories {
             let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
@@ -161,6 +171,7 @@ public struct SessionLogs: Sendable {
             paths += CodexLog.folders.flatMap { SessionLogs.files(under: (root as NSString).appendingPathComponent($0), endingWith: [".jsonl", ".zst"]) }
         }
         paths += SessionLogs.files(under: geminiFolder, endingWith: [".jsonl", ".json"])
+        paths += [cursorDatabase, cursorDatabase + "-wal"]
         paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
         var (count, bytes, newest) = (0, 0, 0.0)
         for path in paths {
@@ -186,6 +197,9 @@ public struct SessionLogs: Sendable {
         }
         return roots.map { ($0 as NSString).appendingPathComponent("projects") }.filter(Self.isFolder)
     }
+
+    /// Cursor's AI code tracking database.
+    var cursorDatabase: String { (home as NSString).appendingPathComponent(".cursor/ai-tracking/ai-code-tracking.db") }
 
     /// Gemini CLI's project folders, each with its `chats`.
     var geminiFolder: String { (home as NSString).appendingPathComponent(".gemini/tmp") }

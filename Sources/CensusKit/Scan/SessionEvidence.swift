@@ -29,12 +29,35 @@ enum SessionEvidence {
         let resolvedRoot = resolved(root)
         let hashes = Set([SHA256.hex(trimmed(root)), SHA256.hex(resolvedRoot)])
         var found: [ObjectID: [Evidence]] = [:]
-        for claim in claims where claim.kind != .personsChanges && belongs(claim, root: resolvedRoot, hashes: hashes) {
+        for claim in claims where claim.kind == .scored {
+            guard let id = commit(named: claim.sha, in: repository), scoredHere(claim, id, repository) else { continue }
+            found[id, default: []].append(scoredEvidence(claim))
+        }
+        for claim in claims where claim.kind != .personsChanges && claim.kind != .scored && belongs(claim, root: resolvedRoot, hashes: hashes) {
             guard let id = commit(named: claim.sha, in: repository), let commit = try? repository.commit(id) else { continue }
             if let time = claim.time, abs(Double(commit.committer.time) - time.timeIntervalSince1970) > window { continue }
             found[id, default: []].append(evidence(claim))
         }
         return found
+    }
+
+    /// A tool's record of a commit names no folder: a full id is the commit
+    /// wherever it resolves; a short one only in a repository whose branch
+    /// of the record's name reaches it.
+    static func scoredHere(_ claim: CommitClaim, _ id: ObjectID, _ repository: Repository) -> Bool {
+        if claim.sha.count >= 40 { return true }
+        guard let branch = claim.branch, let tip = try? repository.resolve("refs/heads/" + branch) else { return false }
+        return tip == id || repository.isDescendant(tip, of: id)
+    }
+
+    /// `session-log: cursor scored 12 agent + 3 completion lines`: a person's
+    /// commit with lines the tool wrote, attested by the tool's own record.
+    static func scoredEvidence(_ claim: CommitClaim) -> Evidence {
+        Evidence(
+            rule: Classifier.sessionEditsRule + claim.tool.rawValue, kind: .sessionLog, tool: claim.tool.rawValue, indicates: .ai,
+            confidence: .attested,
+            matched: "session-log: \(claim.tool.rawValue) scored \(claim.agentLines ?? 0) agent + \(claim.completionLines ?? 0) completion lines",
+            counts: true)
     }
 
     /// The one commit an abbreviated id names in `repository`, or nil (none, several, not a commit).
