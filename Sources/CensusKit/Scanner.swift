@@ -253,7 +253,8 @@ public final class HistoryScanner {
                 // Counted again on its own merits: `adding(session:)` decides afresh (a bot's stays a bot's).
                 var kept = evidence
                 kept.counts = true
-                kept.note = evidence.confidence == .attested ? nil : SessionEvidence.uneditedNote
+                kept.note = evidence.confidence == .attested ? nil
+                    : evidence.note == SessionEvidence.rewrittenNote ? evidence.note : SessionEvidence.uneditedNote
                 sessions[id, default: []].append(kept)
             }
         }

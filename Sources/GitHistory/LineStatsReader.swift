@@ -34,7 +34,7 @@ extension Repository {
 
     /// `id` against its first parent (the empty tree for a root commit), with
     /// git's default rename detection; nil for a merge. The caller frees it.
-    private func firstParentDiff(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
+    func firstParentDiff(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
         var oid = id.gitOID
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, handle, &oid), path: requestedPath, context: "cannot read commit \(id.hex)")

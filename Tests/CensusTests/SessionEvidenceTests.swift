@@ -182,4 +182,41 @@ struct SessionEvidenceTests {
         #expect(try verdicts()[helper]?["tools"] as? [String] == ["corp-helper"], "the stored commits were derived again")
         try check("after the rules changed")
     }
+
+    @Test("a commit the session made, then rebased: its copy with the same change is the agent's, inferred; another change is not")
+    func rebasedCommit() throws {
+        let repo = try TemporaryGitRepository()
+        let base = 1_780_000_000
+        _ = try repo.commit("start", author: ("Jane Roe", "jane@corp.example"), date: "@\(base) +0000")
+        let made = try repo.commit("parse tokens", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 3600) +0000",
+                                   file: "src/parser.swift", content: "func parse() -> [Token] { tokenize(input) }\n")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("census-rebased-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try write(Self.claude(cwd: repo.path, at: base + 3600, edited: true, command: "git commit -am 'parse tokens'",
+                              output: "[main \(made.prefix(7))] parse tokens", session: "r1"),
+                  to: home.appendingPathComponent(".claude/projects/-repo/r1.jsonl"))
+        // Rebased onto a commit made meanwhile: the session's commit is no longer on the branch, its change is.
+        try repo.git(["reset", "-q", "--hard", "HEAD~1"])
+        let meanwhile = try repo.commit("meanwhile", author: ("Ann Lee", "ann@corp.example"), date: "@\(base + 1800) +0000", file: "other.txt")
+        try repo.git(["cherry-pick", made], environment: ["GIT_COMMITTER_DATE": "@\(base + 7200) +0000"])
+        let copy = try repo.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(copy != made)
+
+        let db = home.appendingPathComponent("census.sqlite").path
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
+        let scan = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
+        var rows: [String: [String: Any]] = [:]
+        for line in listed.stdout.split(separator: "\n") {
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            rows[row["sha"] as? String ?? ""] = row
+        }
+        let rebased = try #require(rows[copy])
+        #expect(rebased["class"] as? String == "ai" && rebased["tools"] as? [String] == ["claude-code"], "\(rebased)")
+        #expect(rebased["confidence"] as? String == "inferred", "one step less sure than the commit the session made")
+        #expect((rebased["evidence"] as? [String])?.contains { $0.contains("as \(made.prefix(12)), rewritten (same patch-id)") } == true, "\(rebased)")
+        #expect(rows[meanwhile]?["class"] as? String == "human")
+        #expect(rows[made] == nil, "the session's own commit is not on the branch")
+    }
 }

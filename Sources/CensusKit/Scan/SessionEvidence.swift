@@ -33,10 +33,17 @@ enum SessionEvidence {
             guard let id = commit(named: claim.sha, in: repository), scoredHere(claim, id, repository) else { continue }
             found[id, default: []].append(scoredEvidence(claim))
         }
+        let head = try? repository.head()
         for claim in claims where claim.kind != .personsChanges && claim.kind != .scored && belongs(claim, root: resolvedRoot, hashes: hashes) {
             guard let id = commit(named: claim.sha, in: repository), let commit = try? repository.commit(id) else { continue }
             if let time = claim.time, abs(Double(commit.committer.time) - time.timeIntervalSince1970) > window { continue }
-            found[id, default: []].append(evidence(claim))
+            guard let head, head != id, !repository.isDescendant(head, of: id) else {
+                found[id, default: []].append(evidence(claim))
+                continue
+            }
+            // Amended, rebased or cherry-picked since: the commit HEAD reaches with the same change, one step less sure.
+            guard let copy = try? repository.rewrittenCopy(of: commit, head: head) else { continue }
+            found[copy, default: []].append(evidence(claim, rewrittenFrom: id))
         }
         return found
     }
@@ -79,14 +86,19 @@ enum SessionEvidence {
     }
 
     /// `session-log: claude-code 9d9f3a1c committed`: the session by a hash of its id.
-    static func evidence(_ claim: CommitClaim) -> Evidence {
+    /// A claim of a commit a rewrite replaced (`rewrittenFrom`) attests its copy
+    /// only as inferred, and says which commit the session made.
+    static func evidence(_ claim: CommitClaim, rewrittenFrom original: ObjectID? = nil) -> Evidence {
         let edited = claim.sessionEdited
+        var matched = "session-log: \(claim.tool.rawValue) \(SHA256.hex(claim.session).prefix(8)) \(claim.kind.rawValue)"
+        if let original { matched += " as \(original.hex.prefix(12)), rewritten (same patch-id)" }
         return Evidence(
             rule: "session-log.\(claim.tool.rawValue)", kind: .sessionLog, tool: claim.tool.rawValue, indicates: .ai,
-            confidence: edited ? .attested : .inferred,
-            matched: "session-log: \(claim.tool.rawValue) \(SHA256.hex(claim.session).prefix(8)) \(claim.kind.rawValue)",
-            counts: true, note: edited ? nil : uneditedNote)
+            confidence: edited && original == nil ? .attested : .inferred,
+            matched: matched, counts: true, note: original != nil ? rewrittenNote : edited ? nil : uneditedNote)
     }
+
+    static let rewrittenNote = "the session made a commit that a rebase or an amend replaced by this one, with the same change"
 
     static let uneditedNote = "the agent made the commit; its session recorded no edit of its own before"
 
