@@ -7,6 +7,7 @@ public enum SessionTool: String, Sendable, CaseIterable, Codable {
     case aider
     case gemini
     case cursor
+    case copilotCLI = "copilot"
 }
 
 /// A commit an agent's session says it made: git's summary line
@@ -155,6 +156,7 @@ public struct SessionLogs: Sendable {
         for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder)) }
         if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
         if FileManager.default.fileExists(atPath: cursorDatabase) { found.append(CursorTracking.read(database: cursorDatabase)) }
+        if Self.isFolder(copilotFolder) { found.append(CopilotCLILog.read(folder: copilotFolder)) }
         if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder)) }
         for repository in repositories {
             let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
@@ -172,6 +174,7 @@ public struct SessionLogs: Sendable {
         }
         paths += SessionLogs.files(under: geminiFolder, endingWith: [".jsonl", ".json"])
         paths += [cursorDatabase, cursorDatabase + "-wal"]
+        paths += SessionLogs.files(under: copilotFolder, endingWith: [".jsonl"])
         paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
         var (count, bytes, newest) = (0, 0, 0.0)
         for path in paths {
@@ -197,6 +200,9 @@ public struct SessionLogs: Sendable {
         }
         return roots.map { ($0 as NSString).appendingPathComponent("projects") }.filter(Self.isFolder)
     }
+
+    /// Copilot CLI's sessions.
+    var copilotFolder: String { (home as NSString).appendingPathComponent(".copilot/session-state") }
 
     /// Cursor's AI code tracking database.
     var cursorDatabase: String { (home as NSString).appendingPathComponent(".cursor/ai-tracking/ai-code-tracking.db") }

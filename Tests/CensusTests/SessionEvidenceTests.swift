@@ -219,4 +219,36 @@ struct SessionEvidenceTests {
         #expect(rows[meanwhile]?["class"] as? String == "human")
         #expect(rows[made] == nil, "the session's own commit is not on the branch")
     }
+
+    @Test("Copilot CLI's session: the commit its agent made after an edit is attested, tool copilot, mode agent")
+    func copilotCLISession() throws {
+        let repo = try TemporaryGitRepository()
+        let base = 1_780_000_000
+        let made = try repo.commit("add answer", author: ("Jane Roe", "jane@corp.example"), date: "@\(base) +0000")
+        let other = try repo.commit("by hand", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 3600) +0000")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("census-copilot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        func event(_ type: String, _ seconds: Int, _ data: [String: Any]) -> String {
+            Self.json(["type": type, "id": UUID().uuidString, "timestamp": Self.iso(seconds), "data": data])
+        }
+        try write([
+            event("session.start", base - 300, ["sessionId": "cp1", "context": ["cwd": repo.path]]),
+            event("tool.execution_start", base - 60, ["toolCallId": "e", "toolName": "edit", "arguments": ["path": repo.path + "/file.txt", "new_str": "x"]]),
+            event("tool.execution_start", base, ["toolCallId": "c", "toolName": "bash", "arguments": ["command": "git commit -am 'add answer'"]]),
+            event("tool.execution_complete", base + 1, ["toolCallId": "c", "success": true, "result": ["content": "[main \(made.prefix(7))] add answer"]]),
+        ].joined(separator: "\n") + "\n", to: home.appendingPathComponent(".copilot/session-state/cp1/events.jsonl"))
+        let db = home.appendingPathComponent("census.sqlite").path
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
+        #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
+        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
+        var rows: [String: [String: Any]] = [:]
+        for line in listed.stdout.split(separator: "\n") {
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            rows[row["sha"] as? String ?? ""] = row
+        }
+        let agent = try #require(rows[made])
+        #expect(agent["class"] as? String == "ai" && agent["tools"] as? [String] == ["copilot"], "\(agent)")
+        #expect(agent["confidence"] as? String == "attested" && agent["mode"] as? String == "agent")
+        #expect(rows[other]?["class"] as? String == "human")
+    }
 }

@@ -81,6 +81,37 @@ struct SessionLogsTests {
         #expect(SessionLogs(home: home.path, environment: [:]).summaries(repositories: []).flatMap(\.claims).map(\.sha) == ["aaaa111"])
     }
 
+    @Test("Copilot CLI: a shell commit after an edit claims, a listing and a failed call do not; the older one-file layout is read")
+    func copilotCLI() throws {
+        func event(_ type: String, _ time: String, _ data: [String: Any]) -> String {
+            Self.json(["type": type, "id": UUID().uuidString, "timestamp": time, "data": data])
+        }
+        func shell(_ call: String, _ command: String, _ output: String, success: Bool = true) -> [String] {
+            [event("tool.execution_start", "2026-06-01T10:05:00Z", ["toolCallId": call, "toolName": "bash", "arguments": ["command": command]]),
+             event("tool.execution_complete", "2026-06-01T10:05:02Z", ["toolCallId": call, "success": success, "result": ["content": output]])]
+        }
+        try write(".copilot/session-state/5e55-10n/events.jsonl", [
+            event("session.start", "2026-06-01T10:00:00Z", ["sessionId": "5e55-10n", "copilotVersion": "0.0.400", "context": ["cwd": "/w"]]),
+            event("user.message", "2026-06-01T10:00:10Z", ["content": "PRIVATE PROMPT"]),
+            event("tool.execution_start", "2026-06-01T10:01:00Z", ["toolCallId": "e1", "toolName": "edit",
+                                                                  "arguments": ["path": "/w/a.rs", "old_str": "x", "new_str": "let answer = compute();"]]),
+        ] + shell("c1", "git add -A && git commit -m 'x'", "[main 9ab12cd] x\n 1 file changed")
+          + shell("c2", "git log -1 --format='[%D %h] %s'", "[main 1111111] listed, not made")
+          + shell("c3", "git commit -m 'y'", "[main 2222222] y", success: false)
+          + ["{not json", ""])
+        try write(".copilot/session-state/0ld.jsonl", [
+            event("session.start", "2026-05-01T09:00:00Z", ["sessionId": "0ld", "context": ["cwd": "/v"]]),
+        ] + shell("c9", "git commit -am 'z'", "[dev abcdef1] z"))
+        let summary = try #require(SessionLogs(home: home.path, environment: [:]).summaries(repositories: []).first { $0.tool == .copilotCLI })
+        #expect(summary.files == 2 && summary.sessions == 2 && summary.skippedLines == 1)
+        #expect(summary.claims.map(\.sha) == ["abcdef1", "9ab12cd"] || summary.claims.map(\.sha) == ["9ab12cd", "abcdef1"], "\(summary.claims)")
+        let made = try #require(summary.claims.first { $0.sha == "9ab12cd" })
+        #expect(made.folder == "/w" && made.session == "5e55-10n" && made.sessionEdited && made.tool.rawValue == "copilot")
+        #expect(summary.claims.first { $0.sha == "abcdef1" }?.sessionEdited == false)
+        #expect(summary.edits == 1 && summary.editEvents.map(\.path) == ["/w/a.rs"])
+        #expect(summary.oldest == ISO8601DateFormatter().date(from: "2026-05-01T09:00:00Z"))
+    }
+
     @Test("Codex: argv and cmd calls, plain and wrapped output, apply_patch edits; a .zst rollout is counted as not read")
     func codex() throws {
         let meta = Self.json(["timestamp": "2026-05-05T10:28:34.120Z", "type": "session_meta",
