@@ -18,7 +18,7 @@ BIN          := .build/$(CONFIG)
 APT_PACKAGES := libgit2-dev libdeflate-dev libsqlite3-dev pkg-config git
 # The tests also render the HTML report in a real browser; the load test and
 # the benchmark scripts use wrk, curl, sqlite3 and bc.
-TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc postgresql prometheus
+TEST_APT_PACKAGES := chromium wrk curl sqlite3 bc postgresql prometheus zstd
 SAMPLE_REPO  := .build/sample-repo
 PREFIX       ?= /usr/local
 DESTDIR      ?=

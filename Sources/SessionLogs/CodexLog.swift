@@ -4,7 +4,8 @@ import Foundation
 /// `{timestamp, type, payload}` a line. A commit claim is a shell function call
 /// running git to make a commit, with its `function_call_output`; edits are
 /// `apply_patch` calls and `patch_apply_end` events. Compressed rollouts
-/// (`.jsonl.zst`) are counted as not read.
+/// (`.jsonl.zst`) are read through the system's libzstd, and counted as not
+/// read where it is not installed.
 enum CodexLog {
     static let shellTools: Set<String> = ["shell", "exec_command", "shell_command", "local_shell", "container.exec"]
 
@@ -15,7 +16,7 @@ enum CodexLog {
         var summary = SessionLogSummary(tool: .codex, location: root)
         for folder in folders.map({ (root as NSString).appendingPathComponent($0) }) {
             for file in SessionLogs.files(under: folder, endingWith: [".jsonl", ".jsonl.zst"]) {
-                if file.hasSuffix(".zst") {
+                if file.hasSuffix(".zst") && !ZstdStream.isAvailable {
                     summary.unreadFiles += 1
                     continue
                 }

@@ -7,15 +7,27 @@ struct LineReader {
     static let chunkSize = 1 << 20
     static let maxLine = 8 << 20
 
-    /// Calls `body` with each line (without its newline); returns the lines skipped, or nil when the file cannot be read.
+    /// Calls `body` with each line (without its newline); returns the lines
+    /// skipped, or nil when the file cannot be read. A `.zst` file is read
+    /// decompressed (`ZstdStream`).
     static func forEachLine(of path: String, _ body: (Data) -> Void) -> Int? {
+        if path.hasSuffix(".zst") {
+            guard let stream = ZstdStream(path: path) else { return nil }
+            let skipped = forEachLine(chunks: stream.next, body)
+            return stream.failed ? nil : skipped
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
+        return forEachLine(chunks: { (try? handle.read(upToCount: chunkSize)).flatMap { $0.isEmpty ? nil : $0 } }, body)
+    }
+
+    /// `forEachLine` over the chunks `next` gives until nil.
+    static func forEachLine(chunks next: () -> Data?, _ body: (Data) -> Void) -> Int {
         var pending = Data()
         var skipping = false
         var skipped = 0
         while true {
-            guard let chunk = try? handle.read(upToCount: chunkSize), !chunk.isEmpty else { break }
+            guard let chunk = next() else { break }
             var start = chunk.startIndex
             while let newline = chunk[start...].firstIndex(of: 0x0A) {
                 if skipping {

@@ -95,7 +95,7 @@ public struct SessionLogSummary: Sendable {
     public var claims: [CommitClaim] = []
     /// The agents' edits with the lines they added (hashed), for commits a person made from them.
     public var editEvents: [EditEvent] = []
-    /// Files that could not be read (unreadable, or compressed with zstd).
+    /// Files that could not be read (unreadable; compressed with zstd where libzstd is missing, or broken).
     public var unreadFiles = 0
     /// Lines too long or not JSON, skipped.
     public var skippedLines = 0

@@ -112,7 +112,7 @@ struct SessionLogsTests {
         #expect(summary.oldest == ISO8601DateFormatter().date(from: "2026-05-01T09:00:00Z"))
     }
 
-    @Test("Codex: argv and cmd calls, plain and wrapped output, apply_patch edits; a .zst rollout is counted as not read")
+    @Test("Codex: argv and cmd calls, plain and wrapped output, apply_patch edits; a zstd rollout is read, a broken one counted as not read")
     func codex() throws {
         let meta = Self.json(["timestamp": "2026-05-05T10:28:34.120Z", "type": "session_meta",
                               "payload": ["id": "019d", "cwd": "/w", "git": ["commit_hash": String(repeating: "3", count: 40), "repository_url": "git@x:o/r.git"]]])
@@ -138,18 +138,27 @@ struct SessionLogsTests {
             call("c3", ["cmd": "git show --oneline HEAD"]),
             output("c3", "[feat/x 1111111] shown, not made"),
         ])
-        try write(".codex/archived_sessions/rollout-old.jsonl.zst", ["(compressed)"])
+        try write(".codex/archived_sessions/rollout-old.jsonl.zst", ["(not zstd at all)"])
+        // An archived rollout compressed with zstd, as Codex writes them: read through the system's libzstd.
+        try write(".codex/archived_sessions/rollout-zipped.jsonl", [
+            meta, call("z1", ["command": ["bash", "-lc", "git commit -m 'z'"], "workdir": "/w"]), output("z1", "[main 7777777] z"),
+        ])
+        let zstd = try Process.run(URL(fileURLWithPath: "/usr/bin/zstd"),
+                                   arguments: ["-q", "--rm", home.appendingPathComponent(".codex/archived_sessions/rollout-zipped.jsonl").path])
+        zstd.waitUntilExit()
+        #expect(zstd.terminationStatus == 0)
+        #expect(ZstdStream.isAvailable, "libzstd1 is installed on every Debian system")
         let summary = try #require(SessionLogs(home: home.path, environment: [:]).summaries(repositories: []).first)
-        #expect(summary.tool == .codex && summary.files == 1 && summary.unreadFiles == 1 && summary.sessions == 1)
-        #expect(summary.claims.map(\.sha) == ["9ab12cd", "0fedcba"])
-        #expect(summary.claims.map(\.folder) == ["/w/sub", "/w"])
-        #expect(summary.claims.allSatisfy { $0.session == "019d" && $0.sessionEdited })
+        #expect(summary.tool == .codex && summary.files == 2 && summary.unreadFiles == 1 && summary.sessions == 2)
+        #expect(summary.claims.map(\.sha) == ["9ab12cd", "0fedcba", "7777777"])
+        #expect(summary.claims.map(\.folder) == ["/w/sub", "/w", "/w"])
+        #expect(summary.claims.allSatisfy { $0.session == "019d" })
         #expect(summary.edits == 3)
         #expect(Set(summary.editEvents.map(\.path)) == ["/w/a.rs", "/w/b.rs"])
         // $CODEX_HOME moves it.
         try FileManager.default.moveItem(at: home.appendingPathComponent(".codex"), to: home.appendingPathComponent("elsewhere"))
         let moved = SessionLogs(home: home.path, environment: ["CODEX_HOME": home.appendingPathComponent("elsewhere").path])
-        #expect(moved.summaries(repositories: []).flatMap(\.claims).count == 2)
+        #expect(moved.summaries(repositories: []).flatMap(\.claims).count == 3)
     }
 
     @Test("aider: a commit after an applied edit is the agent's; a dirty commit or /commit holds the person's changes; /undo removes one")
