@@ -239,18 +239,19 @@ public struct Classifier: Sendable {
     /// a person committed (`session-edits.claude-code`): the mode stays assisted.
     public static let sessionEditsRule = "session-edits."
 
-    /// Adds an AI tool's session-log evidence (its agent made the commit) to a
-    /// verdict made earlier. It never lowers a verdict, and a bot's commit
-    /// stays a bot's: the evidence is kept there, not counted.
+    /// Adds evidence found outside the commit — an AI tool's session log (its
+    /// agent made the commit, or wrote what a person committed), an Agent
+    /// Trace record — to a verdict made earlier. It never lowers a verdict,
+    /// and a bot's commit stays a bot's: the evidence is kept there, not counted.
     public func adding(session evidence: Evidence, to verdict: Verdict) -> Verdict {
-        if verdict.evidence.contains(where: { $0.kind == .sessionLog && $0.matched == evidence.matched }) { return verdict }
+        if verdict.evidence.contains(where: { $0.kind == evidence.kind && $0.matched == evidence.matched }) { return verdict }
         var evidence = evidence
         if verdict.commitClass == .bot {
             evidence.counts = false
             evidence.note = "automation's commit: a session log does not make it AI"
         }
         // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
-        let agentCommitted = evidence.counts && !evidence.rule.hasPrefix(Self.sessionEditsRule)
+        let agentCommitted = evidence.counts && evidence.kind == .sessionLog && !evidence.rule.hasPrefix(Self.sessionEditsRule)
         var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
         updated.aiLines = verdict.aiLines
         updated.person = verdict.person
@@ -479,6 +480,13 @@ public struct Classifier: Sendable {
             return (tool, nil)
         }
         return toolNamed(in: lowered).map { ($0, nil) }
+    }
+
+    /// The catalogue's id of the tool `name` names (`Claude Code`, `cursor`), if any.
+    public func toolID(named name: String) -> String? {
+        let lowered = name.lowercased()
+        if catalogue.tools.contains(where: { $0.id == lowered }) { return lowered }
+        return toolNamed(in: lowered)
     }
 
     /// The tool whose alias appears earliest in `text` as whole words.

@@ -14,6 +14,8 @@ public enum EvidenceSource: String, Codable, Sendable, CaseIterable {
     case gitAINotes = "git-ai-notes"
     /// An AI tool's own session log on this machine.
     case sessionLog = "session-log"
+    /// An Agent Trace record in the repository.
+    case agentTrace = "agent-trace"
     /// The commit only arrived through a merge of an AI tool's branch.
     case branch
 
@@ -21,6 +23,7 @@ public enum EvidenceSource: String, Codable, Sendable, CaseIterable {
         switch kind {
         case .notes: self = .gitAINotes
         case .sessionLog: self = .sessionLog
+        case .agentTrace: self = .agentTrace
         case .branch: self = .branch
         case .author, .committer, .coAuthorTrailer, .assistedByTrailer, .marker, .sessionTrailer: self = .trailerOrIdentity
         }

@@ -39,6 +39,8 @@ public enum SignalKind: String, Codable, Sendable, CaseIterable {
     case notes
     /// An AI tool's own session log says its agent made the commit.
     case sessionLog = "session-log"
+    /// An Agent Trace record (`.agent-trace/traces.jsonl`) names an AI contributor of the commit's lines.
+    case agentTrace = "agent-trace"
 }
 
 /// One matched rule: which, where, and the text it matched.

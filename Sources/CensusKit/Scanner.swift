@@ -146,7 +146,8 @@ public final class HistoryScanner {
         }
         try AdoptionFinding.update(repository, plan: plan, record: record, repositoryID: repositoryID,
                                    catalogue: classifier.catalogue, store: store)
-        let harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
+        var harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
+        for (id, evidence) in Self.agentTraces(repository, head: plan.head, classifier: classifier) { harvested[id, default: []] += evidence }
         if plan.upToDate {
             outcome.status = .upToDate
         } else {
@@ -259,6 +260,19 @@ public final class HistoryScanner {
             }
         }
         return sessions
+    }
+
+    /// The Agent Trace records HEAD's tree holds, by the commit they name:
+    /// evidence known before the walk, as session logs' is. A file that
+    /// cannot be read gives none; the scan goes on.
+    static func agentTraces(_ repository: Repository, head: ObjectID, classifier: Classifier) -> [ObjectID: [Evidence]] {
+        guard let text = try? repository.file(at: AgentTrace.path, in: head) else { return [:] }
+        var found: [ObjectID: [Evidence]] = [:]
+        for (revision, evidence) in AgentTrace.evidence(in: Data(text), classifier: classifier) {
+            guard let id = SessionEvidence.commit(named: revision, in: repository) else { continue }
+            found[id, default: []] += evidence
+        }
+        return found
     }
 
     /// Session logs that name commits stored by earlier scans: their verdicts

@@ -91,6 +91,7 @@ public struct Tally: Sendable, Equatable, Codable {
     public var aiFromTrailerOrIdentity = 0
     public var aiFromGitAINotes = 0
     public var aiFromSessionLog = 0
+    public var aiFromAgentTrace = 0
     public var aiFromBranch = 0
     /// Distinct people with at least one non-bot, non-merge commit.
     public var activeAuthors = 0
@@ -104,7 +105,7 @@ public struct Tally: Sendable, Equatable, Codable {
     static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
         \.commits, \.merges, \.ai, \.human, \.bot, \.aiAttested, \.aiInferred, \.aiAgent, \.aiAssisted,
         \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot,
-        \.aiFromTrailerOrIdentity, \.aiFromGitAINotes, \.aiFromSessionLog, \.aiFromBranch,
+        \.aiFromTrailerOrIdentity, \.aiFromGitAINotes, \.aiFromSessionLog, \.aiFromAgentTrace, \.aiFromBranch,
     ]
 
     /// Where the count of AI commits resting on `source` is kept.
@@ -113,6 +114,7 @@ public struct Tally: Sendable, Equatable, Codable {
         case .trailerOrIdentity: \.aiFromTrailerOrIdentity
         case .gitAINotes: \.aiFromGitAINotes
         case .sessionLog: \.aiFromSessionLog
+        case .agentTrace: \.aiFromAgentTrace
         case .branch: \.aiFromBranch
         }
     }
@@ -174,9 +176,10 @@ public struct Tally: Sendable, Equatable, Codable {
         aiFromTrailerOrIdentity = row[offset + 13]
         aiFromGitAINotes = row[offset + 14]
         aiFromSessionLog = row[offset + 15]
-        aiFromBranch = row[offset + 16]
-        activeAuthors = row[offset + 17]
-        aiAuthors = row[offset + 18]
+        aiFromAgentTrace = row[offset + 16]
+        aiFromBranch = row[offset + 17]
+        activeAuthors = row[offset + 18]
+        aiAuthors = row[offset + 19]
     }
 }
 

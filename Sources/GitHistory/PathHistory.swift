@@ -53,3 +53,27 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// The contents of the file at `path` in commit `id`'s tree; nil when
+    /// there is none, it is not a file, or it is larger than `limit` bytes.
+    public func file(at path: String, in id: ObjectID, limit: Int = 64 << 20) throws(GitError) -> [UInt8]? {
+        var oid = id.gitOID
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, handle, &oid), path: requestedPath, context: "cannot read commit \(id.hex)")
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, commit), path: requestedPath, context: "cannot read tree of \(id.hex)")
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, handle, git_tree_entry_id(entry)), path: requestedPath, context: "cannot read \(path) in \(id.hex)")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size <= limit, let bytes = git_blob_rawcontent(blob) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: size))
+    }
+}

@@ -39,6 +39,7 @@ enum EvidenceLines {
         case "trailer-identity": "trailers and identities"
         case "git-ai-notes": "git-ai notes"
         case "session-log": "session logs"
+        case "agent-trace": "Agent Trace records"
         case "branch": "AI tools' branches"
         default: source
         }

@@ -90,7 +90,7 @@ public struct Report: Codable, Sendable {
 
     /// AI commits whose strongest evidence is of one kind (`EvidenceSource`).
     public struct SourceFigure: Codable, Sendable, Equatable {
-        /// `trailer-identity`, `git-ai-notes`, `session-log` or `branch`.
+        /// `trailer-identity`, `git-ai-notes`, `session-log`, `agent-trace` or `branch`.
         public var source: String
         public var commits: Int
         /// Of AI and human commits, as `ai_share.commits`.

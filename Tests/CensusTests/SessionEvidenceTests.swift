@@ -142,7 +142,7 @@ struct SessionEvidenceTests {
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
         let bySource = ((figures["ai_share"] as? [String: Any])?["by_source"] as? [[String: Any]] ?? [])
             .reduce(into: [String: Int]()) { $0[$1["source"] as? String ?? "?"] = $1["commits"] as? Int }
-        #expect(bySource == ["trailer-identity": 0, "git-ai-notes": 0, "session-log": 6, "branch": 0], "\(bySource)")
+        #expect(bySource == ["trailer-identity": 0, "git-ai-notes": 0, "session-log": 6, "agent-trace": 0, "branch": 0], "\(bySource)")
         #expect((figures["totals"] as? [String: Any])?["adopter_commits"] as? Int == 8, "commits 1–6, 8 and 9")
         // How far back each tool's logs reach: Claude Code's oldest record is the listing's prompt, a minute before commit 0.
         func horizon() throws -> [String: String] {

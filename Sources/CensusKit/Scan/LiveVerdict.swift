@@ -4,8 +4,8 @@ import GitHistory
 
 /// A commit's verdict derived now, from the repository, by the scan's
 /// attributing stage (`Attributor`): the same facts, its notes, its
-/// `.mailmap` person, and the evidence of an AI tool's branch whose merge
-/// brought it in. `census explain`
+/// `.mailmap` person, the evidence of an AI tool's branch whose merge
+/// brought it in, and the Agent Trace records HEAD holds. `census explain`
 /// uses it for a commit that is not in the store, so it never tells another
 /// story than the scan would.
 public struct LiveVerdict {
@@ -23,9 +23,11 @@ public struct LiveVerdict {
         let commit = try repository.commit(id)
         let notes = ScanNotes(repository, refs: classifier.catalogue.notesRefs)
         let branches = commit.isMerge ? [] : try branchEvidence(bringing: id, in: repository, classifier: classifier)
+        let traced = try (repository.head() ?? repository.fallbackBranch()?.tip)
+            .map { HistoryScanner.agentTraces(repository, head: $0, classifier: classifier)[id] ?? [] } ?? []
         let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository))
             .verdict(for: commit, parsed: ParsedMessage(commit.message),
-                     notes: ScanNotes.notes(of: id, in: try notes.index(), reading: repository), branches: branches)
+                     notes: ScanNotes.notes(of: id, in: try notes.index(), reading: repository), branches: branches, sessions: traced)
         return LiveVerdict(commit: commit, verdict: verdict, location: HistoryScanner.location(of: repository))
     }
 
