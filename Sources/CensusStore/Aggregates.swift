@@ -173,13 +173,11 @@ public struct Tally: Sendable, Equatable, Codable {
         linesAI = Int(row[offset + 10] as Double)
         linesHuman = Int(row[offset + 11] as Double)
         linesBot = Int(row[offset + 12] as Double)
-        aiFromTrailerOrIdentity = row[offset + 13]
-        aiFromGitAINotes = row[offset + 14]
-        aiFromSessionLog = row[offset + 15]
-        aiFromAgentTrace = row[offset + 16]
-        aiFromBranch = row[offset + 17]
-        activeAuthors = row[offset + 18]
-        aiAuthors = row[offset + 19]
+        // `sourceCounts`: one column per source, in `EvidenceSource.allCases`' order.
+        for (index, source) in EvidenceSource.allCases.enumerated() { self[keyPath: Self.aiCommits(from: source)] = row[offset + 13 + index] }
+        let people = offset + 13 + EvidenceSource.allCases.count
+        activeAuthors = row[people]
+        aiAuthors = row[people + 1]
     }
 }
 

@@ -77,16 +77,11 @@ extension Repository {
     /// regular files only (git does not follow a symlinked one), at most 1,000
     /// of at most 1 MiB each; names that could leave a folder are skipped.
     public func committedAttributes(at commit: ObjectID) throws(GitError) -> [(path: String, content: [UInt8])] {
-        var oid = commit.gitOID
-        var object: OpaquePointer?
-        try check(git_commit_lookup(&object, handle, &oid), path: requestedPath, context: "cannot read commit \(commit.hex)")
-        defer { git_commit_free(object) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, object), path: requestedPath, context: "cannot read tree of \(commit.hex)")
-        defer { git_tree_free(tree) }
-        var found: [(path: String, content: [UInt8])] = []
-        try collectAttributes(tree, prefix: "", into: &found)
-        return found
+        try withTree(of: commit) { tree throws(GitError) in
+            var found: [(path: String, content: [UInt8])] = []
+            try collectAttributes(tree, prefix: "", into: &found)
+            return found
+        }
     }
 
     private func collectAttributes(_ tree: OpaquePointer?, prefix: String, into found: inout [(path: String, content: [UInt8])]) throws(GitError) {

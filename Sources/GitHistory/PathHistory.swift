@@ -38,6 +38,18 @@ extension Repository {
 
     /// Those of `paths` that the tree of commit `id` holds.
     func paths(_ paths: [String], presentIn id: ObjectID) throws(GitError) -> [String] {
+        try withTree(of: id) { tree in
+            paths.filter { path in
+                var entry: OpaquePointer?
+                guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return false }
+                git_tree_entry_free(entry)
+                return true
+            }
+        }
+    }
+
+    /// `body` with the root tree of commit `id`, freed after.
+    func withTree<T>(of id: ObjectID, _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T {
         var oid = id.gitOID
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, handle, &oid), path: requestedPath, context: "cannot read commit \(id.hex)")
@@ -45,12 +57,7 @@ extension Repository {
         var tree: OpaquePointer?
         try check(git_commit_tree(&tree, commit), path: requestedPath, context: "cannot read tree of \(id.hex)")
         defer { git_tree_free(tree) }
-        return paths.filter { path in
-            var entry: OpaquePointer?
-            guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return false }
-            git_tree_entry_free(entry)
-            return true
-        }
+        return try body(tree)
     }
 }
 
@@ -58,22 +65,17 @@ extension Repository {
     /// The contents of the file at `path` in commit `id`'s tree; nil when
     /// there is none, it is not a file, or it is larger than `limit` bytes.
     public func file(at path: String, in id: ObjectID, limit: Int = 64 << 20) throws(GitError) -> [UInt8]? {
-        var oid = id.gitOID
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, handle, &oid), path: requestedPath, context: "cannot read commit \(id.hex)")
-        defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, commit), path: requestedPath, context: "cannot read tree of \(id.hex)")
-        defer { git_tree_free(tree) }
-        var entry: OpaquePointer?
-        guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return nil }
-        defer { git_tree_entry_free(entry) }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, handle, git_tree_entry_id(entry)), path: requestedPath, context: "cannot read \(path) in \(id.hex)")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size <= limit, let bytes = git_blob_rawcontent(blob) else { return nil }
-        return Array(UnsafeRawBufferPointer(start: bytes, count: size))
+        try withTree(of: id) { tree throws(GitError) -> [UInt8]? in
+            var entry: OpaquePointer?
+            guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return nil }
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+            var blob: OpaquePointer?
+            try check(git_blob_lookup(&blob, handle, git_tree_entry_id(entry)), path: requestedPath, context: "cannot read \(path) in \(id.hex)")
+            defer { git_blob_free(blob) }
+            let size = Int(git_blob_rawsize(blob))
+            guard size <= limit, let bytes = git_blob_rawcontent(blob) else { return nil }
+            return Array(UnsafeRawBufferPointer(start: bytes, count: size))
+        }
     }
 }

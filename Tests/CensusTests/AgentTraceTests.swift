@@ -37,12 +37,7 @@ struct AgentTraceTests {
         let db = try backend.store(in: folder)
         let scan = try CensusCLI.run(["scan", "--db", db, repo.path])
         #expect(scan.status == 0, "\(scan.stderr)")
-        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"])
-        var rows: [String: [String: Any]] = [:]
-        for line in listed.stdout.split(separator: "\n") {
-            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            rows[row["sha"] as? String ?? ""] = row
-        }
+        let rows = try CensusCLI.commitsBySHA(db)
         for (index, tool) in [(1, "cursor"), (2, "claude-code")] {
             let row = try #require(rows[shas[index]])
             #expect(row["class"] as? String == "ai" && row["tools"] as? [String] == [tool], "commit \(index): \(row)")

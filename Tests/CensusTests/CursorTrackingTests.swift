@@ -50,12 +50,7 @@ struct CursorTrackingTests {
         let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
         let scan = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
         #expect(scan.status == 0, "\(scan.stderr)")
-        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
-        var rows: [String: [String: Any]] = [:]
-        for line in listed.stdout.split(separator: "\n") {
-            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            rows[row["sha"] as? String ?? ""] = row
-        }
+        let rows = try CensusCLI.commitsBySHA(db, environment: environment)
         for index in [1, 2] {
             let row = try #require(rows[shas[index]])
             #expect(row["class"] as? String == "ai" && row["tools"] as? [String] == ["cursor"], "commit \(index): \(row)")

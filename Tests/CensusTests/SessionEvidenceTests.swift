@@ -103,15 +103,7 @@ struct SessionEvidenceTests {
 
         let db = backend == "sqlite" ? home.appendingPathComponent("census.sqlite").path : try PostgresServer.freshDatabase()
         let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
-        func verdicts() throws -> [String: [String: Any]] {
-            let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
-            var bySha: [String: [String: Any]] = [:]
-            for line in listed.stdout.split(separator: "\n") {
-                let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                bySha[row["sha"] as! String] = row
-            }
-            return bySha
-        }
+        func verdicts() throws -> [String: [String: Any]] { try CensusCLI.commitsBySHA(db, environment: environment) }
         // A first scan without the logs: every commit a person's. Then with them: the agents' commits gain their evidence.
         #expect(try CensusCLI.run(["scan", "--db", db, repo.path], environment: environment).status == 0)
         #expect(try verdicts().values.allSatisfy { $0["class"] as? String == "human" })
@@ -206,12 +198,7 @@ struct SessionEvidenceTests {
         let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
         let scan = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
         #expect(scan.status == 0, "\(scan.stderr)")
-        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
-        var rows: [String: [String: Any]] = [:]
-        for line in listed.stdout.split(separator: "\n") {
-            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            rows[row["sha"] as? String ?? ""] = row
-        }
+        let rows = try CensusCLI.commitsBySHA(db, environment: environment)
         let rebased = try #require(rows[copy])
         #expect(rebased["class"] as? String == "ai" && rebased["tools"] as? [String] == ["claude-code"], "\(rebased)")
         #expect(rebased["confidence"] as? String == "inferred", "one step less sure than the commit the session made")
@@ -240,12 +227,7 @@ struct SessionEvidenceTests {
         let db = home.appendingPathComponent("census.sqlite").path
         let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
         #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
-        let listed = try CensusCLI.run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
-        var rows: [String: [String: Any]] = [:]
-        for line in listed.stdout.split(separator: "\n") {
-            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            rows[row["sha"] as? String ?? ""] = row
-        }
+        let rows = try CensusCLI.commitsBySHA(db, environment: environment)
         let agent = try #require(rows[made])
         #expect(agent["class"] as? String == "ai" && agent["tools"] as? [String] == ["copilot"], "\(agent)")
         #expect(agent["confidence"] as? String == "attested" && agent["mode"] as? String == "agent")

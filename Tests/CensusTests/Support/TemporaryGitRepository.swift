@@ -216,4 +216,15 @@ enum CensusCLI {
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Shell.Result {
         try Shell.capture(PackagePaths.census, arguments, in: directory, environment: environment)
     }
+
+    /// `census commits --format ndjson` of the store `db`, each record by its sha.
+    static func commitsBySHA(_ db: String, environment: [String: String] = [:]) throws -> [String: [String: Any]] {
+        let listed = try run(["commits", "--db", db, "--format", "ndjson"], environment: environment)
+        var rows: [String: [String: Any]] = [:]
+        for line in listed.stdout.split(separator: "\n") {
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            rows[row["sha"] as? String ?? ""] = row
+        }
+        return rows
+    }
 }
