@@ -283,10 +283,13 @@ public struct CensusHTTP: Sendable {
         controls += "<label>Period" + select("since", [("", "All time"), ("30d", "Last 30 days"), ("90d", "Last 90 days"), ("1y", "Last year")]) + "</label>"
         controls += "<label>Trend by" + select("interval", [("month", "Month"), ("week", "Week")]) + "</label>"
         controls += "<button type=\"submit\">Show</button></form></section>\n"
-        var appendix = "<section><h2>Repositories</h2><table><tr><th>repository</th><th class=\"n\">commits</th><th>last scan</th><th>by</th><th>last error</th></tr>"
+        var appendix = "<section><h2>Repositories</h2><table><tr><th>repository</th><th class=\"n\">commits</th><th>last scan</th><th>by</th>"
+            + "<th>AI adopted</th><th>last error</th></tr>"
         for repository in repositories {
             appendix += "<tr><td title=\"\(h(repository.path))\">\(h(repository.name))</td><td class=\"n\">\(repository.commits)</td>"
-            appendix += "<td>\(h(repository.lastScanAt ?? "never"))</td><td>\(h(repository.collector ?? ""))</td><td class=\"error\">\(h(repository.lastError ?? ""))</td></tr>"
+            appendix += "<td>\(h(repository.lastScanAt ?? "never"))</td><td>\(h(repository.collector ?? ""))</td>"
+            let adopted = repository.adoptedAt.map { "\($0.prefix(10)) (\((repository.adoptionFiles ?? []).joined(separator: ", ")))" } ?? "—"
+            appendix += "<td>\(h(adopted))</td><td class=\"error\">\(h(repository.lastError ?? ""))</td></tr>"
         }
         appendix += "</table></section>\n"
         return (ReportFormat.dashboard(report, controls: controls, appendix: appendix), "text/html; charset=utf-8")

@@ -79,6 +79,21 @@ struct RouteTests {
         }
     }
 
+    @Test("the dashboard says what the share rests on, the exposure, and when each repository adopted AI tools")
+    func dashboardEvidenceAndAdoption() async throws {
+        let (app, repo) = try application()
+        try repo.commit("agent instructions", date: "@1760000000 +0000", file: "AGENTS.md", content: "Run the tests.\n")
+        #expect(try await census.scan([ScanTarget(path: repo.path)], ScanRequest()).succeeded == 1)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("<th>AI adopted</th>") && page.contains("2025-10-09 (AGENTS.md)"), "\(page)")
+                #expect(page.contains("The share rests on") && page.contains("trailers and identities 25.0% (1)"))
+                #expect(page.contains("Exposure to AI"))
+            }
+        }
+    }
+
     @Test("a scan request without the token is a 401 with the documented body; with it, 202")
     func scanNeedsToken() async throws {
         let (app, _) = try application()
