@@ -35,7 +35,8 @@ public enum AgentTrace {
             let written = lines.keys.sorted().map { "\(lines[$0]!) lines \($0)" }.joined(separator: ", ")
             found[revision, default: []].append(Evidence(
                 rule: "agent-trace", kind: .agentTrace, tool: tool, indicates: .ai, confidence: .attested,
-                matched: "\(toolName.map { Self.printable($0) } ?? "unnamed tool"): \(written)", counts: true))
+                matched: "\(toolName.map { Self.printable($0) } ?? "unnamed tool"): \(written)", counts: true,
+                lines: lines.values.reduce(0, +)))
         }
         return found
     }

@@ -253,7 +253,8 @@ public struct Classifier: Sendable {
         // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
         let agentCommitted = evidence.counts && evidence.kind == .sessionLog && !evidence.rule.hasPrefix(Self.sessionEditsRule)
         var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
-        updated.aiLines = verdict.aiLines
+        // git-ai's notes count lines best; a tool's own count comes next.
+        updated.aiLines = verdict.aiLines ?? (evidence.counts && updated.commitClass == .ai ? evidence.lines : nil)
         updated.person = verdict.person
         return updated
     }

@@ -58,9 +58,13 @@ public struct Evidence: Codable, Sendable, Hashable {
     public var counts: Bool
     /// Why a non-counting trace does not count.
     public var note: String?
+    /// The lines of the commit this trace says an AI tool wrote, where it
+    /// says (Cursor's scored lines, an Agent Trace record's ranges).
+    public var lines: Int?
 
     public init(rule: String, kind: SignalKind, tool: String?, indicates: CommitClass, confidence: Confidence,
-                matched: String, counts: Bool, note: String? = nil) {
+                matched: String, counts: Bool, note: String? = nil, lines: Int? = nil) {
+        self.lines = lines
         self.rule = rule
         self.kind = kind
         self.tool = tool

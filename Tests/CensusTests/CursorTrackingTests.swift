@@ -15,7 +15,10 @@ struct CursorTrackingTests {
         let base = 1_780_000_000
         var shas: [String] = []
         for index in 0..<5 {
-            shas.append(try repo.commit("change \(index)", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + index * 3600) +0000"))
+            // Commit 1 adds twenty lines, of which Cursor's agent wrote twelve.
+            let content = index == 1 ? (1...20).map { "let value\($0) = \($0)" }.joined(separator: "\n") + "\n" : nil
+            shas.append(try repo.commit("change \(index)", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + index * 3600) +0000",
+                                        file: index == 1 ? "src/values.swift" : "file.txt", content: content))
         }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("census-cursor-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
@@ -48,7 +51,7 @@ struct CursorTrackingTests {
         }
         let db = home.appendingPathComponent("census.sqlite").path
         let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
-        let scan = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
+        let scan = try CensusCLI.run(["scan", "--session-logs", "--lines", "--db", db, repo.path], environment: environment)
         #expect(scan.status == 0, "\(scan.stderr)")
         let rows = try CensusCLI.commitsBySHA(db, environment: environment)
         for index in [1, 2] {
@@ -60,6 +63,11 @@ struct CursorTrackingTests {
                 "\(rows[shas[1]] ?? [:])")
         for index in [0, 3, 4] { #expect(rows[shas[index]]?["class"] as? String == "human", "commit \(index)") }
 
+        // The line share takes Cursor's count: 12 of commit 1's 20 lines, and commit 2's one line (Tab wrote 5, it added 1),
+        // against the 8 others of commit 1 and one each of commits 0, 3 and 4.
+        let report = try CensusCLI.run(["report", "--db", db, "--format", "json"], environment: environment)
+        let share = (try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["ai_share"] as? [String: Any]
+        #expect(abs((share?["lines"] as? Double ?? 0) - 13.0 / 24.0) < 1e-9, "\(String(describing: share))")
         let sources = try CensusCLI.run(["evidence", "--db", db, "--format", "json"], environment: environment)
         #expect(sources.stdout.contains("\"tool\" : \"cursor\""), "\(sources.stdout)")
         for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {

@@ -64,7 +64,7 @@ enum SessionEvidence {
             rule: Classifier.sessionEditsRule + claim.tool.rawValue, kind: .sessionLog, tool: claim.tool.rawValue, indicates: .ai,
             confidence: .attested,
             matched: "session-log: \(claim.tool.rawValue) scored \(claim.agentLines ?? 0) agent + \(claim.completionLines ?? 0) completion lines",
-            counts: true)
+            counts: true, lines: (claim.agentLines ?? 0) + (claim.completionLines ?? 0))
     }
 
     /// The one commit an abbreviated id names in `repository`, or nil (none, several, not a commit).
