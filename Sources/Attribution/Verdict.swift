@@ -77,7 +77,9 @@ public struct Evidence: Codable, Sendable, Hashable {
 
     /// A short line for `evidence` arrays: `co-author-trailer: Claude <noreply@anthropic.com> [claude-code.anthropic-noreply]`.
     public var summary: String {
-        var text = "\(kind.rawValue): \(matched) [\(rule)]"
+        // Session-log evidence names its kind in its text already (`session-log: claude-code 9d9f3a1c committed`).
+        let label = matched.hasPrefix(kind.rawValue + ": ") ? matched : "\(kind.rawValue): \(matched)"
+        var text = "\(label) [\(rule)]"
         if !counts { text += " (not counted: \(note ?? "context only"))" }
         return text
     }

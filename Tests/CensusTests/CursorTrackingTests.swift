@@ -59,7 +59,7 @@ struct CursorTrackingTests {
             #expect(row["class"] as? String == "ai" && row["tools"] as? [String] == ["cursor"], "commit \(index): \(row)")
             #expect(row["confidence"] as? String == "attested" && row["mode"] as? String == "assisted", "commit \(index)")
         }
-        #expect((rows[shas[1]]?["evidence"] as? [String])?.contains { $0.hasSuffix("session-log: cursor scored 12 agent + 0 completion lines [session-edits.cursor]") } == true,
+        #expect((rows[shas[1]]?["evidence"] as? [String])?.contains("session-log: cursor scored 12 agent + 0 completion lines [session-edits.cursor]") == true,
                 "\(rows[shas[1]] ?? [:])")
         for index in [0, 3, 4] { #expect(rows[shas[index]]?["class"] as? String == "human", "commit \(index)") }
 
