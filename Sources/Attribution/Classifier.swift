@@ -169,7 +169,15 @@ public struct Classifier: Sendable {
         // Notes written by the agents' own hooks.
         var aiLines: Int?
         for rule in notesRules {
-            guard let ref = rule.notesRef, let text = facts.notes[ref], let note = GitAINote(text) else { continue }
+            guard let ref = rule.notesRef, let text = facts.notes[ref] else { continue }
+            guard let note = GitAINote(text) else {
+                // Agent Trace records kept as a note of the commit they trace (`refs/notes/agent-trace`).
+                for traced in AgentTrace.evidence(in: Data(text.utf8), classifier: self).values.joined() {
+                    evidence.append(traced)
+                    aiLines = (aiLines ?? 0) + (traced.lines ?? 0)
+                }
+                continue
+            }
             guard !note.agents.isEmpty, note.aiLines > 0 else { continue }
             aiLines = (aiLines ?? 0) + note.aiLines
             for agent in note.agents {

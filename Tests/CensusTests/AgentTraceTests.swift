@@ -34,6 +34,8 @@ struct AgentTraceTests {
         ]
         let traces = try repo.commit("record traces", author: ("Jane Roe", "jane@corp.example"), file: ".agent-trace/traces.jsonl",
                                      content: records.joined(separator: "\n") + "\n")
+        // A record kept as a note of the commit it traces (refs/notes/agent-trace), as some tools keep them.
+        try repo.git(["notes", "--ref", "agent-trace", "add", "-m", Self.record(shas[0], tool: "amp", contributor: "ai", lines: 1...3), shas[0]])
         let db = try backend.store(in: folder)
         let scan = try CensusCLI.run(["scan", "--db", db, repo.path])
         #expect(scan.status == 0, "\(scan.stderr)")
@@ -44,12 +46,14 @@ struct AgentTraceTests {
             #expect(row["confidence"] as? String == "attested" && row["mode"] as? String == "assisted", "commit \(index)")
         }
         #expect((rows[shas[1]]?["evidence"] as? [String])?.contains("agent-trace: cursor: 12 lines ai [agent-trace]") == true, "\(rows[shas[1]] ?? [:])")
-        for sha in [shas[0], shas[3], traces] { #expect(rows[sha]?["class"] as? String == "human") }
+        let noted = try #require(rows[shas[0]])
+        #expect(noted["class"] as? String == "ai" && noted["tools"] as? [String] == ["amp"], "\(noted)")
+        for sha in [shas[3], traces] { #expect(rows[sha]?["class"] as? String == "human") }
 
         let report = try CensusCLI.run(["report", "--db", db, "--format", "json"])
         let share = try #require((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["ai_share"] as? [String: Any])
         let bySource = (share["by_source"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) { $0[$1["source"] as? String ?? ""] = $1["commits"] as? Int }
-        #expect(bySource["agent-trace"] == 2, "\(bySource)")
+        #expect(bySource["agent-trace"] == 3, "\(bySource)")
         // A rescan changes nothing; explain on a clone that was never scanned tells the same story.
         #expect(try CensusCLI.run(["scan", "--db", db, repo.path]).stdout.contains("reclassified") == false)
         let explained = try CensusCLI.run(["explain", "--db", folder.appendingPathComponent("empty.sqlite").path, "--repo", repo.path, shas[1]])
