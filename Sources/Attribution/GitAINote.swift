@@ -54,13 +54,13 @@ public struct GitAINote: Sendable, Equatable {
         let split: Int
         if bytes.starts(with: "---\n".utf8) {
             split = 0
-        } else if let found = find(separator, in: bytes, from: 0) {
+        } else if let found = ByteSearch.firstIndex(of: separator, in: bytes, from: 0) {
             split = found + 1
         } else {
             return nil
         }
         let metadataStart = split + 4
-        guard let schemaKey = find(Array("\"schema_version\"".utf8), in: bytes, from: metadataStart),
+        guard let schemaKey = ByteSearch.firstIndex(of: Array("\"schema_version\"".utf8), in: bytes, from: metadataStart),
               let schema = stringValue(in: bytes, after: schemaKey + 16), schema.hasPrefix("authorship/") else {
             return nil
         }
@@ -84,14 +84,14 @@ public struct GitAINote: Sendable, Equatable {
         }
         var agents: [Agent] = []
         for key in aiKeys {
-            guard let keyAt = find(Array("\"\(key)\"".utf8), in: bytes, from: metadataStart),
-                  let agentAt = find(Array("\"agent_id\"".utf8), in: bytes, from: keyAt),
+            guard let keyAt = ByteSearch.firstIndex(of: Array("\"\(key)\"".utf8), in: bytes, from: metadataStart),
+                  let agentAt = ByteSearch.firstIndex(of: Array("\"agent_id\"".utf8), in: bytes, from: keyAt),
                   agentAt - keyAt < 4096,
-                  let toolAt = find(Array("\"tool\"".utf8), in: bytes, from: agentAt),
+                  let toolAt = ByteSearch.firstIndex(of: Array("\"tool\"".utf8), in: bytes, from: agentAt),
                   toolAt - agentAt < 4096,
                   let tool = stringValue(in: bytes, after: toolAt + 6), !tool.isEmpty else { continue }
             var model: String?
-            if let modelAt = find(Array("\"model\"".utf8), in: bytes, from: agentAt), modelAt - agentAt < 4096 {
+            if let modelAt = ByteSearch.firstIndex(of: Array("\"model\"".utf8), in: bytes, from: agentAt), modelAt - agentAt < 4096 {
                 model = stringValue(in: bytes, after: modelAt + 7)
             }
             let agent = Agent(tool: tool, model: model)
@@ -119,26 +119,6 @@ public struct GitAINote: Sendable, Equatable {
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
-    /// The first position of `needle` in `bytes` at or after `start`.
-    static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard !needle.isEmpty, start >= 0, haystack.count - start >= needle.count else { return nil }
-        do {
-            return needle.withUnsafeBufferPointer { pattern in
-                let first = pattern[0]
-                var index = start
-                let last = haystack.count - pattern.count
-                while index <= last {
-                    if haystack[index] == first {
-                        var matched = 1
-                        while matched < pattern.count && haystack[index + matched] == pattern[matched] { matched += 1 }
-                        if matched == pattern.count { return index }
-                    }
-                    index += 1
-                }
-                return nil
-            }
-        }
-    }
 
     /// `1-10,15-20,25` → 17. Malformed pieces count nothing.
     static func lineCount(_ ranges: Substring) -> Int {

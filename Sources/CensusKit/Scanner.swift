@@ -147,7 +147,10 @@ public final class HistoryScanner {
         try AdoptionFinding.update(repository, plan: plan, record: record, repositoryID: repositoryID,
                                    catalogue: classifier.catalogue, store: store)
         var harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
-        for (id, evidence) in Self.agentTraces(repository, head: plan.head, classifier: classifier) { harvested[id, default: []] += evidence }
+        // The same HEAD and rules as the last scan: its Agent Trace records are in the stored verdicts already.
+        if !plan.upToDate {
+            for (id, evidence) in Self.agentTraces(repository, head: plan.head, classifier: classifier) { harvested[id, default: []] += evidence }
+        }
         if plan.upToDate {
             outcome.status = .upToDate
         } else {
@@ -252,11 +255,7 @@ public final class HistoryScanner {
             let known = Set((sessions[id] ?? []).map(\.matched))
             for evidence in record.verdict.evidence where evidence.kind == .sessionLog && !known.contains(evidence.matched) {
                 // Counted again on its own merits: `adding(session:)` decides afresh (a bot's stays a bot's).
-                var kept = evidence
-                kept.counts = true
-                kept.note = evidence.confidence == .attested ? nil
-                    : evidence.note == SessionEvidence.rewrittenNote ? evidence.note : SessionEvidence.uneditedNote
-                sessions[id, default: []].append(kept)
+                sessions[id, default: []].append(SessionEvidence.restored(evidence))
             }
         }
         return sessions

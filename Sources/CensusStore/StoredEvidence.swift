@@ -14,31 +14,17 @@ enum StoredEvidence {
     static func strongestSource(_ text: UnsafeBufferPointer<UInt8>) -> EvidenceSource? {
         guard text.count > 0 else { return nil }
         var kinds: [SignalKind] = []
-        countingAI.withUnsafeBufferPointer { needle in
-            var offset = 0
-            while let found = find(needle, in: text, from: offset) {
-                var end = found + needle.count
-                while end < text.count && text[end] != UInt8(ascii: "\"") { end += 1 }
-                let kind = String(decoding: UnsafeBufferPointer(rebasing: text[(found + needle.count)..<end]), as: UTF8.self)
-                if let kind = SignalKind(rawValue: kind) { kinds.append(kind) }
-                offset = end
-            }
+        var offset = 0
+        while let found = ByteSearch.firstIndex(of: countingAI, in: text, from: offset) {
+            var end = found + countingAI.count
+            while end < text.count && text[end] != UInt8(ascii: "\"") { end += 1 }
+            let kind = String(decoding: UnsafeBufferPointer(rebasing: text[(found + countingAI.count)..<end]), as: UTF8.self)
+            if let kind = SignalKind(rawValue: kind) { kinds.append(kind) }
+            offset = end
         }
         if !kinds.isEmpty { return EvidenceSource.strongest(kinds) }
         // Text written another way (by hand, by another encoder): decoded.
         let evidence = try? JSONDecoder().decode([Evidence].self, from: Data(buffer: text))
         return evidence.flatMap(EvidenceSource.strongest(of:))
-    }
-
-    /// The offset of the first `needle` in `text` at or after `start`.
-    private static func find(_ needle: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var offset = start
-        while offset + needle.count <= text.count {
-            guard let hit = memchr(text.baseAddress! + offset, Int32(needle[0]), text.count - offset - needle.count + 1) else { return nil }
-            let at = text.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if memcmp(text.baseAddress! + at, needle.baseAddress!, needle.count) == 0 { return at }
-            offset = at + 1
-        }
-        return nil
     }
 }

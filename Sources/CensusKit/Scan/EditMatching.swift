@@ -13,6 +13,7 @@ enum EditMatching {
     static let delay: TimeInterval = 24 * 3600
     /// The share of a commit's added lines that must be the agent's.
     static let threshold = 0.5
+    static let personCommittedNote = "a person committed what the agent's session had written"
 
     /// One session's edits in this repository.
     struct Session {
@@ -79,6 +80,6 @@ enum EditMatching {
             rule: Classifier.sessionEditsRule + best.session.tool.rawValue, kind: .sessionLog, tool: best.session.tool.rawValue,
             indicates: .ai, confidence: .inferred,
             matched: "session-log: \(best.session.tool.rawValue) \(SHA256.hex(best.session.id).prefix(8)) edits, \(percent)% of added lines",
-            counts: true, note: "a person committed what the agent's session had written")
+            counts: true, note: personCommittedNote)
     }
 }

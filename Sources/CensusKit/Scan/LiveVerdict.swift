@@ -22,20 +22,20 @@ public struct LiveVerdict {
         let id = try repository.resolve(revision)
         let commit = try repository.commit(id)
         let notes = ScanNotes(repository, refs: classifier.catalogue.notesRefs)
-        let branches = commit.isMerge ? [] : try branchEvidence(bringing: id, in: repository, classifier: classifier)
-        let traced = try (repository.head() ?? repository.fallbackBranch()?.tip)
-            .map { HistoryScanner.agentTraces(repository, head: $0, classifier: classifier)[id] ?? [] } ?? []
+        // The history a scan reads: HEAD's, or the branch a scan falls back to.
+        let head = try repository.head() ?? repository.fallbackBranch()?.tip
+        let branches = commit.isMerge ? [] : try head.map { try branchEvidence(bringing: id, from: $0, in: repository, classifier: classifier) } ?? []
+        let traced = head.map { HistoryScanner.agentTraces(repository, head: $0, classifier: classifier)[id] ?? [] } ?? []
         let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository))
             .verdict(for: commit, parsed: ParsedMessage(commit.message),
                      notes: ScanNotes.notes(of: id, in: try notes.index(), reading: repository), branches: branches, sessions: traced)
         return LiveVerdict(commit: commit, verdict: verdict, location: HistoryScanner.location(of: repository))
     }
 
-    /// The branch evidence of every merge in the scanned history (HEAD's, or
-    /// the branch a scan falls back to) that brought `id` in: reachable from a
-    /// merged side and not from the mainline, as the scan's branch pass finds it.
-    static func branchEvidence(bringing id: ObjectID, in repository: Repository, classifier: Classifier) throws -> [Evidence] {
-        guard let head = try repository.head() ?? repository.fallbackBranch()?.tip else { return [] }
+    /// The branch evidence of every merge in the history from `head` that
+    /// brought `id` in: reachable from a merged side and not from the
+    /// mainline, as the scan's branch pass finds it.
+    static func branchEvidence(bringing id: ObjectID, from head: ObjectID, in repository: Repository, classifier: Classifier) throws -> [Evidence] {
         func reaches(_ tip: ObjectID) -> Bool { tip == id || repository.isDescendant(tip, of: id) }
         var found: [Evidence] = []
         try repository.walk(from: [head]) { commit in

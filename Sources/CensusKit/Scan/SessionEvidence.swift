@@ -91,7 +91,7 @@ enum SessionEvidence {
     static func evidence(_ claim: CommitClaim, rewrittenFrom original: ObjectID? = nil) -> Evidence {
         let edited = claim.sessionEdited
         var matched = "session-log: \(claim.tool.rawValue) \(SHA256.hex(claim.session).prefix(8)) \(claim.kind.rawValue)"
-        if let original { matched += " as \(original.hex.prefix(12)), rewritten (same patch-id)" }
+        if let original { matched += " as \(original.hex.prefix(12))" + rewrittenMarker }
         return Evidence(
             rule: "session-log.\(claim.tool.rawValue)", kind: .sessionLog, tool: claim.tool.rawValue, indicates: .ai,
             confidence: edited && original == nil ? .attested : .inferred,
@@ -99,6 +99,20 @@ enum SessionEvidence {
     }
 
     static let rewrittenNote = "the session made a commit that a rebase or an amend replaced by this one, with the same change"
+    static let rewrittenMarker = ", rewritten (same patch-id)"
+
+    /// Stored session evidence as the harvest made it, to be weighed again
+    /// (a catalogue change derives every verdict anew): counting, with its
+    /// own note — which `Classifier.adding(session:)` replaces on a bot's commit.
+    static func restored(_ evidence: Evidence) -> Evidence {
+        guard !evidence.counts else { return evidence }
+        var kept = evidence
+        kept.counts = true
+        kept.note = evidence.confidence == .attested ? nil
+            : evidence.rule.hasPrefix(Classifier.sessionEditsRule) ? EditMatching.personCommittedNote
+            : evidence.matched.contains(rewrittenMarker) ? rewrittenNote : uneditedNote
+        return kept
+    }
 
     static let uneditedNote = "the agent made the commit; its session recorded no edit of its own before"
 
