@@ -114,7 +114,7 @@ extension CommitCensus {
         return try result.get()
     }
 
-    /// HEAD, notes tips and shallowness of the repository at `path`, with the
+    /// HEAD, notes tips, Entire checkpoints and shallowness of the repository at `path`, with the
     /// catalogue and whether lines are counted: what a scan's outcome depends
     /// on. The same fingerprint as at the last successful scan means a scan
     /// would find nothing new. Nil when the repository cannot be opened (the
@@ -123,6 +123,7 @@ extension CommitCensus {
         guard let classifier = try? classifier(), let repository = try? Repository(at: path) else { return nil }
         let head = (try? repository.head())?.hex ?? "unborn"
         let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
+            + EntireCheckpoints.fingerprint(repository)
         return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)|\(sessionLogs ?? "")"
     }
 

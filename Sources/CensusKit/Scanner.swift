@@ -186,7 +186,9 @@ public final class HistoryScanner {
         let context = ClassifyingSink.Context(
             classifier: classifier, repositoryID: repositoryID, stored: plan.stored, catalogueChanged: plan.catalogueChanged,
             batchSize: batchSize, insertVisible: plan.firstScan, keepWalked: plan.tracksReachable || plan.fastForward,
-            writes: writer.writes, branches: board, sessions: sessions)
+            writes: writer.writes, branches: board, sessions: sessions,
+            checkpoints: EntireCheckpoints(repository, classifier: classifier),
+            checkpointed: plan.fastForward ? [] : try checkpointed(plan, repositoryID: repositoryID))
         var sinks: [ClassifyingSink] = []
         do {
             sinks = plan.fastForward
@@ -206,12 +208,12 @@ public final class HistoryScanner {
         outcome.newCommits = sinks.reduce(0) { $0 + $1.newCommits }
         outcome.reclassified = sinks.reduce(0) { $0 + $1.reclassifiedCount }
         outcome.branchEvidenceAfterStoring = try addLateBranchEvidence(board, sinks: sinks, repositoryID: repositoryID)
-        if plan.fastForward && plan.notesChanged {
+        if plan.fastForward && (plan.notesChanged || plan.checkpointsChanged) {
             outcome.reclassified += try reattributeAnnotated(repository, plan: plan, repositoryID: repositoryID)
         }
         let walked = sinks.flatMap(\.walked)
         try store.completeScan(repositoryID: repositoryID, head: plan.head.hex, headBranch: plan.branch,
-                               catalogueVersion: stateVersion, notesTip: plan.notes.tip,
+                               catalogueVersion: stateVersion, notesTip: plan.storedTip,
                                reachable: plan.tracksReachable ? Set(walked) : nil,
                                newlyReachable: plan.fastForward ? walked : [], scannedFrom: Self.cloneName(outcome.path))
     }
@@ -288,20 +290,35 @@ public final class HistoryScanner {
         return updated.count
     }
 
-    /// Notes that arrived after their commits: the annotated commits below
-    /// the last scan's HEAD, which an incremental walk does not read, are
-    /// attributed again. Returns how many verdicts changed.
+    /// Stored commits whose Entire trailer names a checkpoint, when the
+    /// checkpoints changed since the last scan (fetched after their commits):
+    /// a walk over stored history attributes them again.
+    private func checkpointed(_ plan: ScanPlan, repositoryID: Int64) throws -> Set<ObjectID> {
+        guard plan.checkpointsChanged, !plan.firstScan else { return [] }
+        let records = try store.commits(repositoryID: repositoryID, withEvidence: .sessionTrailer)
+        return Set(records.lazy.filter { $0.verdict.evidence.contains { $0.rule == EntireCheckpoint.trailerRule } }
+            .compactMap { ObjectID(hex: $0.sha) })
+    }
+
+    /// Notes or Entire checkpoints that arrived after their commits: the
+    /// annotated or checkpointed commits below the last scan's HEAD, which an
+    /// incremental walk does not read, are attributed again — with the
+    /// branch, session-log and Agent Trace evidence stored for them, which
+    /// only their own passes find. Returns how many verdicts changed.
     private func reattributeAnnotated(_ repository: Repository, plan: ScanPlan, repositoryID: Int64) throws -> Int {
         let index = try plan.notes.index()
         var annotated = Set<ObjectID>()
-        for byCommit in index.values { annotated.formUnion(byCommit.keys) }
-        let attributor = Attributor(classifier: classifier, mailmap: Mailmap(for: repository))
+        if plan.notesChanged { for byCommit in index.values { annotated.formUnion(byCommit.keys) } }
+        annotated.formUnion(try checkpointed(plan, repositoryID: repositoryID))
+        let attributor = Attributor(classifier: classifier, mailmap: Mailmap(for: repository),
+                                    checkpoints: EntireCheckpoints(repository, classifier: classifier))
         var updated: [(sha: String, verdict: Verdict)] = []
         for record in try store.commits(repositoryID: repositoryID, shas: annotated.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }
             let branches = record.verdict.evidence.filter { $0.kind == .branch }
+            let found = record.verdict.evidence.filter { $0.kind == .sessionLog || $0.kind == .agentTrace }.map(SessionEvidence.restored)
             let verdict = attributor.verdict(for: commit, parsed: ParsedMessage(commit.message),
-                                             notes: ScanNotes.notes(of: id, in: index, reading: repository), branches: branches)
+                                             notes: ScanNotes.notes(of: id, in: index, reading: repository), branches: branches, sessions: found)
             if verdict != record.verdict { updated.append((record.sha, verdict)) }
         }
         try store.replaceVerdicts(repositoryID: repositoryID, updated)

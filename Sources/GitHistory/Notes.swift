@@ -3,11 +3,7 @@ internal import CLibGit2
 extension Repository {
     /// The commit a notes ref points at (`refs/notes/ai`), or nil when the
     /// repository has no such ref (notes are not fetched by a plain clone).
-    public func notesTip(_ ref: String) -> ObjectID? {
-        var oid = git_oid()
-        guard git_reference_name_to_id(&oid, handle, ref) == 0 else { return nil }
-        return ObjectID(oid)
-    }
+    public func notesTip(_ ref: String) -> ObjectID? { referenceTip(ref) }
 
     /// Which commits have a note under `ref`, and the blob that holds each
     /// note; empty when the ref does not exist. Reading the index is cheap; the

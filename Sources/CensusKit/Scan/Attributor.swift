@@ -3,18 +3,22 @@ import GitHistory
 
 /// The attributing stage of a scan: the one place that turns a commit, its
 /// notes, the repository's `.mailmap`, the AI branches whose merges brought
-/// it in and the AI tools' session logs that claim it into a verdict. Pure given those inputs: the scan and
+/// it in, the AI tools' session logs that claim it and the Entire checkpoint
+/// its trailer names into a verdict. Pure given those inputs: the scan and
 /// `census explain` both call it, so they cannot disagree.
 ///
 /// One per thread: the mailmap and the identity cache are not shared.
 struct Attributor {
     let classifier: Classifier
     let mailmap: Mailmap
+    /// The repository's Entire checkpoints, when it keeps any.
+    let checkpoints: EntireCheckpoints?
     private let identities = IdentityCache()
 
-    init(classifier: Classifier, mailmap: Mailmap) {
+    init(classifier: Classifier, mailmap: Mailmap, checkpoints: EntireCheckpoints? = nil) {
         self.classifier = classifier
         self.mailmap = mailmap
+        self.checkpoints = checkpoints
     }
 
     /// The verdict for `commit`, its person folded by .mailmap, with the
@@ -28,6 +32,9 @@ struct Attributor {
         }
         for evidence in branches { verdict = classifier.adding(evidence, to: verdict) }
         for evidence in sessions { verdict = classifier.adding(session: evidence, to: verdict) }
+        if let checkpoints {
+            for id in EntireCheckpoint.ids(in: verdict) { verdict = classifier.adding(checkpoint: checkpoints.evidence(for: id), to: verdict) }
+        }
         return verdict
     }
 

@@ -26,6 +26,10 @@ final class ClassifyingSink: @unchecked Sendable {
         var branches: BranchEvidenceBoard
         /// What the AI tools' session logs say their agents committed (`SessionEvidence`).
         var sessions: [ObjectID: [Evidence]] = [:]
+        /// The repository's Entire checkpoints, when it keeps any.
+        var checkpoints: EntireCheckpoints?
+        /// Stored commits attributed again because their Entire checkpoints arrived.
+        var checkpointed: Set<ObjectID> = []
     }
 
     /// What a sink hands to the storing thread.
@@ -55,7 +59,7 @@ final class ClassifyingSink: @unchecked Sendable {
 
     init(_ context: Context, mailmap: Mailmap) {
         self.context = context
-        attributor = Attributor(classifier: context.classifier, mailmap: mailmap)
+        attributor = Attributor(classifier: context.classifier, mailmap: mailmap, checkpoints: context.checkpoints)
         batch.reserve(handOff)
     }
 
@@ -68,8 +72,9 @@ final class ClassifyingSink: @unchecked Sendable {
         if context.keepWalked { walked.append(sha) }
         let stored = !context.stored.isEmpty && context.stored.contains(sha)
         let sessions = context.sessions.isEmpty ? [] : context.sessions[commit.id] ?? []
-        // A stored verdict stands unless its inputs changed: the rules, notes or session logs that arrived.
-        if stored && !context.catalogueChanged && notes.isEmpty && sessions.isEmpty { return }
+        // A stored verdict stands unless its inputs changed: the rules, notes, session logs or checkpoints that arrived.
+        if stored && !context.catalogueChanged && notes.isEmpty && sessions.isEmpty
+            && (context.checkpointed.isEmpty || !context.checkpointed.contains(commit.id)) { return }
         let parsed = ParsedMessage(commit.message)
         let branches = context.branches.evidence(for: commit.id)
         if !branches.isEmpty { branchAttributed[commit.id] = branches.count }

@@ -5,7 +5,8 @@ import GitHistory
 /// A commit's verdict derived now, from the repository, by the scan's
 /// attributing stage (`Attributor`): the same facts, its notes, its
 /// `.mailmap` person, the evidence of an AI tool's branch whose merge
-/// brought it in, and the Agent Trace records HEAD holds. `census explain`
+/// brought it in, the Agent Trace records HEAD holds and the Entire
+/// checkpoint its trailer names. `census explain`
 /// uses it for a commit that is not in the store, so it never tells another
 /// story than the scan would.
 public struct LiveVerdict {
@@ -26,7 +27,8 @@ public struct LiveVerdict {
         let head = try repository.head() ?? repository.fallbackBranch()?.tip
         let branches = commit.isMerge ? [] : try head.map { try branchEvidence(bringing: id, from: $0, in: repository, classifier: classifier) } ?? []
         let traced = head.map { HistoryScanner.agentTraces(repository, head: $0, classifier: classifier)[id] ?? [] } ?? []
-        let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository))
+        let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository),
+                                 checkpoints: EntireCheckpoints(repository, classifier: classifier))
             .verdict(for: commit, parsed: ParsedMessage(commit.message),
                      notes: ScanNotes.notes(of: id, in: try notes.index(), reading: repository), branches: branches, sessions: traced)
         return LiveVerdict(commit: commit, verdict: verdict, location: HistoryScanner.location(of: repository))

@@ -14,6 +14,10 @@ struct ScanPlan: Sendable {
     var catalogueChanged: Bool
     /// A notes ref moved: annotated commits are attributed again.
     var notesChanged: Bool
+    /// The state of the repository's Entire checkpoint stores (`EntireCheckpoints.fingerprint`).
+    var checkpointsTip = ""
+    /// Entire checkpoints arrived or changed: commits whose trailer names one are attributed again.
+    var checkpointsChanged = false
     /// HEAD of the last complete scan; nil for a shallow clone, which is walked in full each time.
     var previousHead: ObjectID?
     /// The last complete scan's HEAD is an ancestor of HEAD: only the commits between them are new.
@@ -24,7 +28,12 @@ struct ScanPlan: Sendable {
     /// this one is behind it (or lacks its HEAD): nothing here to add.
     var behindAnotherClone = false
 
-    var upToDate: Bool { previousHead == head && !catalogueChanged && !notesChanged }
+    var upToDate: Bool { previousHead == head && !catalogueChanged && !notesChanged && !checkpointsChanged }
+
+    /// What the store keeps of the notes and checkpoints at this scan: the
+    /// notes refs' tips, then the checkpoints' digest when there are any.
+    var storedTip: String { checkpointsTip.isEmpty ? notes.tip : notes.tip + Self.checkpointsSeparator + checkpointsTip }
+    static let checkpointsSeparator = ";"
     /// Nothing stored yet: the walk needs no list of what is reachable, all it stores is.
     var firstScan: Bool { !fastForward && stored.isEmpty }
     /// History may have been rewritten: the walk gathers what is reachable now.
@@ -47,9 +56,12 @@ struct ScanPlan: Sendable {
         // unshallowed): it is walked in full each time, skipping what is stored.
         let shallow = repository.isShallow || record.isShallow
         let previousHead = shallow ? nil : record.scannedHead.flatMap(ObjectID.init(hex:))
+        let storedTip = (record.notesTip ?? "").split(separator: checkpointsSeparator, maxSplits: 1, omittingEmptySubsequences: false)
         var plan = ScanPlan(head: head, branch: branch, notes: notes, catalogueChanged: catalogueChanged,
-                            notesChanged: notes.tip != (record.notesTip ?? ""), previousHead: previousHead,
+                            notesChanged: notes.tip != storedTip.first.map(String.init) ?? "", previousHead: previousHead,
                             fastForward: false, stored: [])
+        plan.checkpointsTip = EntireCheckpoints.fingerprint(repository)
+        plan.checkpointsChanged = plan.checkpointsTip != (storedTip.count > 1 ? String(storedTip[1]) : "")
         guard !plan.upToDate else { return plan }
         if let behind = behind(repository, head: head, record: record, clone: clone) {
             notices.append(behind)

@@ -1,0 +1,40 @@
+internal import CLibGit2
+
+extension Repository {
+    /// The object a reference points at (`refs/heads/main`,
+    /// `refs/entire/checkpoints/ab/…`), peeled through symbolic references;
+    /// nil when the repository has no such reference.
+    public func referenceTip(_ name: String) -> ObjectID? {
+        var oid = git_oid()
+        guard git_reference_name_to_id(&oid, handle, name) == 0 else { return nil }
+        return ObjectID(oid)
+    }
+
+    /// True when some reference's name matches `glob` (`refs/entire/checkpoints/*`):
+    /// one step of an iterator, however many there are.
+    public func hasReference(matching glob: String) -> Bool {
+        var iterator: OpaquePointer?
+        guard git_reference_iterator_glob_new(&iterator, handle, glob) == 0 else { return false }
+        defer { git_reference_iterator_free(iterator) }
+        var name: UnsafePointer<CChar>?
+        return git_reference_next_name(&name, iterator) == 0
+    }
+}
+
+extension Repository {
+    /// The references whose names match `glob`, with the object each points
+    /// at, sorted by name (symbolic ones are left out).
+    public func references(matching glob: String) -> [(name: String, target: ObjectID)] {
+        var iterator: OpaquePointer?
+        guard git_reference_iterator_glob_new(&iterator, handle, glob) == 0 else { return [] }
+        defer { git_reference_iterator_free(iterator) }
+        var found: [(name: String, target: ObjectID)] = []
+        var reference: OpaquePointer?
+        while git_reference_next(&reference, iterator) == 0 {
+            defer { git_reference_free(reference) }
+            guard let target = git_reference_target(reference), let name = git_reference_name(reference) else { continue }
+            found.append((String(cString: name), ObjectID(target.pointee)))
+        }
+        return found.sorted { $0.name < $1.name }
+    }
+}
