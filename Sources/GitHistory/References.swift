@@ -38,3 +38,27 @@ extension Repository {
         return found.sorted { $0.name < $1.name }
     }
 }
+
+extension Repository {
+    /// Those of `ids` that `head` does not reach. Through the commit-graph
+    /// when git wrote one (no object is read), else a walk of the history.
+    public func unreachable(_ ids: Set<ObjectID>, from head: ObjectID) throws -> Set<ObjectID> {
+        var missing = ids
+        if shallowBoundary.isEmpty, let graph = commitGraph {
+            var seen: Set<ObjectID> = [head]
+            var pending = [head]
+            while let id = pending.popLast(), !missing.isEmpty {
+                missing.remove(id)
+                // A commit written after the graph: its parents are read from the object.
+                guard let parents = graph.parents(of: id) ?? (try? commit(id).parents) else { continue }
+                for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
+            }
+            return missing
+        }
+        for id in try reachableIDs(from: [head]) {
+            missing.remove(id)
+            if missing.isEmpty { break }
+        }
+        return missing
+    }
+}

@@ -291,4 +291,32 @@ struct NotesTests {
         let record = try #require(try store.commits(repositoryID: 1, shas: [second]).first)
         #expect(record.verdict.evidence.contains { $0.kind == .notes && $0.matched.contains("agent cursor") })
     }
+
+    @Test("a note left on a commit that an amend made unreachable stands for its copy with the same patch id; a different change gets none")
+    func notesOfRewrittenCommits() throws {
+        let folder = try TemporaryFolder.make(prefix: "notes-rewritten")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let repo = try TemporaryGitRepository()
+        let body = (1...30).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        try repo.commit("first", file: "main.rs", content: body)
+        let noted = try repo.commit("add handler", file: "main.rs", content: body + body)
+        try repo.git(["notes", "--ref=ai", "add", "-m", Self.note, noted])
+        // Amended (a rebase does the same): a new id, the same change; git-ai's note stays on the old id.
+        try repo.git(["commit", "-q", "--amend", "-m", "add the handler"])
+        let copy = try repo.head()
+        let other = try repo.commit("tweak", file: "main.rs", content: body)
+        try repo.git(["notes", "--ref=ai", "add", "-m", Self.note, other])
+        try repo.git(["commit", "-q", "--amend", "-m", "tweak it", "--allow-empty"])
+        try repo.commit("more", file: "other.rs", content: "x\n")
+        try repo.git(["reset", "-q", "--hard", copy])
+        let changed = try repo.commit("different change", file: "main.rs", content: body + "extra\n")
+        let db = folder.appendingPathComponent("census.sqlite").path
+        #expect(try CensusCLI.run(["scan", "--db", db, repo.path]).status == 0)
+        let rows = try CensusCLI.commitsBySHA(db)
+        #expect(rows[copy]?["class"] as? String == "ai" && rows[copy]?["tools"] as? [String] == ["cursor"], "\(rows[copy] ?? [:])")
+        #expect(rows[changed]?["class"] as? String == "human")
+        #expect(rows[noted] == nil && rows.count == 3)
+        let explained = try CensusCLI.run(["explain", "--db", folder.appendingPathComponent("empty.sqlite").path, "--repo", repo.path, copy])
+        #expect(explained.stdout.contains("tools: cursor"), "\(explained.stdout)\(explained.stderr)")
+    }
 }

@@ -64,25 +64,51 @@ final class ScanNotes: @unchecked Sendable {
     /// `ref=tip,…` of every notes ref present: a change means notes arrived.
     let tip: String
     private let repository: Repository
+    /// The history the notes are read for; nil leaves notes where they are attached.
+    private let head: ObjectID?
     private var loaded: [String: [ObjectID: ObjectID]]?
 
-    init(_ repository: Repository, refs: [String]) {
+    init(_ repository: Repository, refs: [String], head: ObjectID?) {
         self.repository = repository
         self.refs = refs
+        self.head = head
         tip = refs.compactMap { ref in repository.notesTip(ref).map { "\(ref)=\($0.hex)" } }.joined(separator: ",")
     }
 
     var isEmpty: Bool { tip.isEmpty }
 
-    /// Commit → note blob, per notes ref. Read on the thread that owns the repository handle.
+    /// Commit → note blob, per notes ref; a note of a commit that a rebase
+    /// or an amend left unreachable from HEAD also stands for its one copy
+    /// HEAD reaches (the same patch id), when that copy has none of its own.
+    /// Read on the thread that owns the repository handle.
     func index() throws -> [String: [ObjectID: ObjectID]] {
         if isEmpty { return [:] }
         if let loaded { return loaded }
         var index: [String: [ObjectID: ObjectID]] = [:]
         for ref in refs { index[ref] = try repository.notesIndex(ref) }
+        for (original, copy) in try rewrittenCopies(of: Set(index.values.flatMap(\.keys))) {
+            for ref in refs where index[ref]?[copy] == nil {
+                if let blob = index[ref]?[original] { index[ref]?[copy] = blob }
+            }
+        }
         loaded = index
         return index
     }
+
+    /// The copies HEAD reaches of the noted commits it does not (their objects
+    /// still here: a clone never fetched them), by original. At most
+    /// `rewrittenLimit` originals are looked for.
+    private func rewrittenCopies(of noted: Set<ObjectID>) throws -> [ObjectID: ObjectID] {
+        guard let head else { return [:] }
+        let present = noted.filter { repository.containsCommit($0) }
+        guard !present.isEmpty else { return [:] }
+        let lost = try repository.unreachable(present, from: head)
+        guard !lost.isEmpty, lost.count <= Self.rewrittenLimit else { return [:] }
+        let originals = lost.compactMap { try? repository.commit($0) }
+        return try repository.rewrittenCopies(of: originals, head: head)
+    }
+
+    static let rewrittenLimit = 1_000
 
     /// The notes of `id` under each ref of `index`, read with `handle` (the reading thread's).
     static func notes(of id: ObjectID, in index: [String: [ObjectID: ObjectID]], reading handle: Repository) -> [String: String] {

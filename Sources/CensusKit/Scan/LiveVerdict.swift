@@ -22,9 +22,9 @@ public struct LiveVerdict {
         if repository.isLinkedWorktree { repository = try Repository(at: repository.commonDirectory) }
         let id = try repository.resolve(revision)
         let commit = try repository.commit(id)
-        let notes = ScanNotes(repository, refs: classifier.catalogue.notesRefs)
         // The history a scan reads: HEAD's, or the branch a scan falls back to.
         let head = try repository.head() ?? repository.fallbackBranch()?.tip
+        let notes = ScanNotes(repository, refs: classifier.catalogue.notesRefs, head: head)
         let branches = commit.isMerge ? [] : try head.map { try branchEvidence(bringing: id, from: $0, in: repository, classifier: classifier) } ?? []
         let traced = head.map { HistoryScanner.agentTraces(repository, head: $0, classifier: classifier)[id] ?? [] } ?? []
         let verdict = Attributor(classifier: classifier, mailmap: Mailmap(for: repository),

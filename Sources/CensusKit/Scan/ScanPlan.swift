@@ -50,7 +50,7 @@ struct ScanPlan: Sendable {
         if repository.isHeadDetached {
             notices.append("detached HEAD at \(head.hex.prefix(12)): scanning the history of that commit")
         }
-        let notes = ScanNotes(repository, refs: notesRefs)
+        let notes = ScanNotes(repository, refs: notesRefs, head: head)
         let catalogueChanged = record.catalogueVersion != nil && record.catalogueVersion != stateVersion
         // A shallow clone can gain old history without HEAD moving (deepened,
         // unshallowed): it is walked in full each time, skipping what is stored.
