@@ -168,6 +168,7 @@ public struct Classifier: Sendable {
 
         // Notes written by the agents' own hooks.
         var aiLines: Int?
+        var humanLines: Int?
         for rule in notesRules {
             guard let ref = rule.notesRef, let text = facts.notes[ref] else { continue }
             guard let note = GitAINote(text) else {
@@ -178,6 +179,7 @@ public struct Classifier: Sendable {
                 }
                 continue
             }
+            humanLines = (humanLines ?? 0) + note.humanLines
             guard !note.agents.isEmpty, note.aiLines > 0 else { continue }
             aiLines = (aiLines ?? 0) + note.aiLines
             for agent in note.agents {
@@ -192,6 +194,7 @@ public struct Classifier: Sendable {
 
         var verdict = Self.decide(evidence, authorIsAI: authorIsAI)
         verdict.aiLines = aiLines
+        verdict.humanLines = humanLines
         verdict.person = person(facts, parsed: parsed, author: author, cache: cache)
         return verdict
     }
@@ -239,6 +242,7 @@ public struct Classifier: Sendable {
         if verdict.evidence.contains(branch) { return verdict }
         var updated = Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
         updated.aiLines = verdict.aiLines
+        updated.humanLines = verdict.humanLines
         updated.person = verdict.person
         return updated
     }
@@ -263,6 +267,7 @@ public struct Classifier: Sendable {
         var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
         // git-ai's notes count lines best; a tool's own count comes next.
         updated.aiLines = verdict.aiLines ?? (evidence.counts && updated.commitClass == .ai ? evidence.lines : nil)
+        updated.humanLines = verdict.humanLines
         updated.person = verdict.person
         return updated
     }

@@ -95,6 +95,7 @@ extension Classifier {
         guard !new.isEmpty else { return verdict }
         var updated = Self.decide(kept + new, authorIsAI: verdict.mode == .agent)
         updated.aiLines = verdict.aiLines
+        updated.humanLines = verdict.humanLines
         updated.person = verdict.person
         return updated
     }

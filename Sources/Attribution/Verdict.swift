@@ -95,14 +95,19 @@ public struct Verdict: Codable, Sendable, Equatable {
     public var evidence: [Evidence]
     /// Lines an agent attested in git-ai notes; nil without notes.
     public var aiLines: Int?
+    /// Lines git-ai's notes attest to people (their `h_` keys); nil without
+    /// such notes. The commit's other added lines are untracked: git-ai saw
+    /// no one write them, which is not the same as a person writing them.
+    public var humanLines: Int?
     /// The person the commit counts for in adoption figures: its author, or
     /// for an agent's commit the person it names (`Co-authored-by`, aider's
     /// user); nil for automation and for agents that name nobody.
     public var person: Person?
 
     public init(commitClass: CommitClass, confidence: Confidence?, mode: Mode?, tools: [String], evidence: [Evidence],
-                aiLines: Int? = nil, person: Person? = nil) {
+                aiLines: Int? = nil, humanLines: Int? = nil, person: Person? = nil) {
         self.person = person
+        self.humanLines = humanLines
         self.commitClass = commitClass
         self.confidence = confidence
         self.mode = mode
@@ -112,7 +117,7 @@ public struct Verdict: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case commitClass = "class", confidence, mode, tools, evidence, aiLines = "ai_lines", person
+        case commitClass = "class", confidence, mode, tools, evidence, aiLines = "ai_lines", humanLines = "human_lines", person
     }
 }
 

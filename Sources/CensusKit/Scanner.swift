@@ -57,7 +57,7 @@ public final class HistoryScanner {
     /// What stored verdicts were derived with: the catalogue's fingerprint and
     /// the version of what the scanner derives from a commit. Any change makes
     /// the next scan derive every stored commit again.
-    public var stateVersion: String { classifier.fingerprint + "/scan-3" }
+    public var stateVersion: String { classifier.fingerprint + "/scan-4" }
 
     /// What counts lines: git itself when it is installed (see `GitNumstat`:
     /// git's own rename detection, so the counts are git's), else libgit2.

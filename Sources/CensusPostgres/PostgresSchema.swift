@@ -101,6 +101,8 @@ enum PostgresSchema {
                 PRIMARY KEY (collector, tool))
             """,
         ]),
+        // SQLite's v11: lines git-ai's notes attest to people.
+        (5, ["ALTER TABLE commit_record ADD COLUMN human_lines BIGINT"]),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

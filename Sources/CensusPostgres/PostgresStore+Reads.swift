@@ -132,7 +132,7 @@ extension PostgresStore {
         let sql = """
             SELECT c.repository_id, c.\(Self.dateColumn(filter)), c.parent_count, c.class, c.confidence, c.mode, c.tools,
                    c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
-                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END\(teamColumns)
+                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END, c.human_lines\(teamColumns)
             FROM commit_record c WHERE \(condition)
             """
         let teamCount = builder.teams.count
@@ -142,12 +142,12 @@ extension PostgresStore {
             defer { _ = try? run(connection, "COMMIT") }
             try stream(connection, PostgresQuery(unsafeSQL: sql, binds: binds)) { row in
                 let cells = row.makeRandomAccess()
-                let inTeam = try (0..<teamCount).map { try cells[13 + $0].decode(Bool.self) }
+                let inTeam = try (0..<teamCount).map { try cells[14 + $0].decode(Bool.self) }
                 try builder.add(
                     repository: cells[0].decode(Int64.self), time: cells[1].decode(Int64.self), parentCount: cells[2].decode(Int64.self),
                     class: cells[3].decode(String.self), confidence: cells[4].decode(String?.self), mode: cells[5].decode(String?.self),
                     tools: cells[6].decode(String.self), linesAdded: cells[7].decode(Int64?.self), linesDeleted: cells[8].decode(Int64?.self),
-                    aiLines: cells[9].decode(Int64?.self), personEmail: cells[10].decode(String?.self),
+                    aiLines: cells[9].decode(Int64?.self), humanLines: cells[13].decode(Int64?.self), personEmail: cells[10].decode(String?.self),
                     personName: cells[11].decode(String?.self), evidence: cells[12].decode(String?.self), inTeam: inTeam)
             }
         }
@@ -205,7 +205,8 @@ extension PostgresStore {
     static let commitColumns = """
         c.id, c.repository_id, c.sha, c.class, c.confidence, c.mode, c.tools, c.evidence, c.author_name, c.author_email,
         c.authored_at, c.author_offset, c.committer_name, c.committer_email, c.committed_at, c.committer_offset, c.subject,
-        c.parent_count, c.lines_added, c.lines_deleted, c.lines_engine, c.ai_lines, c.person_name, c.person_email, c.reachable
+        c.parent_count, c.lines_added, c.lines_deleted, c.lines_engine, c.ai_lines, c.person_name, c.person_email, c.reachable,
+        c.human_lines
         """
 
     /// A commit row of `commitColumns`, then its repository's path and whether its first scan is running.
@@ -219,7 +220,7 @@ extension PostgresStore {
             committedAt: try c[14].decode(Int64.self), committerOffset: try c[15].decode(Int.self),
             subject: try c[16].decode(String.self), parentCount: try c[17].decode(Int.self),
             linesAdded: try c[18].decode(Int?.self), linesDeleted: try c[19].decode(Int?.self),
-            reachable: try c[24].decode(Int.self) == 1 && !(try c[26].decode(Bool.self)))
+            reachable: try c[24].decode(Int.self) == 1 && !(try c[27].decode(Bool.self)))
         record.id = try c[0].decode(Int64.self)
         record.class = try c[3].decode(String.self)
         record.confidence = try c[4].decode(String?.self)
@@ -228,9 +229,10 @@ extension PostgresStore {
         record.evidence = try c[7].decode(String.self)
         record.linesEngine = try c[20].decode(String?.self)
         record.aiLines = try c[21].decode(Int?.self)
+        record.humanLines = try c[25].decode(Int?.self)
         record.personName = try c[22].decode(String?.self)
         record.personEmail = try c[23].decode(String?.self)
-        return (record, try c[25].decode(String.self))
+        return (record, try c[26].decode(String.self))
     }
 }
 
@@ -244,12 +246,12 @@ final class BuilderBox: @unchecked Sendable {
     var teams: [(name: String, patterns: [String])] { builder.teams }
 
     func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String, confidence: String?, mode: String?,
-             tools: String, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?, personEmail: String?, personName: String?,
-             evidence: String?, inTeam: [Bool]) {
+             tools: String, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?, humanLines: Int64?, personEmail: String?,
+             personName: String?, evidence: String?, inTeam: [Bool]) {
         lock.withLock {
             builder.add(repository: repository, time: time, parentCount: parentCount, class: commitClass, confidence: confidence,
                         mode: mode, tools: tools, linesAdded: linesAdded, linesDeleted: linesDeleted, aiLines: aiLines,
-                        personEmail: personEmail, personName: personName, evidence: evidence, inTeam: inTeam)
+                        humanLines: humanLines, personEmail: personEmail, personName: personName, evidence: evidence, inTeam: inTeam)
         }
     }
 

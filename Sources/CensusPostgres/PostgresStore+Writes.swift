@@ -219,6 +219,7 @@ extension PostgresStore {
                 try run(connection, """
                     UPDATE commit_record SET class = \(record.class), confidence = \(record.confidence), mode = \(record.mode),
                         tools = \(record.tools), evidence = \(Self.clean(record.evidence)), ai_lines = \(record.aiLines.map(Int64.init)),
+                        human_lines = \(record.humanLines.map(Int64.init)),
                         person_name = \(record.personName.map(Self.clean)), person_email = \(record.personEmail.map(Self.clean))
                     WHERE repository_id = \(repositoryID) AND sha = \(sha)
                     """)

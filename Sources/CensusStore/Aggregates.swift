@@ -86,6 +86,9 @@ public struct Tally: Sendable, Equatable, Codable {
     public var linesAI = 0
     public var linesHuman = 0
     public var linesBot = 0
+    /// Added lines of commits with git-ai notes that no key of them covers:
+    /// git-ai saw no one write them. Neither AI's nor a person's.
+    public var linesUntracked = 0
     /// Non-merge AI commits by the strongest kind of evidence they rest on
     /// (see `EvidenceSource`): these add up to `ai`.
     public var aiFromTrailerOrIdentity = 0
@@ -104,7 +107,7 @@ public struct Tally: Sendable, Equatable, Codable {
     /// people counts do not: they are merged by person).
     static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
         \.commits, \.merges, \.ai, \.human, \.bot, \.aiAttested, \.aiInferred, \.aiAgent, \.aiAssisted,
-        \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot,
+        \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot, \.linesUntracked,
         \.aiFromTrailerOrIdentity, \.aiFromGitAINotes, \.aiFromSessionLog, \.aiFromAgentTrace, \.aiFromBranch,
     ]
 
@@ -150,14 +153,23 @@ public struct Tally: Sendable, Equatable, Codable {
         COUNT(CASE WHEN c.parent_count < 2 AND c.lines_added IS NOT NULL THEN 1 END),
         TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN
             CASE WHEN c.ai_lines IS NULL THEN c.lines_added + c.lines_deleted ELSE MIN(c.ai_lines, c.lines_added) END END),
-        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'human' THEN c.lines_added + c.lines_deleted
+        TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'human' THEN c.lines_added + c.lines_deleted - \(untracked(ai: "0"))
                    WHEN c.parent_count < 2 AND c.class = 'ai' AND c.ai_lines IS NOT NULL
-                   THEN c.lines_added + c.lines_deleted - MIN(c.ai_lines, c.lines_added) END),
+                   THEN c.lines_added + c.lines_deleted - MIN(c.ai_lines, c.lines_added)
+                        - \(untracked(ai: "MIN(c.ai_lines, c.lines_added)")) END),
         TOTAL(CASE WHEN c.parent_count < 2 AND c.class = 'bot' THEN c.lines_added + c.lines_deleted END),
         \(sourceCounts),
         COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class != 'bot' THEN c.person_email END),
-        COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN c.person_email END)
+        COUNT(DISTINCT CASE WHEN c.parent_count < 2 AND c.class = 'ai' THEN c.person_email END),
+        TOTAL(CASE WHEN c.parent_count < 2 AND c.lines_deleted IS NOT NULL AND c.class = 'human' THEN \(untracked(ai: "0"))
+                   WHEN c.parent_count < 2 AND c.lines_deleted IS NOT NULL AND c.class = 'ai' AND c.ai_lines IS NOT NULL
+                   THEN \(untracked(ai: "MIN(c.ai_lines, c.lines_added)")) END)
         """
+
+    /// A noted commit's added lines that neither `ai` nor git-ai's people cover (0 without notes).
+    private static func untracked(ai: String) -> SQL {
+        SQL(sql: "COALESCE(MAX(0, c.lines_added - \(ai) - MIN(c.human_lines, c.lines_added - \(ai))), 0)")
+    }
 
     init(row: Row, offset: Int) {
         commits = row[offset]
@@ -178,6 +190,7 @@ public struct Tally: Sendable, Equatable, Codable {
         let people = offset + 13 + EvidenceSource.allCases.count
         activeAuthors = row[people]
         aiAuthors = row[people + 1]
+        linesUntracked = Int(row[people + 2] as Double)
     }
 }
 

@@ -132,8 +132,10 @@ struct TallyBuilder {
             if let lines = row.lines {
                 if let attestedAI = row.aiLines {
                     let ai = min(attestedAI, row.added)
+                    let untracked = row.untracked(besidesAI: ai)
                     tally.linesAI += ai
-                    tally.linesHuman += lines - ai
+                    tally.linesUntracked += untracked
+                    tally.linesHuman += lines - ai - untracked
                 } else {
                     tally.linesAI += lines
                 }
@@ -141,7 +143,11 @@ struct TallyBuilder {
             if row.person >= 0 { active.insert(row.person); aiPeople.insert(row.person) }
         case .human:
             tally.human += 1
-            if let lines = row.lines { tally.linesHuman += lines }
+            if let lines = row.lines {
+                let untracked = row.untracked(besidesAI: 0)
+                tally.linesUntracked += untracked
+                tally.linesHuman += lines - untracked
+            }
             if row.person >= 0 { active.insert(row.person) }
         case .bot:
             tally.bot += 1
@@ -183,6 +189,8 @@ struct Aggregator {
         var added = 0
         var lines: Int?
         var aiLines: Int?
+        /// Lines git-ai's notes attest to people (then the rest of the added lines are untracked).
+        var humanLines: Int?
         /// Interned person, -1 for none.
         var person: Int32 = -1
         /// The strongest kind of evidence of an AI commit.
@@ -205,11 +213,19 @@ struct Aggregator {
 
         /// Line counts, when the commit has them (`added` not NULL).
         @inline(__always)
-        mutating func decodeLines(added: Int64, deleted: Int64?, aiLines: Int64?) {
+        mutating func decodeLines(added: Int64, deleted: Int64?, aiLines: Int64?, humanLines: Int64?) {
             hasLines = true
             self.added = Int(added)
             if let deleted { lines = self.added + Int(deleted) }
             if let aiLines, lines != nil { self.aiLines = Int(aiLines) }
+            if let humanLines, lines != nil { self.humanLines = Int(humanLines) }
+        }
+
+        /// Added lines of a commit with git-ai notes that no key of them covers; 0 without notes.
+        @inline(__always)
+        func untracked(besidesAI ai: Int) -> Int {
+            guard let humanLines else { return 0 }
+            return max(0, added - ai - min(humanLines, added - ai))
         }
     }
 
@@ -236,7 +252,7 @@ struct Aggregator {
         var selection: SQL = """
             SELECT c.repository_id, \(sql: column), c.parent_count, c.class, c.confidence, c.mode, c.tools,
                    c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
-                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END
+                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END, c.human_lines
             """
         // Team membership, decided by SQLite with the filter's own GLOB semantics.
         for team in teams {
@@ -255,7 +271,7 @@ struct Aggregator {
         let statement = prepared.statement.sqliteStatement
 
         var partial = Partial(visibleState: visibleState, periodSets: periodSets, teamCount: teams.count)
-        let teamColumn = Int32(13)
+        let teamColumn = Int32(14)
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
@@ -270,7 +286,8 @@ struct Aggregator {
             if sqlite3_column_type(statement, 7) != SQLITE_NULL {
                 row.decodeLines(added: sqlite3_column_int64(statement, 7),
                                 deleted: sqlite3_column_type(statement, 8) != SQLITE_NULL ? sqlite3_column_int64(statement, 8) : nil,
-                                aiLines: sqlite3_column_type(statement, 9) != SQLITE_NULL ? sqlite3_column_int64(statement, 9) : nil)
+                                aiLines: sqlite3_column_type(statement, 9) != SQLITE_NULL ? sqlite3_column_int64(statement, 9) : nil,
+                                humanLines: sqlite3_column_type(statement, 13) != SQLITE_NULL ? sqlite3_column_int64(statement, 13) : nil)
             }
             let hasPerson = sqlite3_column_type(statement, 10) != SQLITE_NULL
             let name = sqlite3_column_type(statement, 11) != SQLITE_NULL ? Self.text(statement, 11) : nil
@@ -547,14 +564,15 @@ package struct AggregationBuilder {
 
     package mutating func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String,
                               confidence: String?, mode: String?, tools: String, linesAdded: Int64?, linesDeleted: Int64?,
-                              aiLines: Int64?, personEmail: String?, personName: String?, evidence: String?, inTeam: [Bool]) {
+                              aiLines: Int64?, humanLines: Int64? = nil, personEmail: String?, personName: String?, evidence: String?,
+                              inTeam: [Bool]) {
         var row = Aggregator.Row()
         row.repository = repository
         row.time = time
         row.isMerge = parentCount >= 2
         var mode = mode ?? ""
         mode.withUTF8 { row.decode(class: commitClass.utf8.first ?? 0, confidence: confidence?.utf8.first ?? 0, mode: $0) }
-        if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines) }
+        if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines, humanLines: humanLines) }
         if var evidence { row.source = evidence.withUTF8 { StoredEvidence.strongestSource($0) } }
         var email = personEmail ?? "", name = personName ?? "", tools = tools
         email.withUTF8 { email in

@@ -25,7 +25,7 @@ public struct EncodedCommits: Sendable, Equatable {
     package static let textColumns = ["sha", "class", "confidence", "mode", "tools", "evidence", "author_name", "author_email",
                               "committer_name", "committer_email", "subject", "person_name", "person_email"]
     package static let integerColumns = ["repository_id", "authored_at", "author_offset", "committed_at", "committer_offset",
-                                 "parent_count", "lines_added", "lines_deleted", "ai_lines", "reachable"]
+                                 "parent_count", "lines_added", "lines_deleted", "ai_lines", "human_lines", "reachable"]
     static let null = Int64.min
     /// Where `tools` is among the text columns (rows with tools get `commit_tool` rows).
     static let toolsColumn = 4
@@ -63,7 +63,7 @@ public struct EncodedCommits: Sendable, Equatable {
         if let email = verdict.person?.email { lowercasedText(email) } else { text(nil) }
         numbers(repositoryId: repositoryId, authoredAt: authoredAt, authorOffset: authorOffset, committedAt: committedAt,
                 committerOffset: committerOffset, parentCount: parentCount, linesAdded: nil, linesDeleted: nil,
-                aiLines: verdict.aiLines, reachable: reachable)
+                aiLines: verdict.aiLines, humanLines: verdict.humanLines, reachable: reachable)
     }
 
     public mutating func append(_ record: CommitRecord) {
@@ -73,13 +73,13 @@ public struct EncodedCommits: Sendable, Equatable {
         numbers(repositoryId: record.repositoryId, authoredAt: record.authoredAt, authorOffset: record.authorOffset,
                 committedAt: record.committedAt, committerOffset: record.committerOffset, parentCount: record.parentCount,
                 linesAdded: record.linesAdded, linesDeleted: record.linesDeleted, aiLines: record.aiLines,
-                reachable: record.reachable)
+                humanLines: record.humanLines, reachable: record.reachable)
     }
 
     /// A row's integer columns, in `Self.integerColumns` order; the last step of a row.
     private mutating func numbers(repositoryId: Int64, authoredAt: Int64, authorOffset: Int, committedAt: Int64,
                                   committerOffset: Int, parentCount: Int, linesAdded: Int?, linesDeleted: Int?,
-                                  aiLines: Int?, reachable: Bool) {
+                                  aiLines: Int?, humanLines: Int?, reachable: Bool) {
         integers.append(repositoryId)
         integers.append(authoredAt)
         integers.append(Int64(authorOffset))
@@ -89,6 +89,7 @@ public struct EncodedCommits: Sendable, Equatable {
         integers.append(linesAdded.map(Int64.init) ?? Self.null)
         integers.append(linesDeleted.map(Int64.init) ?? Self.null)
         integers.append(aiLines.map(Int64.init) ?? Self.null)
+        integers.append(humanLines.map(Int64.init) ?? Self.null)
         integers.append(reachable ? 1 : 0)
         count += 1
     }

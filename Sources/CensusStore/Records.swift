@@ -156,6 +156,8 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public var linesEngine: String?
     /// Lines an agent attested in git-ai notes.
     public var aiLines: Int?
+    /// Lines git-ai's notes attest to people; the rest of a noted commit's added lines are untracked.
+    public var humanLines: Int?
     /// The person the commit counts for in adoption (after .mailmap).
     public var personName: String?
     public var personEmail: String?
@@ -187,6 +189,7 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.linesAdded = linesAdded
         self.linesDeleted = linesDeleted
         self.aiLines = verdict.aiLines
+        self.humanLines = verdict.humanLines
         self.personName = verdict.person?.name
         self.personEmail = verdict.person?.email.lowercased()
         self.reachable = reachable
@@ -206,6 +209,7 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
             tools: toolList,
             evidence: (try? JSONDecoder().decode([Evidence].self, from: Data(evidence.utf8))) ?? [],
             aiLines: aiLines,
+            humanLines: humanLines,
             person: personEmail.map { Person(name: personName ?? "", email: $0) })
     }
 
@@ -216,6 +220,7 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         tools = verdict.tools.joined(separator: ",")
         evidence = Self.encode(verdict.evidence)
         aiLines = verdict.aiLines
+        humanLines = verdict.humanLines
         personName = verdict.person?.name
         personEmail = verdict.person?.email.lowercased()
     }

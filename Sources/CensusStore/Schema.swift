@@ -147,6 +147,10 @@ enum Schema {
                 t.primaryKey(["collector", "tool"])
             }
         }
+        migrator.registerMigration("v11: lines git-ai attests to people") { db in
+            // Filled when the commits are attributed again (the scanner's version changed with it).
+            try db.alter(table: "commit_record") { t in t.add(column: "human_lines", .integer) }
+        }
         return migrator
     }
 }

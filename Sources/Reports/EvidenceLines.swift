@@ -34,6 +34,9 @@ enum EvidenceLines {
         return (day, figure.adoptionFiles ?? [], String((figure.adoptionCommit ?? "").prefix(12)))
     }
 
+    /// What an untracked line is, beside its figure.
+    static let untrackedMeaning = "(added in commits with git-ai notes, but under no key of them: neither AI's nor a person's, left out of the share)"
+
     static func label(_ source: String) -> String {
         switch source {
         case "trailer-identity": "trailers and identities"

@@ -55,6 +55,11 @@ public struct Report: Codable, Sendable {
         public var lines: Double?
         /// Fraction of non-merge commits whose line counts are known.
         public var linesCoverage: Double?
+        /// Of the changed lines counted (AI, human and these), the added lines
+        /// of commits with git-ai notes that no key of the notes covers:
+        /// untracked, neither AI's nor a person's, and left out of `lines`.
+        /// Null without line counts.
+        public var linesUntracked: Double?
         /// How much of `commits` each kind of evidence carries, each AI
         /// commit counted once, for its strongest kind: they add up to `commits`.
         public var bySource: [SourceFigure] = []
@@ -73,6 +78,7 @@ public struct Report: Codable, Sendable {
             try container.encode(commitsAttestedCi95, forKey: .commitsAttestedCi95)
             try container.encode(lines, forKey: .lines)
             try container.encode(linesCoverage, forKey: .linesCoverage)
+            try container.encode(linesUntracked, forKey: .linesUntracked)
             try container.encode(bySource, forKey: .bySource)
             try container.encode(adopterCommits, forKey: .adopterCommits)
             try container.encode(sessionLogHorizon, forKey: .sessionLogHorizon)

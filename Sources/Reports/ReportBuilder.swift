@@ -150,6 +150,7 @@ public struct ReportBuilder: Sendable {
             commitsAttestedCi95: attestedCI.map { [round($0.low), round($0.high)] },
             lines: tally.commitsWithLines > 0 ? Statistics.share(tally.linesAI, linesDenominator) : nil,
             linesCoverage: Statistics.share(tally.commitsWithLines, tally.commits),
+            linesUntracked: tally.commitsWithLines > 0 ? Statistics.share(tally.linesUntracked, linesDenominator + tally.linesUntracked) : nil,
             bySource: EvidenceSource.allCases.map { source in
                 let commits = tally[keyPath: Tally.aiCommits(from: source)]
                 return Report.SourceFigure(source: source.rawValue, commits: commits, share: Statistics.share(commits, denominator))

@@ -87,7 +87,8 @@ public enum ReportHTML {
                           "when \(Sanitize.html(adopted.files.joined(separator: ", "))) came in (commit \(adopted.commit))")
         }
         cards += card("AI share of changed lines", share.lines.map { p($0) } ?? "n/a",
-                      share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits")
+                      share.lines == nil ? "scan with --lines" : "line counts for \(p(share.linesCoverage)) of commits"
+                        + ((share.linesUntracked ?? 0) > 0 ? "; \(p(share.linesUntracked)) untracked by git-ai, left out" : ""))
         cards += card("People using AI", "\(report.adoption.aiAuthors) of \(report.adoption.activeAuthors)", p(report.adoption.rate) + " of active people")
         let projection = report.projection
         cards += card("World wage-equivalent", ProjectionLines.usd(projection.world.wageUsd),

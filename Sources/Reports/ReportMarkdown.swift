@@ -12,6 +12,9 @@ public enum ReportMarkdown {
         out += "**AI share of commits: \(p(share.commits, 1))**"
         if let ci = share.commitsCi95 { out += " (95% CI \(p(ci[0], 1))–\(p(ci[1], 1)))" }
         out += "; attested only: \(p(share.commitsAttested, 1)); of changed lines: \(share.lines.map { p($0, 1) } ?? "n/a").\n\n"
+        if let untracked = share.linesUntracked, untracked > 0 {
+            out += "Untracked by git-ai: \(p(untracked, 1)) of changed lines \(EvidenceLines.untrackedMeaning).\n\n"
+        }
         if let sources = EvidenceLines.bySource(share) { out += "Carried by \(cell(sources)).\n\n" }
         if let horizon = EvidenceLines.horizon(share) { out += "Session logs read: \(cell(horizon)); \(EvidenceLines.horizonMeaning).\n\n" }
         if let exposure = share.adopterCommits { out += "Exposure: \(p(exposure, 1)) \(EvidenceLines.exposureMeaning).\n\n" }

@@ -83,6 +83,9 @@ public enum ReportText {
         if let exposure = share.adopterCommits { out += "Exposure: \(percent(exposure)) \(EvidenceLines.exposureMeaning)\n" }
         if let lines = share.lines {
             out += "AI share of changed lines: \(percent(lines))  (line counts for \(percent(share.linesCoverage)) of commits)\n"
+            if let untracked = share.linesUntracked, untracked > 0 {
+                out += "  untracked by git-ai: \(percent(untracked)) of changed lines \(EvidenceLines.untrackedMeaning)\n"
+            }
         } else {
             out += "AI share of changed lines: n/a (scan with --lines)\n"
         }

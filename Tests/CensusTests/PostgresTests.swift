@@ -229,11 +229,12 @@ struct PostgresTests {
         let scan = try census(["scan", "--db", reader, repo.path])
         #expect(scan.status == 2 && scan.stderr.contains("permission denied"), "\(scan.stderr)")
 
+        let applied = try Shell.run("/usr/bin/psql", [admin, "-tAc", "SELECT COUNT(*) FROM census_schema"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "INSERT INTO census_schema (version) VALUES (99)"])
         let newer = try census(["report", "--db", postgres])
         #expect(newer.status == 2 && newer.stderr.contains("made by a newer CommitCensus (schema 99"), "\(newer.stderr)")
         let versions = try Shell.run("/usr/bin/psql", [admin, "-tAc", "SELECT COUNT(*) FROM census_schema"])
-        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "5", "left untouched (versions 1 to 4 and 99)")
+        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == String((Int(applied) ?? 0) + 1), "left untouched (those applied, and 99)")
     }
 }
 

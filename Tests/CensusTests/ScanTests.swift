@@ -285,15 +285,18 @@ struct NotesTests {
         let tally = try store.tally(CommitFilter())
         #expect(tally.ai == 1)
         #expect(try store.toolTallies(CommitFilter()).map(\.tool) == ["cursor"])
-        // 30 lines added: 16 attested to the agent, the other 14 to the person.
+        // 30 lines added: 16 attested to the agent, 9 to the person (h_ key), 5 under no key: untracked, not human.
         #expect(tally.linesAI == 16)
-        #expect(tally.linesHuman == 30 + 14)
+        #expect(tally.linesHuman == 30 + 9)
+        #expect(tally.linesUntracked == 5)
+        #expect(try store.aggregate(CommitFilter()).tally.linesUntracked == 5)
         let record = try #require(try store.commits(repositoryID: 1, shas: [second]).first)
         #expect(record.verdict.evidence.contains { $0.kind == .notes && $0.matched.contains("agent cursor") })
     }
 
-    @Test("a note left on a commit that an amend made unreachable stands for its copy with the same patch id; a different change gets none")
-    func notesOfRewrittenCommits() throws {
+    @Test("a note left on a commit that an amend made unreachable stands for its copy with the same patch id; a different change gets none; lines under no key are untracked",
+          arguments: Backend.allCases)
+    func notesOfRewrittenCommits(_ backend: Backend) throws {
         let folder = try TemporaryFolder.make(prefix: "notes-rewritten")
         defer { try? FileManager.default.removeItem(at: folder) }
         let repo = try TemporaryGitRepository()
@@ -310,13 +313,21 @@ struct NotesTests {
         try repo.commit("more", file: "other.rs", content: "x\n")
         try repo.git(["reset", "-q", "--hard", copy])
         let changed = try repo.commit("different change", file: "main.rs", content: body + "extra\n")
-        let db = folder.appendingPathComponent("census.sqlite").path
-        #expect(try CensusCLI.run(["scan", "--db", db, repo.path]).status == 0)
+        let db = try backend.store(in: folder)
+        #expect(try CensusCLI.run(["scan", "--lines", "--db", db, repo.path]).status == 0)
         let rows = try CensusCLI.commitsBySHA(db)
         #expect(rows[copy]?["class"] as? String == "ai" && rows[copy]?["tools"] as? [String] == ["cursor"], "\(rows[copy] ?? [:])")
         #expect(rows[changed]?["class"] as? String == "human")
         #expect(rows[noted] == nil && rows.count == 3)
         let explained = try CensusCLI.run(["explain", "--db", folder.appendingPathComponent("empty.sqlite").path, "--repo", repo.path, copy])
         #expect(explained.stdout.contains("tools: cursor"), "\(explained.stdout)\(explained.stderr)")
+        // The copy adds 30 lines: 16 under the agent's key, 9 under a person's, 5 under none. The other
+        // commits change 30 and 31 lines, all human: 5 of 91 lines are untracked, and the share leaves them out.
+        let report = try CensusCLI.run(["report", "--db", db, "--format", "json"])
+        let share = try #require((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["ai_share"] as? [String: Any])
+        #expect(abs((share["lines_untracked"] as? Double ?? -1) - 5.0 / 91) < 1e-9, "\(share)")
+        #expect(abs((share["lines"] as? Double ?? -1) - 16.0 / 86) < 1e-9, "\(share)")
+        let text = try CensusCLI.run(["report", "--db", db])
+        #expect(text.stdout.contains("untracked by git-ai: 5.5% of changed lines"), "\(text.stdout)")
     }
 }
