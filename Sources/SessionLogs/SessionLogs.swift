@@ -8,6 +8,7 @@ public enum SessionTool: String, Sendable, CaseIterable, Codable {
     case gemini
     case cursor
     case copilotCLI = "copilot"
+    case opencode
 }
 
 /// A commit an agent's session says it made: git's summary line
@@ -157,6 +158,7 @@ public struct SessionLogs: Sendable {
         if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
         if FileManager.default.fileExists(atPath: cursorDatabase) { found.append(CursorTracking.read(database: cursorDatabase)) }
         if Self.isFolder(copilotFolder) { found.append(CopilotCLILog.read(folder: copilotFolder)) }
+        if FileManager.default.fileExists(atPath: openCodeDatabase) { found.append(OpenCodeDatabase.read(database: openCodeDatabase)) }
         if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder)) }
         for repository in repositories {
             let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
@@ -175,6 +177,7 @@ public struct SessionLogs: Sendable {
         paths += SessionLogs.files(under: geminiFolder, endingWith: [".jsonl", ".json"])
         paths += [cursorDatabase, cursorDatabase + "-wal"]
         paths += SessionLogs.files(under: copilotFolder, endingWith: [".jsonl"])
+        paths += [openCodeDatabase, openCodeDatabase + "-wal"]
         paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
         var (count, bytes, newest) = (0, 0, 0.0)
         for path in paths {
@@ -203,6 +206,12 @@ public struct SessionLogs: Sendable {
 
     /// Copilot CLI's sessions.
     var copilotFolder: String { (home as NSString).appendingPathComponent(".copilot/session-state") }
+
+    /// OpenCode's database: `$XDG_DATA_HOME/opencode/opencode.db`, by default under `~/.local/share`.
+    var openCodeDatabase: String {
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (home as NSString).appendingPathComponent(".local/share")
+        return (data as NSString).appendingPathComponent("opencode/opencode.db")
+    }
 
     /// Cursor's AI code tracking database.
     var cursorDatabase: String { (home as NSString).appendingPathComponent(".cursor/ai-tracking/ai-code-tracking.db") }
