@@ -91,9 +91,13 @@ extension CommitCensus {
         return summary
     }
 
-    /// Every commit claim and edit of the session logs in the home folder and in the targets' roots, read once a batch.
+    /// Every commit claim and edit of the session logs in the home folder and
+    /// in the targets' roots, read once a batch; a log file unchanged since
+    /// the last harvest on this machine is not read again (`HarvestCache`).
     static func sessionHarvest(_ environment: [String: String], targets: [ScanTarget]) -> SessionHarvest {
-        let summaries = SessionLogs(environment: environment).summaries(repositories: targets.map(\.path))
+        let cache = HarvestCache(path: harvestCachePath(environment))
+        let summaries = SessionLogs(environment: environment).summaries(repositories: targets.map(\.path), cache: cache)
+        cache.save()
         var harvest = SessionHarvest(claims: summaries.flatMap(\.claims), edits: summaries.flatMap(\.editEvents))
         harvest.horizons = Dictionary(grouping: summaries.filter { $0.oldest != nil }, by: \.tool).map { tool, summaries in
             SessionHorizonRecord(collector: CollectorName.current, tool: tool.rawValue,
@@ -125,6 +129,16 @@ extension CommitCensus {
         let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
             + EntireCheckpoints.fingerprint(repository)
         return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)|\(sessionLogs ?? "")"
+    }
+
+    /// Where this machine keeps what its harvests read: `$CENSUS_STATE_DIR`,
+    /// else `$XDG_STATE_HOME/census` (default `~/.local/state/census`), file `session-logs.json`.
+    static func harvestCachePath(_ environment: [String: String]) -> String {
+        func absolute(_ name: String) -> String? { environment[name].flatMap { $0.hasPrefix("/") ? $0 : nil } }
+        let folder = absolute("CENSUS_STATE_DIR")
+            ?? ((absolute("XDG_STATE_HOME") ?? (SessionLogs(environment: environment).home as NSString).appendingPathComponent(".local/state"))
+                as NSString).appendingPathComponent("census")
+        return (folder as NSString).appendingPathComponent("session-logs.json")
     }
 
     /// The state of the AI tools' session logs (their files' count, size and

@@ -9,10 +9,10 @@ import Foundation
 enum ClaudeCodeLog {
     static let editTools: Set<String> = ["Edit", "Write", "MultiEdit", "NotebookEdit"]
 
-    static func read(folder: String) -> SessionLogSummary {
+    static func read(folder: String, cache: HarvestCache? = nil) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .claudeCode, location: folder)
         for file in SessionLogs.files(under: folder, endingWith: [".jsonl"]) {
-            summary.add(readFile(file, location: folder))
+            summary.add(HarvestCache.summary(of: file, in: cache) { readFile(file, location: folder) })
         }
         return summary
     }

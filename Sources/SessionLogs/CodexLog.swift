@@ -12,7 +12,7 @@ enum CodexLog {
     /// The folders of `$CODEX_HOME` that hold rollouts.
     static let folders = ["sessions", "archived_sessions"]
 
-    static func read(root: String) -> SessionLogSummary {
+    static func read(root: String, cache: HarvestCache? = nil) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .codex, location: root)
         for folder in folders.map({ (root as NSString).appendingPathComponent($0) }) {
             for file in SessionLogs.files(under: folder, endingWith: [".jsonl", ".jsonl.zst"]) {
@@ -20,7 +20,7 @@ enum CodexLog {
                     summary.unreadFiles += 1
                     continue
                 }
-                summary.add(readFile(file, location: root))
+                summary.add(HarvestCache.summary(of: file, in: cache) { readFile(file, location: root) })
             }
         }
         return summary

@@ -12,9 +12,11 @@ enum CopilotCLILog {
     static let shellTools: Set<String> = ["bash", "shell", "powershell"]
     static let editTools: Set<String> = ["edit", "create", "write", "str_replace_editor", "apply_patch"]
 
-    static func read(folder: String) -> SessionLogSummary {
+    static func read(folder: String, cache: HarvestCache? = nil) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .copilotCLI, location: folder)
-        for file in SessionLogs.files(under: folder, endingWith: [".jsonl"]) { summary.add(readFile(file, location: folder)) }
+        for file in SessionLogs.files(under: folder, endingWith: [".jsonl"]) {
+            summary.add(HarvestCache.summary(of: file, in: cache) { readFile(file, location: folder) })
+        }
         return summary
     }
 

@@ -7,11 +7,11 @@ import Foundation
 /// and `write_file` calls. The project is `projectHash`, sha256 of its root.
 /// Commits in the checkpointing shadow repository (`~/.gemini/history`) are never read.
 enum GeminiChats {
-    static func read(folder: String) -> SessionLogSummary {
+    static func read(folder: String, cache: HarvestCache? = nil) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .gemini, location: folder)
         for file in SessionLogs.files(under: folder, endingWith: [".jsonl", ".json"])
         where file.contains("/chats/") {
-            summary.add(readFile(file, location: folder))
+            summary.add(HarvestCache.summary(of: file, in: cache) { readFile(file, location: folder) })
         }
         return summary
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The AI coding tools whose local session logs CommitCensus reads.
 public enum SessionTool: String, Sendable, CaseIterable, Codable {
@@ -63,11 +64,16 @@ public struct EditEvent: Sendable {
 /// A line as edits and commits are compared: blanks collapsed; lines of three
 /// characters or fewer (braces, `end`) say nothing about who wrote them.
 public enum AddedLine {
+    /// The key of the hashes: random per process, or the harvest cache's own
+    /// (`HarvestCache`), so that hashes kept there match later runs' — and
+    /// mean nothing anywhere else.
+    static let key = Mutex<[UInt8]>((0..<16).map { _ in UInt8.random(in: 0...255) })
+
     public static func hash<S: StringProtocol>(_ line: S) -> Int? {
         let normalized = line.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard normalized.count > 3 else { return nil }
-        // Hasher's seed is the process's own: the hashes mean nothing outside this run.
-        return normalized.hashValue
+        let digest = SHA256.digest(key.withLock { $0 } + Array(normalized.utf8))
+        return digest.prefix(8).reduce(0) { $0 << 8 | Int($1) }
     }
 
     static func hashes(ofText text: String) -> Set<Int> {
@@ -151,18 +157,22 @@ public struct SessionLogs: Sendable {
     }
 
     /// Every source found: Claude Code's and Codex's session folders, Gemini
-    /// CLI's chats, and aider's history in each of `repositories`' roots.
-    public func summaries(repositories: [String]) -> [SessionLogSummary] {
+    /// CLI's chats, and aider's history in each of `repositories`' roots. With
+    /// a `cache`, a log file unchanged since an earlier harvest is not read
+    /// again (the databases, whose changes may be in their WAL, always are).
+    public func summaries(repositories: [String], cache: HarvestCache? = nil) -> [SessionLogSummary] {
         var found: [SessionLogSummary] = []
-        for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder)) }
-        if let root = codexRoot() { found.append(CodexLog.read(root: root)) }
+        for folder in claudeFolders() { found.append(ClaudeCodeLog.read(folder: folder, cache: cache)) }
+        if let root = codexRoot() { found.append(CodexLog.read(root: root, cache: cache)) }
         if FileManager.default.fileExists(atPath: cursorDatabase) { found.append(CursorTracking.read(database: cursorDatabase)) }
-        if Self.isFolder(copilotFolder) { found.append(CopilotCLILog.read(folder: copilotFolder)) }
+        if Self.isFolder(copilotFolder) { found.append(CopilotCLILog.read(folder: copilotFolder, cache: cache)) }
         if FileManager.default.fileExists(atPath: openCodeDatabase) { found.append(OpenCodeDatabase.read(database: openCodeDatabase)) }
-        if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder)) }
+        if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder, cache: cache)) }
         for repository in repositories {
             let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
-            if FileManager.default.isReadableFile(atPath: history) { found.append(AiderHistory.read(file: history)) }
+            if FileManager.default.isReadableFile(atPath: history) {
+                found.append(HarvestCache.summary(of: history, in: cache) { AiderHistory.read(file: history) })
+            }
         }
         return found
     }

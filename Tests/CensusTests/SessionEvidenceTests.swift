@@ -233,4 +233,45 @@ struct SessionEvidenceTests {
         #expect(agent["confidence"] as? String == "attested" && agent["mode"] as? String == "agent")
         #expect(rows[other]?["class"] as? String == "human")
     }
+
+    @Test("a log file unchanged since the last harvest is not read again; a changed one is; the cache holds no prompt or command")
+    func harvestCache() throws {
+        let repo = try TemporaryGitRepository()
+        let base = 1_780_000_000
+        let first = try repo.commit("parse tokens", author: ("Jane Roe", "jane@corp.example"), date: "@\(base) +0000")
+        let second = try repo.commit("parse tokens", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 60) +0000")
+        let home = try TemporaryFolder.make(prefix: "census-harvest-cache")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let log = home.appendingPathComponent(".claude/projects/-repo/h1.jsonl")
+        try write(Self.claude(cwd: repo.path, at: base, edited: true, command: "git commit -am 'parse tokens'",
+                              output: "[main \(first.prefix(7))] parse tokens", session: "h1"), to: log)
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "", "XDG_STATE_HOME": ""]
+        func scan(_ name: String) throws -> [String: String] {
+            let db = home.appendingPathComponent(name).path
+            let result = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try CensusCLI.commitsBySHA(db, environment: environment).mapValues { $0["class"] as? String ?? "" }
+        }
+        #expect(try scan("one.sqlite") == [first: "ai", second: "human"])
+        let cache = home.appendingPathComponent(".local/state/census/session-logs.json")
+        let attributes = try FileManager.default.attributesOfItem(atPath: cache.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let cached = try Data(contentsOf: cache)
+        for secret in [Self.prompt, "git commit -am"] { #expect(cached.range(of: Data(secret.utf8)) == nil, "\(secret)") }
+
+        // The same file, size and time, now naming the other commit: an unchanged file is not read again.
+        let modified = try FileManager.default.attributesOfItem(atPath: log.path)[.modificationDate] as! Date
+        let text = try String(contentsOf: log, encoding: .utf8).replacingOccurrences(of: String(first.prefix(7)), with: String(second.prefix(7)))
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: log.path)
+        #expect(try scan("two.sqlite") == [first: "ai", second: "human"])
+        // Written to since (a session goes on): read again.
+        let more = try FileHandle(forWritingTo: log)
+        try more.seekToEnd()
+        try more.write(contentsOf: Data("\n".utf8))
+        try more.close()
+        #expect(try scan("three.sqlite") == [first: "human", second: "ai"])
+    }
 }
