@@ -21,7 +21,9 @@ public final class HarvestCache: @unchecked Sendable {
     }
 
     struct Contents: Codable {
-        var version = 1
+        /// A cache of another version (another hash, another layout) is read as empty.
+        static let currentVersion = 2
+        var version = Self.currentVersion
         var key: [UInt8]
         var files: [String: Entry] = [:]
     }
@@ -41,7 +43,7 @@ public final class HarvestCache: @unchecked Sendable {
         self.path = path
         let loaded = path.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }
             .flatMap { try? JSONDecoder().decode(Contents.self, from: $0) }
-        contents = loaded.flatMap { $0.version == 1 && $0.key.count == 16 ? $0 : nil }
+        contents = loaded.flatMap { $0.version == Contents.currentVersion && $0.key.count == 16 ? $0 : nil }
             ?? Contents(key: AddedLine.key.withLock { $0 })
         let key = contents.key
         AddedLine.key.withLock { $0 = key }
@@ -109,7 +111,24 @@ struct CachedSummary: Codable {
         var session: String
         var time: Date?
         var path: String
-        var lines: [Int]
+        /// The hashes, 8 bytes each (little-endian): half the size of decimal numbers in JSON.
+        var lines: Data
+
+        static func pack(_ lines: Set<Int>) -> Data {
+            var data = Data(capacity: lines.count * 8)
+            for line in lines { withUnsafeBytes(of: UInt64(bitPattern: Int64(line)).littleEndian) { data.append(contentsOf: $0) } }
+            return data
+        }
+
+        var unpacked: Set<Int> {
+            var found = Set<Int>(minimumCapacity: lines.count / 8)
+            lines.withUnsafeBytes { bytes in
+                for offset in stride(from: 0, to: bytes.count - 7, by: 8) {
+                    found.insert(Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self))))
+                }
+            }
+            return found
+        }
     }
 
     init(_ summary: SessionLogSummary) {
@@ -121,7 +140,7 @@ struct CachedSummary: Codable {
         newest = summary.newest
         edits = summary.edits
         claims = summary.claims
-        editEvents = summary.editEvents.map { CachedEdit(tool: $0.tool, session: $0.session, time: $0.time, path: $0.path, lines: Array($0.lines)) }
+        editEvents = summary.editEvents.map { CachedEdit(tool: $0.tool, session: $0.session, time: $0.time, path: $0.path, lines: CachedEdit.pack($0.lines)) }
         unreadFiles = summary.unreadFiles
         skippedLines = summary.skippedLines
     }
@@ -134,7 +153,7 @@ struct CachedSummary: Codable {
         summary.newest = newest
         summary.edits = edits
         summary.claims = claims
-        summary.editEvents = editEvents.map { EditEvent(tool: $0.tool, session: $0.session, time: $0.time, path: $0.path, lines: Set($0.lines)) }
+        summary.editEvents = editEvents.map { EditEvent(tool: $0.tool, session: $0.session, time: $0.time, path: $0.path, lines: $0.unpacked) }
         summary.unreadFiles = unreadFiles
         summary.skippedLines = skippedLines
         return summary

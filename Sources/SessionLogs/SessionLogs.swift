@@ -72,8 +72,16 @@ public enum AddedLine {
     public static func hash<S: StringProtocol>(_ line: S) -> Int? {
         let normalized = line.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard normalized.count > 3 else { return nil }
-        let digest = SHA256.digest(key.withLock { $0 } + Array(normalized.utf8))
-        return digest.prefix(8).reduce(0) { $0 << 8 | Int($1) }
+        return keyedHash(key.withLock { $0 }, normalized)
+    }
+
+    /// FNV-1a over the key, then the line: fast enough for every added line of
+    /// every edit and commit. Not a secret-keeping hash — it need not be: the
+    /// key sits beside the hashes, on the machine that holds the logs in the clear.
+    static func keyedHash(_ key: [UInt8], _ line: String) -> Int {
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key + Array(line.utf8) { state = (state ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: state)
     }
 
     static func hashes(ofText text: String) -> Set<Int> {
