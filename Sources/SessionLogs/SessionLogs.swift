@@ -177,7 +177,7 @@ public struct SessionLogs: Sendable {
         if FileManager.default.fileExists(atPath: openCodeDatabase) { found.append(OpenCodeDatabase.read(database: openCodeDatabase)) }
         if Self.isFolder(geminiFolder) { found.append(GeminiChats.read(folder: geminiFolder, cache: cache)) }
         for repository in repositories {
-            let history = (repository as NSString).appendingPathComponent(".aider.chat.history.md")
+            let history = (repository as NSString).appendingPathComponent(aiderHistoryName)
             if FileManager.default.isReadableFile(atPath: history) {
                 found.append(HarvestCache.summary(of: history, in: cache) { AiderHistory.read(file: history) })
             }
@@ -196,7 +196,7 @@ public struct SessionLogs: Sendable {
         paths += [cursorDatabase, cursorDatabase + "-wal"]
         paths += SessionLogs.files(under: copilotFolder, endingWith: [".jsonl"])
         paths += [openCodeDatabase, openCodeDatabase + "-wal"]
-        paths += repositories.map { ($0 as NSString).appendingPathComponent(".aider.chat.history.md") }
+        paths += repositories.map { ($0 as NSString).appendingPathComponent(aiderHistoryName) }
         var (count, bytes, newest) = (0, 0, 0.0)
         for path in paths {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
@@ -220,6 +220,14 @@ public struct SessionLogs: Sendable {
             roots.append((home as NSString).appendingPathComponent(".config/claude"))
         }
         return roots.map { ($0 as NSString).appendingPathComponent("projects") }.filter(Self.isFolder)
+    }
+
+    /// aider's chat history in a repository's root: `$AIDER_CHAT_HISTORY_FILE`
+    /// when it names a file there (a relative path), else `.aider.chat.history.md`.
+    var aiderHistoryName: String {
+        guard let configured = environment["AIDER_CHAT_HISTORY_FILE"], !configured.isEmpty, !configured.hasPrefix("/"),
+              !configured.split(separator: "/").contains("..") else { return ".aider.chat.history.md" }
+        return configured
     }
 
     /// Copilot CLI's sessions.

@@ -274,4 +274,20 @@ struct SessionEvidenceTests {
         try more.close()
         #expect(try scan("three.sqlite") == [first: "human", second: "ai"])
     }
+
+    @Test("aider's history where $AIDER_CHAT_HISTORY_FILE puts it (a path in the repository) is read; the default name otherwise")
+    func aiderHistoryFromEnvironment() throws {
+        let repo = try TemporaryGitRepository()
+        let made = try repo.commit("change 1", author: ("Jane Roe", "jane@corp.example"), date: "@1780000000 +0000")
+        try write("# aider chat started at 2026-05-28 10:00:00\n#### fix it\n> Applied edit to file.txt  \n> Commit \(made.prefix(7)) change 1  \n",
+                  to: URL(fileURLWithPath: repo.path).appendingPathComponent("notes/aider.md"))
+        let home = try TemporaryFolder.make(prefix: "census-aider-env")
+        defer { try? FileManager.default.removeItem(at: home) }
+        for (name, configured, expected) in [("plain.sqlite", "", "human"), ("configured.sqlite", "notes/aider.md", "ai")] {
+            let db = home.appendingPathComponent(name).path
+            let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "", "AIDER_CHAT_HISTORY_FILE": configured]
+            #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
+            #expect(try CensusCLI.commitsBySHA(db, environment: environment)[made]?["class"] as? String == expected, "\(name)")
+        }
+    }
 }
