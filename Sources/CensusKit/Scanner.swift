@@ -154,7 +154,7 @@ public final class HistoryScanner {
         if plan.upToDate {
             outcome.status = .upToDate
         } else {
-            let sessions = try sessionEvidence(harvested, catalogueChanged: plan.catalogueChanged, repositoryID: repositoryID)
+            let sessions = try sessionEvidence(harvested, plan: plan, repositoryID: repositoryID)
             try readAttributeWrite(repository, plan: plan, repositoryID: repositoryID, sessions: sessions, outcome: &outcome)
         }
         outcome.reclassified += try addSessionEvidence(harvested, repositoryID: repositoryID)
@@ -183,12 +183,12 @@ public final class HistoryScanner {
         let writer = ScanWriter(store: store, repositoryID: repositoryID, failure: failure, shouldStop: shouldStop,
                                 progress: commitProgress(repository, plan: plan, repositoryID: repositoryID, path: outcome.path))
         let board = BranchEvidenceBoard()
+        let checkpoints = EntireCheckpoints(repository, classifier: classifier)
         let context = ClassifyingSink.Context(
             classifier: classifier, repositoryID: repositoryID, stored: plan.stored, catalogueChanged: plan.catalogueChanged,
             batchSize: batchSize, insertVisible: plan.firstScan, keepWalked: plan.tracksReachable || plan.fastForward,
             writes: writer.writes, branches: board, sessions: sessions,
-            checkpoints: EntireCheckpoints(repository, classifier: classifier),
-            checkpointed: plan.fastForward ? [] : try checkpointed(plan, repositoryID: repositoryID))
+            checkpoints: checkpoints, checkpointed: plan.fastForward ? [] : try checkpointed(plan, repositoryID: repositoryID))
         var sinks: [ClassifyingSink] = []
         do {
             sinks = plan.fastForward
@@ -209,7 +209,7 @@ public final class HistoryScanner {
         outcome.reclassified = sinks.reduce(0) { $0 + $1.reclassifiedCount }
         outcome.branchEvidenceAfterStoring = try addLateBranchEvidence(board, sinks: sinks, repositoryID: repositoryID)
         if plan.fastForward && (plan.notesChanged || plan.checkpointsChanged) {
-            outcome.reclassified += try reattributeAnnotated(repository, plan: plan, repositoryID: repositoryID)
+            outcome.reclassified += try reattributeAnnotated(repository, plan: plan, repositoryID: repositoryID, checkpoints: checkpoints)
         }
         let walked = sinks.flatMap(\.walked)
         try store.completeScan(repositoryID: repositoryID, head: plan.head.hex, headBranch: plan.branch,
@@ -246,11 +246,13 @@ public final class HistoryScanner {
     }
 
     /// The session evidence a walk attributes with: this scan's harvest, and,
-    /// when the catalogue changed and every stored verdict is derived again,
-    /// the evidence stored from earlier harvests (whose logs may be gone).
-    private func sessionEvidence(_ harvested: [ObjectID: [Evidence]], catalogueChanged: Bool,
+    /// when a walk over stored history derives verdicts again (the catalogue,
+    /// the notes or the checkpoints changed), the evidence stored from
+    /// earlier harvests (whose logs may be gone).
+    private func sessionEvidence(_ harvested: [ObjectID: [Evidence]], plan: ScanPlan,
                                  repositoryID: Int64) throws -> [ObjectID: [Evidence]] {
-        guard catalogueChanged else { return harvested }
+        // A walk over stored history derives again what changed: every commit, or those with notes or checkpoints.
+        guard !plan.fastForward && (plan.catalogueChanged || plan.notesChanged || plan.checkpointsChanged) else { return harvested }
         var sessions = harvested
         for record in try store.commits(repositoryID: repositoryID, withEvidence: .sessionLog) {
             guard let id = ObjectID(hex: record.sha) else { continue }
@@ -305,13 +307,13 @@ public final class HistoryScanner {
     /// incremental walk does not read, are attributed again — with the
     /// branch, session-log and Agent Trace evidence stored for them, which
     /// only their own passes find. Returns how many verdicts changed.
-    private func reattributeAnnotated(_ repository: Repository, plan: ScanPlan, repositoryID: Int64) throws -> Int {
+    private func reattributeAnnotated(_ repository: Repository, plan: ScanPlan, repositoryID: Int64,
+                                      checkpoints: EntireCheckpoints?) throws -> Int {
         let index = try plan.notes.index()
         var annotated = Set<ObjectID>()
         if plan.notesChanged { for byCommit in index.values { annotated.formUnion(byCommit.keys) } }
         annotated.formUnion(try checkpointed(plan, repositoryID: repositoryID))
-        let attributor = Attributor(classifier: classifier, mailmap: Mailmap(for: repository),
-                                    checkpoints: EntireCheckpoints(repository, classifier: classifier))
+        let attributor = Attributor(classifier: classifier, mailmap: Mailmap(for: repository), checkpoints: checkpoints)
         var updated: [(sha: String, verdict: Verdict)] = []
         for record in try store.commits(repositoryID: repositoryID, shas: annotated.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }

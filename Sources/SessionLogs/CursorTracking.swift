@@ -13,12 +13,8 @@ enum CursorTracking {
 
     static func read(database path: String) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .cursor, location: path)
-        var configuration = Configuration()
-        configuration.readonly = true
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let rows = try queue.read { db -> [Row] in
-                try db.execute(sql: "PRAGMA query_only = 1")
+            let rows = try SessionLogs.readOnly(path) { db -> [Row] in
                 let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(scored_commits)").map { $0["name"] as String })
                 guard needed.allSatisfy(columns.contains) else { return [] }
                 return try Row.fetchAll(db, sql: "SELECT commitHash, branchName, scoredAt, tabLinesAdded, composerLinesAdded FROM scored_commits")

@@ -17,12 +17,8 @@ enum OpenCodeDatabase {
 
     static func read(database path: String) -> SessionLogSummary {
         var summary = SessionLogSummary(tool: .opencode, location: path)
-        var configuration = Configuration()
-        configuration.readonly = true
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let sessions = try queue.read { db -> Int in
-                try db.execute(sql: "PRAGMA query_only = 1")
+            let sessions = try SessionLogs.readOnly(path) { db -> Int in
                 guard try hasLayout(db) else { return 0 }
                 var state = SessionState()
                 let rows = try Row.fetchCursor(db, sql: """
@@ -76,6 +72,18 @@ enum OpenCodeDatabase {
                 summary.claims.append(CommitClaim(tool: .opencode, session: session, time: time, sha: sha, kind: .committed,
                                                   folder: row[3], projectHash: nil, sessionEdited: state.edited))
             }
+        }
+    }
+}
+
+extension SessionLogs {
+    /// Reads a tool's SQLite database without a chance of writing to it.
+    static func readOnly<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try db.execute(sql: "PRAGMA query_only = 1")
+            return try body(db)
         }
     }
 }

@@ -290,4 +290,31 @@ struct SessionEvidenceTests {
             #expect(try CensusCLI.commitsBySHA(db, environment: environment)[made]?["class"] as? String == expected, "\(name)")
         }
     }
+
+    @Test("notes that arrive after the logs were deleted add to a session verdict, HEAD moved or not; they never take it away")
+    func notesAfterLogsWereDeleted() throws {
+        let repo = try TemporaryGitRepository()
+        let base = 1_780_000_000
+        let made = try repo.commit("parse tokens", author: ("Jane Roe", "jane@corp.example"), date: "@\(base) +0000")
+        let home = try TemporaryFolder.make(prefix: "census-notes-after-logs")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try write(Self.claude(cwd: repo.path, at: base, edited: true, command: "git commit -am 'parse tokens'",
+                              output: "[main \(made.prefix(7))] parse tokens", session: "n1"),
+                  to: home.appendingPathComponent(".claude/projects/-repo/n1.jsonl"))
+        let db = home.appendingPathComponent("census.sqlite").path
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""]
+        func tools() throws -> [String]? {
+            #expect(try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment).status == 0)
+            return try CensusCLI.commitsBySHA(db, environment: environment)[made]?["tools"] as? [String]
+        }
+        #expect(try tools() == ["claude-code"])
+        try FileManager.default.removeItem(at: home.appendingPathComponent(".claude"))
+        // git-ai's note arrives (fetched), HEAD where it was: the walk derives the commit again.
+        try repo.git(["notes", "--ref=ai", "add", "-m", NotesTests.note, made])
+        #expect(try tools() == ["claude-code", "cursor"])
+        // And when HEAD has moved too (the incremental walk's re-attribution).
+        try repo.git(["notes", "--ref=ai", "add", "-f", "-m", NotesTests.note.replacingOccurrences(of: "\"cursor\"", with: "\"codex\""), made])
+        try repo.commit("more", author: ("Jane Roe", "jane@corp.example"), date: "@\(base + 3600) +0000")
+        #expect(try tools() == ["claude-code", "codex"])
+    }
 }
