@@ -6,10 +6,10 @@ import Foundation
 /// of sessions. A file is known by its path, inode, size and modification
 /// time; the first difference makes it read again whole.
 ///
-/// Kept per file: its counts and dates, the commit claims (tool, hashed
-/// session, time, commit id, folder) and the edits' added lines as hashes
-/// under this cache's own random key — never a prompt, a command or a line
-/// of code. The file is the collector's (mode 0600), never the store's, and
+/// Kept per file: its counts and dates, the commit claims (tool, session
+/// id, time, commit id, the folder worked in), the edited files' paths and
+/// their added lines as hashes under this cache's own random key — never a
+/// prompt, a command or a line of code. The file is the collector's (mode 0600), never the store's, and
 /// holds only the files the last harvest found.
 public final class HarvestCache: @unchecked Sendable {
     struct Entry: Codable {
