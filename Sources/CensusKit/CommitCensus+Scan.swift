@@ -132,10 +132,13 @@ extension CommitCensus {
     }
 
     /// Where this machine keeps what its harvests read: `$CENSUS_STATE_DIR`,
-    /// else `$XDG_STATE_HOME/census` (default `~/.local/state/census`), file `session-logs.json`.
+    /// else systemd's `$STATE_DIRECTORY` (a unit's `StateDirectory=`), else
+    /// `$XDG_STATE_HOME/census` (default `~/.local/state/census`), file `session-logs.json`.
     static func harvestCachePath(_ environment: [String: String]) -> String {
-        func absolute(_ name: String) -> String? { environment[name].flatMap { $0.hasPrefix("/") ? $0 : nil } }
-        let folder = absolute("CENSUS_STATE_DIR")
+        func absolute(_ name: String) -> String? {
+            environment[name].flatMap { $0.split(separator: ":").first.map(String.init) }.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        }
+        let folder = absolute("CENSUS_STATE_DIR") ?? absolute("STATE_DIRECTORY")
             ?? ((absolute("XDG_STATE_HOME") ?? (SessionLogs(environment: environment).home as NSString).appendingPathComponent(".local/state"))
                 as NSString).appendingPathComponent("census")
         return (folder as NSString).appendingPathComponent("session-logs.json")

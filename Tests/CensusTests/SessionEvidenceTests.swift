@@ -245,7 +245,7 @@ struct SessionEvidenceTests {
         let log = home.appendingPathComponent(".claude/projects/-repo/h1.jsonl")
         try write(Self.claude(cwd: repo.path, at: base, edited: true, command: "git commit -am 'parse tokens'",
                               output: "[main \(first.prefix(7))] parse tokens", session: "h1"), to: log)
-        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "", "XDG_STATE_HOME": ""]
+        let environment = ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "", "XDG_STATE_HOME": "", "STATE_DIRECTORY": ""]
         func scan(_ name: String) throws -> [String: String] {
             let db = home.appendingPathComponent(name).path
             let result = try CensusCLI.run(["scan", "--session-logs", "--db", db, repo.path], environment: environment)
@@ -273,6 +273,13 @@ struct SessionEvidenceTests {
         try more.write(contentsOf: Data("\n".utf8))
         try more.close()
         #expect(try scan("three.sqlite") == [first: "human", second: "ai"])
+        // censusd under systemd (StateDirectory=census): the cache goes where the unit says.
+        let state = home.appendingPathComponent("var-lib-census")
+        var service = environment
+        service["STATE_DIRECTORY"] = state.path
+        #expect(try CensusCLI.run(["scan", "--session-logs", "--db", home.appendingPathComponent("four.sqlite").path, repo.path],
+                                  environment: service).status == 0)
+        #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("session-logs.json").path))
     }
 
     @Test("aider's history where $AIDER_CHAT_HISTORY_FILE puts it (a path in the repository) is read; the default name otherwise")
