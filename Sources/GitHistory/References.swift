@@ -62,3 +62,22 @@ extension Repository {
         return missing
     }
 }
+
+extension Repository {
+    /// The merges `head` reaches, found through the commit-graph (no object
+    /// read but those of commits written after it); nil without a commit-graph
+    /// (or in a shallow clone, where git ignores it), when finding them would
+    /// mean reading every commit.
+    public func reachableMerges(from head: ObjectID) -> [ObjectID]? {
+        guard shallowBoundary.isEmpty, let graph = commitGraph else { return nil }
+        var seen: Set<ObjectID> = [head]
+        var pending = [head]
+        var merges: [ObjectID] = []
+        while let id = pending.popLast() {
+            guard let parents = graph.parents(of: id) ?? (try? commit(id).parents) else { continue }
+            if parents.count > 1 { merges.append(id) }
+            for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
+        }
+        return merges
+    }
+}

@@ -67,6 +67,21 @@ struct BranchEvidenceTests {
         #expect(after["main moves on"]?.commitClass == .human)
     }
 
+    @Test("with a commit-graph, the AI branches' merges are known before any commit is read: commits also reachable through a later merge of a person's branch get the evidence as they are stored, none after")
+    func mergesFirst() throws {
+        let repo = try TemporaryGitRepository()
+        // The follow-ups are merged 80 main commits later: a reader's run of first parents holds at most 64.
+        try repo.fastImportMerges(topics: 40, length: 4, branch: { "claude/topic-\($0)" }, followUpAfter: 80)
+        try repo.git(["commit-graph", "write", "--reachable"])
+        let outcome = try scanner.scan(repositoryAt: repo.path)
+        #expect(outcome.branchEvidenceAfterStoring == 0)
+        let verdicts = try stored(repo)
+        for topic in 1...40 {
+            for step in 1...4 { #expect(Self.fromClaudeBranch(verdicts["topic \(topic) step \(step)"]), "topic \(topic) step \(step)") }
+            #expect(verdicts["follow-up \(topic)"]?.commitClass == .human)
+        }
+    }
+
     @Test("a commit also reachable through a person's branch forked from the AI branch: stored with the evidence either way; explain agrees on every commit, with .mailmap, notes and trailers")
     func reachableTwoWays() throws {
         let repo = try TemporaryGitRepository()

@@ -93,7 +93,11 @@ final class TemporaryGitRepository {
     /// A history of merged topic branches, as most team repositories have:
     /// `topics` branches of `length` commits, each forked from main and merged
     /// back with a merge commit, so the history is wide, not a line.
-    func fastImportMerges(topics: Int, length: Int, branch: (Int) -> String = { "topic\($0)" }) throws {
+    ///
+    /// With `followUpAfter`, each topic also gets a person's branch forked
+    /// from its tip and merged that many main commits later: its commits are
+    /// then reachable two ways, and a reader can meet them before their merge.
+    func fastImportMerges(topics: Int, length: Int, branch: (Int) -> String = { "topic\($0)" }, followUpAfter: Int? = nil) throws {
         var stream = ""
         var mark = 0
         var time = 1_650_000_000
@@ -115,6 +119,10 @@ final class TemporaryGitRepository {
             for step in 1...length { tip = commit("refs/heads/\(branch(topic))", "topic \(topic) step \(step)", from: tip) }
             main = commit("refs/heads/main", "main \(topic)", from: main)
             main = commit("refs/heads/main", "Merge branch '\(branch(topic))'", from: main, merge: tip)
+            guard let later = followUpAfter else { continue }
+            let followUp = commit("refs/heads/follow-up\(topic)", "follow-up \(topic)", from: tip)
+            for index in 1...later { main = commit("refs/heads/main", "main \(topic).\(index)", from: main) }
+            main = commit("refs/heads/main", "Merge branch 'follow-up\(topic)'", from: main, merge: followUp)
         }
         try Shell.run("/usr/bin/git", ["fast-import", "--quiet"], in: root, environment: Self.gitEnvironment, input: Data(stream.utf8))
         try git(["reset", "-q", "--hard", "main"])
