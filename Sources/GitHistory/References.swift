@@ -40,13 +40,13 @@ extension Repository {
 }
 
 extension Repository {
-    /// Those of `ids` that `head` does not reach. Through the commit-graph
+    /// Those of `ids` that none of `tips` reaches. Through the commit-graph
     /// when git wrote one (no object is read), else a walk of the history.
-    public func unreachable(_ ids: Set<ObjectID>, from head: ObjectID) throws -> Set<ObjectID> {
+    public func unreachable(_ ids: Set<ObjectID>, from tips: [ObjectID]) throws -> Set<ObjectID> {
         var missing = ids
         if shallowBoundary.isEmpty, let graph = commitGraph {
-            var seen: Set<ObjectID> = [head]
-            var pending = [head]
+            var seen = Set(tips)
+            var pending = Array(seen)
             while let id = pending.popLast(), !missing.isEmpty {
                 missing.remove(id)
                 // A commit written after the graph: its parents are read from the object.
@@ -55,7 +55,7 @@ extension Repository {
             }
             return missing
         }
-        for id in try reachableIDs(from: [head]) {
+        for id in try reachableIDs(from: tips.filter(containsCommit)) {
             missing.remove(id)
             if missing.isEmpty { break }
         }

@@ -95,14 +95,16 @@ final class ScanNotes: @unchecked Sendable {
         return index
     }
 
-    /// The copies HEAD reaches of the noted commits it does not (their objects
-    /// still here: a clone never fetched them), by original. At most
-    /// `rewrittenLimit` originals are looked for.
+    /// The copies HEAD reaches of the noted commits that neither HEAD nor any
+    /// branch reaches any more (a rebase or an amend left them behind; their
+    /// objects still here), by original. A commit of a branch not merged yet
+    /// is not lost, and is not looked for. At most `rewrittenLimit` originals are.
     private func rewrittenCopies(of noted: Set<ObjectID>) throws -> [ObjectID: ObjectID] {
         guard let head else { return [:] }
         let present = noted.filter { repository.containsCommit($0) }
         guard !present.isEmpty else { return [:] }
-        let lost = try repository.unreachable(present, from: head)
+        let branches = ["refs/heads/*", "refs/remotes/*"].flatMap { repository.references(matching: $0).map(\.target) }
+        let lost = try repository.unreachable(present, from: [head] + branches.filter(repository.containsCommit))
         guard !lost.isEmpty, lost.count <= Self.rewrittenLimit else { return [:] }
         let originals = lost.compactMap { try? repository.commit($0) }
         return try repository.rewrittenCopies(of: originals, head: head)
