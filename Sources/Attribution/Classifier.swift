@@ -240,7 +240,13 @@ public struct Classifier: Sendable {
     /// branch) to a verdict made earlier.
     public func adding(_ branch: Evidence, to verdict: Verdict) -> Verdict {
         if verdict.evidence.contains(branch) { return verdict }
-        var updated = Self.decide(verdict.evidence + [branch], authorIsAI: verdict.mode == .agent)
+        return Self.decided(verdict.evidence + [branch], after: verdict, authorIsAI: verdict.mode == .agent)
+    }
+
+    /// A verdict made earlier decided again on `evidence`: its line counts
+    /// and its person stay, as nothing added after the commit changes them.
+    static func decided(_ evidence: [Evidence], after verdict: Verdict, authorIsAI: Bool) -> Verdict {
+        var updated = decide(evidence, authorIsAI: authorIsAI)
         updated.aiLines = verdict.aiLines
         updated.humanLines = verdict.humanLines
         updated.person = verdict.person
@@ -264,11 +270,9 @@ public struct Classifier: Sendable {
         }
         // An agent that made the commit makes the mode the agent's; a person committing its edits leaves it assisted.
         let agentCommitted = evidence.counts && evidence.kind == .sessionLog && !evidence.rule.hasPrefix(Self.sessionEditsRule)
-        var updated = Self.decide(verdict.evidence + [evidence], authorIsAI: verdict.mode == .agent || agentCommitted)
+        var updated = Self.decided(verdict.evidence + [evidence], after: verdict, authorIsAI: verdict.mode == .agent || agentCommitted)
         // git-ai's notes count lines best; a tool's own count comes next.
         updated.aiLines = verdict.aiLines ?? (evidence.counts && updated.commitClass == .ai ? evidence.lines : nil)
-        updated.humanLines = verdict.humanLines
-        updated.person = verdict.person
         return updated
     }
 

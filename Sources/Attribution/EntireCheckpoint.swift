@@ -93,10 +93,6 @@ extension Classifier {
         }
         let new = evidence.filter { !kept.contains($0) }
         guard !new.isEmpty else { return verdict }
-        var updated = Self.decide(kept + new, authorIsAI: verdict.mode == .agent)
-        updated.aiLines = verdict.aiLines
-        updated.humanLines = verdict.humanLines
-        updated.person = verdict.person
-        return updated
+        return Self.decided(kept + new, after: verdict, authorIsAI: verdict.mode == .agent)
     }
 }

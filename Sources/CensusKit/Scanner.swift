@@ -183,7 +183,8 @@ public final class HistoryScanner {
         let writer = ScanWriter(store: store, repositoryID: repositoryID, failure: failure, shouldStop: shouldStop,
                                 progress: commitProgress(repository, plan: plan, repositoryID: repositoryID, path: outcome.path))
         let board = BranchEvidenceBoard()
-        let checkpoints = EntireCheckpoints(repository, classifier: classifier)
+        // The plan has looked for checkpoint stores already: none, no lookup.
+        let checkpoints = plan.checkpointsTip.isEmpty ? nil : EntireCheckpoints(repository, classifier: classifier)
         let context = ClassifyingSink.Context(
             classifier: classifier, repositoryID: repositoryID, stored: plan.stored, catalogueChanged: plan.catalogueChanged,
             batchSize: batchSize, insertVisible: plan.firstScan, keepWalked: plan.tracksReachable || plan.fastForward,

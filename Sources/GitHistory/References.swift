@@ -44,40 +44,42 @@ extension Repository {
     /// when git wrote one (no object is read), else a walk of the history.
     public func unreachable(_ ids: Set<ObjectID>, from tips: [ObjectID]) throws -> Set<ObjectID> {
         var missing = ids
-        if shallowBoundary.isEmpty, let graph = commitGraph {
-            var seen = Set(tips)
-            var pending = Array(seen)
-            while let id = pending.popLast(), !missing.isEmpty {
-                missing.remove(id)
-                // A commit written after the graph: its parents are read from the object.
-                guard let parents = graph.parents(of: id) ?? (try? commit(id).parents) else { continue }
-                for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
-            }
-            return missing
+        let graphed = traverseGraph(from: tips) { id, _ in
+            missing.remove(id)
+            return !missing.isEmpty
         }
+        if graphed { return missing }
         for id in try reachableIDs(from: tips.filter(containsCommit)) {
             missing.remove(id)
             if missing.isEmpty { break }
         }
         return missing
     }
-}
 
-extension Repository {
-    /// The merges `head` reaches, found through the commit-graph (no object
-    /// read but those of commits written after it); nil without a commit-graph
-    /// (or in a shallow clone, where git ignores it), when finding them would
-    /// mean reading every commit.
+    /// The merges `head` reaches, found through the commit-graph; nil without
+    /// one, when finding them would mean reading every commit.
     public func reachableMerges(from head: ObjectID) -> [ObjectID]? {
-        guard shallowBoundary.isEmpty, let graph = commitGraph else { return nil }
-        var seen: Set<ObjectID> = [head]
-        var pending = [head]
         var merges: [ObjectID] = []
-        while let id = pending.popLast() {
-            guard let parents = graph.parents(of: id) ?? (try? commit(id).parents) else { continue }
+        let graphed = traverseGraph(from: [head]) { id, parents in
             if parents.count > 1 { merges.append(id) }
+            return true
+        }
+        return graphed ? merges : nil
+    }
+
+    /// Calls `visit` with every commit `tips` reach and its parents, as the
+    /// commit-graph records them (a commit written after the graph: read from
+    /// its object), until `visit` returns false. False, and nothing visited,
+    /// without a commit-graph or in a shallow clone (where git ignores it).
+    private func traverseGraph(from tips: [ObjectID], _ visit: (ObjectID, [ObjectID]) -> Bool) -> Bool {
+        guard shallowBoundary.isEmpty, let graph = commitGraph else { return false }
+        var seen = Set(tips)
+        var pending = Array(seen)
+        while let id = pending.popLast() {
+            let parents = graph.parents(of: id) ?? (try? commit(id).parents) ?? []
+            guard visit(id, parents) else { break }
             for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
         }
-        return merges
+        return true
     }
 }
