@@ -229,10 +229,10 @@ public final class HistoryScanner {
 
     /// Branch evidence for commits a walk read before the merge that brought
     /// them in — which the walks avoid, and with a commit-graph cannot happen
-    /// (every merge is known first): without one, a commit also reachable
-    /// another way than through that merge; or a commit stored by an earlier
-    /// scan — added to their stored verdicts before the scan is published.
-    /// Returns how many changed.
+    /// (a commit is read after all its children): without one, a commit also
+    /// reachable another way than through that merge; or a commit stored by
+    /// an earlier scan — added to their stored verdicts before the scan is
+    /// published. Returns how many changed.
     private func addLateBranchEvidence(_ board: BranchEvidenceBoard, sinks: [ClassifyingSink], repositoryID: Int64) throws -> Int {
         var attributed: [ObjectID: Int] = [:]
         for sink in sinks { attributed.merge(sink.branchAttributed) { max($0, $1) } }

@@ -86,53 +86,71 @@ struct CommitGraph: @unchecked Sendable {
 
     /// The parents of `id`, or nil when the graph does not hold it.
     func parents(of id: ObjectID) -> [ObjectID]? {
+        guard let position = position(of: id) else { return nil }
+        var positions: [Int32] = []
+        guard parentPositions(at: position, into: &positions) else { return nil }
+        var parents: [ObjectID] = []
+        parents.reserveCapacity(positions.count)
+        for parent in positions {
+            guard let parentID = self.id(at: parent) else { return nil }
+            parents.append(parentID)
+        }
+        return parents
+    }
+
+    /// Where `id` is in the whole chain, or nil when the graph does not hold it.
+    func position(of id: ObjectID) -> Int32? {
         for layer in layers.reversed() {
             let found = layer.data.withUnsafeBytes { SortedObjectIDs.position(of: id, in: $0, fanout: layer.fanout, ids: layer.oids) }
-            if let index = found { return parents(layer, index) }
+            if let index = found { return Int32(layer.base + index) }
         }
         return nil
     }
 
-    private func parents(_ layer: Layer, _ index: Int) -> [ObjectID]? {
-        layer.data.withUnsafeBytes { raw -> [ObjectID]? in
+    /// Replaces `positions` with those of the parents of the commit at
+    /// `position`, first parent first: a walk over positions reads no id
+    /// and searches for none. False when the file is damaged there.
+    func parentPositions(at position: Int32, into positions: inout [Int32]) -> Bool {
+        positions.removeAll(keepingCapacity: true)
+        guard let layer = layer(holding: position) else { return false }
+        let index = Int(position) - layer.base
+        return layer.data.withUnsafeBytes { raw -> Bool in
             let entry = layer.commitData + index * 36 + 20
             let first = SortedObjectIDs.bigEndian(raw, entry)
             let second = SortedObjectIDs.bigEndian(raw, entry + 4)
             let none: UInt32 = 0x7000_0000
-            var positions: [UInt32] = []
-            if first != none { positions.append(first) }
-            if second != none {
-                if second & 0x8000_0000 == 0 {
-                    positions.append(second)
-                } else {
-                    // An octopus merge: the rest of its parents are in the extra-edge list.
-                    guard let edges = layer.extraEdges else { return nil }
-                    var edge = Int(second & 0x7FFF_FFFF)
-                    while true {
-                        guard edges + edge * 4 + 4 <= layer.data.count else { return nil }
-                        let value = SortedObjectIDs.bigEndian(raw, edges + edge * 4)
-                        positions.append(value & 0x7FFF_FFFF)
-                        if value & 0x8000_0000 != 0 { break }
-                        edge += 1
-                    }
-                }
+            if first != none { positions.append(Int32(first)) }
+            guard second != none else { return true }
+            guard second & 0x8000_0000 != 0 else {
+                positions.append(Int32(second))
+                return true
             }
-            var parents: [ObjectID] = []
-            parents.reserveCapacity(positions.count)
-            for position in positions {
-                guard let id = oid(at: Int(position)) else { return nil }
-                parents.append(id)
+            // An octopus merge: the rest of its parents are in the extra-edge list.
+            guard let edges = layer.extraEdges else { return false }
+            var edge = Int(second & 0x7FFF_FFFF)
+            while true {
+                guard edges + edge * 4 + 4 <= layer.data.count else { return false }
+                let value = SortedObjectIDs.bigEndian(raw, edges + edge * 4)
+                positions.append(Int32(value & 0x7FFF_FFFF))
+                if value & 0x8000_0000 != 0 { return true }
+                edge += 1
             }
-            return parents
         }
     }
 
     /// The commit at a position of the whole chain.
-    private func oid(at position: Int) -> ObjectID? {
-        guard let layer = layers.last(where: { $0.base <= position }), position - layer.base < layer.count else { return nil }
+    func id(at position: Int32) -> ObjectID? {
+        guard let layer = layer(holding: position) else { return nil }
         return layer.data.withUnsafeBytes { raw in
-            ObjectID(rawBytes: raw.baseAddress! + layer.oids + (position - layer.base) * 20)
+            ObjectID(rawBytes: raw.baseAddress! + layer.oids + (Int(position) - layer.base) * 20)
         }
+    }
+
+    private func layer(holding position: Int32) -> Layer? {
+        // Almost always one layer: the last is looked at first only when there are more.
+        if layers.count == 1 { return position >= 0 && Int(position) < layers[0].count ? layers[0] : nil }
+        guard let layer = layers.last(where: { $0.base <= Int(position) }), Int(position) - layer.base < layer.count else { return nil }
+        return layer
     }
 }
 

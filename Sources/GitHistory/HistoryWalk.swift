@@ -71,32 +71,6 @@ extension Repository {
         }
     }
 
-    /// Lists the ids reachable from `tips` without reading messages or signatures.
-    public func reachableIDs(from tips: [ObjectID]) throws -> [ObjectID] {
-        if !shallowBoundary.isEmpty {
-            var ids: [ObjectID] = []
-            try traverse(from: tips) { ids.append($0.id); return true }
-            return ids
-        }
-        var walker: OpaquePointer?
-        try check(git_revwalk_new(&walker, handle), path: requestedPath)
-        defer { git_revwalk_free(walker) }
-        git_revwalk_sorting(walker, GIT_SORT_NONE.rawValue)
-        for tip in tips {
-            var oid = tip.gitOID
-            try check(git_revwalk_push(walker, &oid), path: requestedPath)
-        }
-        var ids: [ObjectID] = []
-        var oid = git_oid()
-        while true {
-            let code = git_revwalk_next(&oid, walker)
-            if code == GIT_ITEROVER.rawValue { break }
-            try check(code, path: requestedPath, context: "history walk failed")
-            ids.append(ObjectID(oid))
-        }
-        return ids
-    }
-
     /// Reads one commit's metadata.
     public func commit(_ id: ObjectID) throws(GitError) -> Commit {
         try readCommit(id.gitOID)

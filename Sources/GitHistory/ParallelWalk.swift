@@ -25,10 +25,10 @@ extension Repository {
         warmUp: Int = 512,
         _ body: @escaping @Sendable (Commit, Repository, Int) throws -> Bool
     ) throws {
-        let frontier = Frontier(tips: tips)
         let boundary = shallowBoundary
         // git ignores the commit-graph in a shallow clone, and so does this walk.
         let graph = boundary.isEmpty ? commitGraph : nil
+        let frontier = Frontier(tips: tips, graph: graph, counts: graph.flatMap { ChildCounts(from: tips, graph: $0, in: self) })
         let gitDirectory = self.gitDirectory
         nonisolated(unsafe) let first = self
         // One mapping of the packs for all readers, each with its own inflater.
@@ -38,17 +38,18 @@ extension Repository {
         @Sendable func read(_ repository: Repository, reader: Int, started: (() -> Void)?) {
             var count = 0
             var started = started
-            var parents: [ObjectID]? = nil
-            var chain: [ObjectID] = []
+            var run: [Frontier.Link]? = nil
+            var chain: [Frontier.Link] = []
             chain.reserveCapacity(Frontier.chainLength)
-            while frontier.next(finishing: parents, graph: graph, into: &chain) {
-                parents = []
-                for id in chain {
+            while frontier.next(finishing: run, into: &chain) {
+                run = []
+                for var link in chain {
                     do {
-                        var commit = try repository.commit(id)
-                        if boundary.contains(id) { commit.parents = [] }
+                        var commit = try repository.commit(link.id)
+                        if boundary.contains(link.id) { commit.parents = [] }
                         // Handed in once `body` is done with the run (see Frontier.next).
-                        parents! += commit.parents
+                        link.parents = commit.parents
+                        run!.append(link)
                         if try !body(commit, repository, reader) {
                             frontier.stop(nil)
                             break
@@ -90,10 +91,30 @@ extension Repository {
 }
 
 /// The commits a parallel walk has still to read, and those it has met.
+///
+/// With a commit-graph, a commit is read only after all its children have
+/// been (a topological order, as `git log --topo-order`): each waits until
+/// its count of children, taken from the graph before the walk, runs out. A
+/// merge is then read before every commit it brought in, even one also
+/// reachable another way. Without one, a commit is read once any child has.
 private final class Frontier: @unchecked Sendable {
+    /// A commit to read: its place in the commit-graph (-1 when not there),
+    /// whether its first parent was taken with it, and, once read, its parents.
+    struct Link {
+        let id: ObjectID
+        let position: Int32
+        var firstParentTaken = false
+        var parents: [ObjectID] = []
+    }
+
     private let condition = NSCondition()
-    private var pending: [ObjectID] = []
+    private let graph: CommitGraph?
+    private var pending: [Link] = []
+    /// Without a commit-graph: the commits met so far.
     private var seen = Set<ObjectID>(minimumCapacity: 4096)
+    /// With one: the children of each commit not yet read (or taken with it, for a first parent).
+    private var counts: ChildCounts?
+    private var positions: [Int32] = []
     /// Readers holding a commit whose parents are not in `pending` yet: while
     /// one does, an empty frontier may still grow.
     private var busy = 0
@@ -103,55 +124,50 @@ private final class Frontier: @unchecked Sendable {
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
     private(set) var error: (any Error)?
 
-    init(tips: [ObjectID]) {
-        for tip in tips where seen.insert(tip).inserted { pending.append(tip) }
+    init(tips: [ObjectID], graph: CommitGraph?, counts: ChildCounts?) {
+        self.graph = graph
+        self.counts = counts
+        for tip in tips where seen.insert(tip).inserted {
+            let link = Link(id: tip, position: graph?.position(of: tip) ?? -1)
+            // A tip another tip reaches waits for its children like any commit.
+            if counts?.left(link) ?? 0 == 0 { pending.append(link) }
+        }
     }
 
     /// Commits a reader takes at once when the commit-graph knows their parents.
     static let chainLength = 64
 
-    /// Hands in the parents of the commit the reader took last (nil on its
-    /// first call), and puts the next commits to read in `chain`: false when
-    /// none is left for anyone, or the walk stopped.
+    /// Hands in the commits the reader read last (nil on its first call),
+    /// and puts the next commits to read in `chain`: false when none is left
+    /// for anyone, or the walk stopped.
     ///
     /// Without a commit-graph that is one commit, whose parents are known
-    /// once it is read. With one, it is a run of first parents the graph
-    /// already knows (up to `chainLength`), the first parent of the run's
-    /// last commit put out for the other reader at once: on a straight line
-    /// of history the readers then read alternate runs side by side instead
-    /// of passing one commit to and fro.
+    /// once it is read. With one, it is a run of first parents (up to
+    /// `chainLength`, each the last of its children to be taken), the first
+    /// parent of the run's last commit put out for the other reader at once:
+    /// on a straight line of history the readers then read alternate runs
+    /// side by side instead of passing one commit to and fro.
     ///
     /// A merge's other parents are put out only when the reader hands in
-    /// the parents of its run, after `body` has seen the merge: a commit that
-    /// only a merge brought in is then read after that merge (a scan gives it
-    /// the evidence of an AI tool's branch as it reads it).
-    func next(finishing parents: [ObjectID]?, graph: CommitGraph?, into chain: inout [ObjectID]) -> Bool {
+    /// its run, after `body` has seen the merge: a commit that a merge
+    /// brought in is read after that merge (a scan gives it the evidence of
+    /// an AI tool's branch as it reads it).
+    func next(finishing run: [Link]?, into chain: inout [Link]) -> Bool {
         chain.removeAll(keepingCapacity: true)
         condition.lock()
         defer { condition.unlock() }
-        if let parents {
+        if let run {
             busy -= 1
-            // Reversed, so that the first parent is read next (depth first, as git does).
-            for parent in parents.reversed() where seen.insert(parent).inserted { pending.append(parent) }
+            for link in run { putOutParents(of: link) }
         }
         // A waiting reader wakes when there is work for it, or none for anyone.
         defer { if !pending.isEmpty || busy == 0 { condition.broadcast() } }
         while true {
             if isStopped { return false }
-            if let id = pending.popLast() {
+            if let link = pending.popLast() {
                 busy += 1
-                chain.append(id)
-                guard let graph else { return true }
-                var current = id
-                while let known = graph.parents(of: current) {
-                    var firstParent: ObjectID?
-                    if let first = known.first, seen.insert(first).inserted {
-                        if chain.count < Self.chainLength { firstParent = first } else { pending.append(first) }
-                    }
-                    guard let next = firstParent else { break }
-                    chain.append(next)
-                    current = next
-                }
+                chain.append(link)
+                extend(&chain)
                 return true
             }
             if busy == 0 {
@@ -159,6 +175,45 @@ private final class Frontier: @unchecked Sendable {
             }
             condition.wait()
         }
+    }
+
+    /// The parents of a commit read, those not taken with it, that are now to be read.
+    private func putOutParents(of link: Link) {
+        guard let graph, counts != nil, link.position >= 0, graph.parentPositions(at: link.position, into: &positions) else {
+            // Reversed, so that the first parent is read next (depth first, as git does).
+            for parent in link.parents.dropFirst(link.firstParentTaken ? 1 : 0).reversed() {
+                let next = Link(id: parent, position: graph?.position(of: parent) ?? -1)
+                if isReady(next) { pending.append(next) }
+            }
+            return
+        }
+        for position in positions.dropFirst(link.firstParentTaken ? 1 : 0).reversed() {
+            guard let id = graph.id(at: position) else { continue }
+            let next = Link(id: id, position: position)
+            if isReady(next) { pending.append(next) }
+        }
+    }
+
+    /// Adds the first parents the graph knows to a one-commit `chain`, while
+    /// each is ready; the first that would make it too long goes to `pending`.
+    private func extend(_ chain: inout [Link]) {
+        guard let graph else { return }
+        while true {
+            let last = chain[chain.count - 1]
+            guard last.position >= 0, graph.parentPositions(at: last.position, into: &positions),
+                  let position = positions.first, let id = graph.id(at: position) else { return }
+            chain[chain.count - 1].firstParentTaken = true
+            let first = Link(id: id, position: position)
+            guard isReady(first) else { return }
+            guard chain.count < Self.chainLength else { return pending.append(first) }
+            chain.append(first)
+        }
+    }
+
+    /// Notes that a child of `link` was read (or taken): true when it is now to be read.
+    private func isReady(_ link: Link) -> Bool {
+        guard counts != nil else { return seen.insert(link.id).inserted }
+        return counts!.release(link)
     }
 
     func stop(_ error: (any Error)?) {
@@ -169,5 +224,63 @@ private final class Frontier: @unchecked Sendable {
         }
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+/// How many children each commit a walk reaches has among the commits it
+/// reaches, counted through the commit-graph by position (no id is hashed
+/// or searched for) before the walk; a commit written after the graph is
+/// read for its parents. Nil when the graph is damaged somewhere the walk goes.
+private struct ChildCounts {
+    private var byPosition: [Int32]
+    private var byID: [ObjectID: Int32] = [:]
+
+    init?(from tips: [ObjectID], graph: CommitGraph, in repository: Repository) {
+        byPosition = Array(repeating: 0, count: graph.count)
+        var visited = [Bool](repeating: false, count: graph.count)
+        var seenIDs = Set<ObjectID>()
+        var positions: [Int32] = [], ids: [ObjectID] = []
+        func reach(_ position: Int32) {
+            if !visited[Int(position)] { visited[Int(position)] = true; positions.append(position) }
+        }
+        func reach(_ id: ObjectID) {
+            if let position = graph.position(of: id) { return reach(position) }
+            if seenIDs.insert(id).inserted { ids.append(id) }
+        }
+        for tip in tips { reach(tip) }
+        var parents: [Int32] = []
+        while true {
+            if let position = positions.popLast() {
+                guard graph.parentPositions(at: position, into: &parents) else { return nil }
+                for parent in parents where Int(parent) < byPosition.count {
+                    byPosition[Int(parent)] += 1
+                    reach(parent)
+                }
+            } else if let id = ids.popLast() {
+                // Not in the graph: its parents are read (a commit that cannot be read has none; the walk says why).
+                for parent in (try? repository.commit(id).parents) ?? [] {
+                    if let position = graph.position(of: parent) { byPosition[Int(position)] += 1 } else { byID[parent, default: 0] += 1 }
+                    reach(parent)
+                }
+            } else {
+                return
+            }
+        }
+    }
+
+    /// The children of `link` not yet read.
+    func left(_ link: Frontier.Link) -> Int32 {
+        link.position >= 0 ? byPosition[Int(link.position)] : byID[link.id] ?? 0
+    }
+
+    /// One child of `link` read: true when that was the last.
+    mutating func release(_ link: Frontier.Link) -> Bool {
+        if link.position >= 0 {
+            byPosition[Int(link.position)] -= 1
+            return byPosition[Int(link.position)] == 0
+        }
+        guard let index = byID.index(forKey: link.id) else { return false }
+        byID.values[index] -= 1
+        return byID.values[index] == 0
     }
 }

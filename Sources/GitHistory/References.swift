@@ -40,46 +40,42 @@ extension Repository {
 }
 
 extension Repository {
-    /// Those of `ids` that none of `tips` reaches. Through the commit-graph
-    /// when git wrote one (no object is read), else a walk of the history.
-    public func unreachable(_ ids: Set<ObjectID>, from tips: [ObjectID]) throws -> Set<ObjectID> {
+    /// Those of `ids` that none of `tips` reaches.
+    public func unreachable(_ ids: Set<ObjectID>, from tips: [ObjectID]) -> Set<ObjectID> {
         var missing = ids
-        let graphed = traverseGraph(from: tips) { id, _ in
+        traverseParents(from: tips.filter(containsCommit)) { id, _ in
             missing.remove(id)
             return !missing.isEmpty
-        }
-        if graphed { return missing }
-        for id in try reachableIDs(from: tips.filter(containsCommit)) {
-            missing.remove(id)
-            if missing.isEmpty { break }
         }
         return missing
     }
 
-    /// The merges `head` reaches, found through the commit-graph; nil without
-    /// one, when finding them would mean reading every commit.
-    public func reachableMerges(from head: ObjectID) -> [ObjectID]? {
-        var merges: [ObjectID] = []
-        let graphed = traverseGraph(from: [head]) { id, parents in
-            if parents.count > 1 { merges.append(id) }
+    /// The ids `tips` reach: through the commit-graph when git wrote one.
+    public func reachableIDs(from tips: [ObjectID]) -> [ObjectID] {
+        var ids: [ObjectID] = []
+        traverseParents(from: tips) { id, _ in
+            ids.append(id)
             return true
         }
-        return graphed ? merges : nil
+        return ids
     }
 
-    /// Calls `visit` with every commit `tips` reach and its parents, as the
-    /// commit-graph records them (a commit written after the graph: read from
-    /// its object), until `visit` returns false. False, and nothing visited,
-    /// without a commit-graph or in a shallow clone (where git ignores it).
-    private func traverseGraph(from tips: [ObjectID], _ visit: (ObjectID, [ObjectID]) -> Bool) -> Bool {
-        guard shallowBoundary.isEmpty, let graph = commitGraph else { return false }
+    /// Calls `visit` with every commit `tips` reach and its parents, until
+    /// `visit` returns false. The parents come from the commit-graph when git
+    /// wrote one (no object is read), else from each commit read.
+    /// A shallow clone's boundary commits have none (and git ignores the
+    /// commit-graph there). A commit that cannot be read has none either:
+    /// the scan's walk reads every commit and says what is wrong.
+    func traverseParents(from tips: [ObjectID], _ visit: (ObjectID, [ObjectID]) -> Bool) {
+        let boundary = shallowBoundary
+        let graph = boundary.isEmpty ? commitGraph : nil
         var seen = Set(tips)
         var pending = Array(seen)
         while let id = pending.popLast() {
-            let parents = graph.parents(of: id) ?? (try? commit(id).parents) ?? []
+            let parents = boundary.contains(id) ? []
+                : graph?.parents(of: id) ?? (try? commit(id).parents) ?? []
             guard visit(id, parents) else { break }
             for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
         }
-        return true
     }
 }

@@ -199,13 +199,13 @@ struct GitHistoryTests {
         #expect(bareRepository.isBare)
         #expect(bareRepository.workDirectory == nil)
         let bareHead = try #require(try bareRepository.head())
-        #expect(try bareRepository.reachableIDs(from: [bareHead]).count == 5)
+        #expect(bareRepository.reachableIDs(from: [bareHead]).count == 5)
 
         try repo.git(["checkout", "-q", "--detach", "HEAD~2"])
         let detached = try Repository(at: repo.path)
         #expect(detached.isHeadDetached)
         let detachedHead = try #require(try detached.head())
-        #expect(try detached.reachableIDs(from: [detachedHead]).count == 3)
+        #expect(detached.reachableIDs(from: [detachedHead]).count == 3)
 
         let shallow = try TemporaryFolder.make(prefix: "shallow")
         defer { try? FileManager.default.removeItem(at: shallow) }
@@ -213,7 +213,31 @@ struct GitHistoryTests {
         let shallowRepository = try Repository(at: shallow.path + "/s")
         #expect(shallowRepository.isShallow)
         let shallowHead = try #require(try shallowRepository.head())
-        #expect(try shallowRepository.reachableIDs(from: [shallowHead]).count == 2)
+        #expect(shallowRepository.reachableIDs(from: [shallowHead]).count == 2)
+    }
+
+    @Test("the commits a history of merges and an octopus reaches — through a commit-graph, from packed commits, from loose commits — are those git rev-list lists",
+          arguments: ["commit-graph", "pack", "loose"])
+    func reachableIDs(objects: String) throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImportMerges(topics: 30, length: 2)
+        // An octopus of twelve parents: the commit-graph keeps its parents apart (the extra-edge list).
+        let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var parents = [try repo.head()]
+        for arm in 1...11 {
+            parents.append(try repo.git(["commit-tree", tree, "-p", "HEAD", "-m", "arm \(arm)"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let octopus = try repo.git(["commit-tree", tree] + parents.flatMap { ["-p", $0] } + ["-m", "octopus"])
+        try repo.git(["update-ref", "refs/heads/main", octopus.trimmingCharacters(in: .whitespacesAndNewlines)])
+        try repo.git(["repack", "-adq"])
+        if objects == "commit-graph" { try repo.git(["commit-graph", "write", "--reachable"]) }
+        if objects == "loose" { try repo.unpackObjects() }
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let expected = try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init)
+        #expect(expected.count == 1 + 30 * 4 + 11 + 1)
+        let reached = repository.reachableIDs(from: [head]).map(\.hex)
+        #expect(reached.count == expected.count && Set(reached) == Set(expected))
     }
 
     @Test(".mailmap folds a person's identities, as git does")

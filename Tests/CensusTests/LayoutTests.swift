@@ -112,7 +112,7 @@ struct LayoutTests {
     @Test("an independent repository nested in a work tree is found; a submodule and a linked worktree are not")
     func nestedRepositories() throws {
         let parent = folder.appendingPathComponent("projects")
-        let outer = try TemporaryGitRepository(existing: parent.appendingPathComponent("outer"))
+        let outer = TemporaryGitRepository(existing: parent.appendingPathComponent("outer"))
         try FileManager.default.createDirectory(at: outer.root, withIntermediateDirectories: true)
         try outer.git(["init", "-q", "-b", "main", "."])
         for index in 1...3 { try outer.commit("outer \(index)") }
@@ -121,7 +121,7 @@ struct LayoutTests {
         try outer.git(["-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "modules/library"])
         try outer.commit("add submodule")
         try outer.git(["worktree", "add", "-q", "trees/feature", "-b", "feature"])
-        let inner = try TemporaryGitRepository(existing: outer.root.appendingPathComponent("tools/inner"))
+        let inner = TemporaryGitRepository(existing: outer.root.appendingPathComponent("tools/inner"))
         try FileManager.default.createDirectory(at: inner.root, withIntermediateDirectories: true)
         try inner.git(["init", "-q", "-b", "main", "."])
         for index in 1...2 { try inner.commit("inner \(index)") }

@@ -104,7 +104,7 @@ final class ScanNotes: @unchecked Sendable {
         let present = noted.filter { repository.containsCommit($0) }
         guard !present.isEmpty else { return [:] }
         let branches = ["refs/heads/*", "refs/remotes/*"].flatMap { repository.references(matching: $0).map(\.target) }
-        let lost = try repository.unreachable(present, from: [head] + branches.filter(repository.containsCommit))
+        let lost = repository.unreachable(present, from: [head] + branches.filter(repository.containsCommit))
         guard !lost.isEmpty, lost.count <= Self.rewrittenLimit else { return [:] }
         let originals = lost.compactMap { try? repository.commit($0) }
         return try repository.rewrittenCopies(of: originals, head: head)

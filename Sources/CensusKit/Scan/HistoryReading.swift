@@ -4,10 +4,14 @@ import GitHistory
 
 /// The reading stage of a scan: walks the history a `ScanPlan` names and
 /// hands each commit, with its notes, to the attributing stage. It also
-/// notes the merges of AI tools' branches on the `BranchEvidenceBoard`
-/// before the commits they brought in are read — all of them before the
-/// walk when the commit-graph lists the merges, else as the walks read them
-/// (a merge first) — because finding what a merge brought in needs the repository.
+/// notes the merges of AI tools' branches on the `BranchEvidenceBoard` as
+/// it reads them, because finding what a merge brought in needs the
+/// repository. Both walks read a merge before the commits it brought in
+/// (children before parents: the incremental walk is topological, the full
+/// one too with a commit-graph), so a verdict is stored once, with all its
+/// evidence. Without a commit-graph the full walk's two readers can meet a
+/// commit also reachable another way before that merge: its evidence is then
+/// added before the scan is published (`HistoryScanner`).
 enum HistoryReading {
     /// A full walk (a first scan, rewritten history, a catalogue change):
     /// two readers, each attributing what it reads with a sink of its own.
@@ -19,10 +23,9 @@ enum HistoryReading {
         let sinks = (0..<readers).map { _ in ClassifyingSink(context, mailmap: Mailmap(for: repository)) }
         let classifier = context.classifier
         defer { sinks.forEach { $0.flush(force: true) } }
-        let branchesKnown = try noteBranchesFirst(repository, head: plan.head, classifier: classifier, board: context.branches)
         try repository.walkInParallel(from: [plan.head], readers: readers) { commit, handle, reader in
             if failure.value != nil { return false }
-            if !branchesKnown { try noteBranch(commit, classifier: classifier, board: context.branches, handle: handle) }
+            try noteBranch(commit, classifier: classifier, board: context.branches, handle: handle)
             let sha = commit.id.hex
             let notes = plan.needsNotes(sha) ? ScanNotes.notes(of: commit.id, in: notesByRef, reading: handle) : [:]
             sinks[reader].consume(commit, sha: sha, notes: notes)
@@ -66,19 +69,6 @@ enum HistoryReading {
         }
         if !chunk.isEmpty { commitsPipe.push(chunk) }
         return [sink]
-    }
-
-    /// Every merge of an AI tool's branch that HEAD reaches goes on the board
-    /// before any commit is read, when the commit-graph lists the merges
-    /// without reading the history: the readers then never meet a commit
-    /// before the merge that brought it in (which two readers could, for a
-    /// commit also reachable another way). False without a commit-graph: the
-    /// walk notes merges as it reads them.
-    private static func noteBranchesFirst(_ repository: Repository, head: ObjectID, classifier: Classifier,
-                                          board: BranchEvidenceBoard) throws -> Bool {
-        guard let merges = repository.reachableMerges(from: head) else { return false }
-        for id in merges { try noteBranch(repository.commit(id), classifier: classifier, board: board, handle: repository) }
-        return true
     }
 
     /// A merge of an AI tool's branch goes on the board, with the commits it brought in.

@@ -21,7 +21,8 @@ public struct ScanOutcome: Sendable {
     /// Stored verdicts given the evidence of an AI tool's branch after they
     /// were stored, before the scan was published: commits a walk read
     /// before the merge that brought them in. The walks read merges first,
-    /// so this is 0 unless a commit is also reachable another way.
+    /// so this is 0 unless a commit is also reachable another way and the
+    /// repository has no commit-graph, or an earlier scan stored the commit.
     public var branchEvidenceAfterStoring = 0
     /// Things the user should know that are not failures (shallow clone, detached HEAD).
     public var notices: [String] = []

@@ -90,6 +90,20 @@ final class TemporaryGitRepository {
         try git(["reset", "-q", "--hard", "main"])
     }
 
+    /// Makes every packed object loose, as in a repository never packed:
+    /// each pack is moved aside and unpacked again.
+    func unpackObjects() throws {
+        let packs = root.appendingPathComponent(".git/objects/pack")
+        for name in try FileManager.default.contentsOfDirectory(atPath: packs.path) where name.hasSuffix(".pack") {
+            let aside = root.appendingPathComponent(name)
+            try FileManager.default.moveItem(at: packs.appendingPathComponent(name), to: aside)
+            try FileManager.default.removeItem(at: packs.appendingPathComponent(name.dropLast(5) + ".idx"))
+            _ = try Shell.run("/usr/bin/git", ["unpack-objects", "-q"], in: root, environment: Self.gitEnvironment,
+                          input: try Data(contentsOf: aside))
+            try FileManager.default.removeItem(at: aside)
+        }
+    }
+
     /// A history of merged topic branches, as most team repositories have:
     /// `topics` branches of `length` commits, each forked from main and merged
     /// back with a merge commit, so the history is wide, not a line.
