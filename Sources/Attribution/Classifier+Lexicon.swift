@@ -106,8 +106,10 @@ extension Classifier {
     /// the catalogue does not know yet: recorded as `ai-unspecified`, its name
     /// in the evidence). Only a message's last lines are read: footers end it.
     func footerEvidence(_ parsed: ParsedMessage, besides evidence: [Evidence]) -> Evidence? {
-        // Most lines hold no `enerated [`: nothing more is read of them.
-        for index in max(0, parsed.lineCount - 12)..<parsed.lineCount where parsed.lineContains(index, "enerated ") {
+        // Most messages hold no `enerated ` in their last lines: one search says so, nothing more is read.
+        let footer = max(0, parsed.lineCount - 12)..<parsed.lineCount
+        guard parsed.linesContain(footer, "enerated ") else { return nil }
+        for index in footer where parsed.lineContains(index, "enerated ") {
             guard let (name, text) = Self.generatedWithName(parsed.line(index)),
                   !evidence.contains(where: { $0.kind == .marker && $0.matched == text }) else { continue }
             if let named = names.tool(namedBy: name) {

@@ -51,20 +51,44 @@ public struct ParsedMessage: Sendable {
 
     /// Whether line `index` holds `needle`'s bytes, read without making a Substring.
     func lineContains(_ index: Int, _ needle: StaticString) -> Bool {
-        let range = lineRanges[index]
+        linesContain(index..<index + 1, needle)
+    }
+
+    /// Whether the lines `lines` hold `needle`'s bytes, read in one pass
+    /// from the first's start to the last's end (the text between them too).
+    func linesContain(_ lines: Range<Int>, _ needle: StaticString) -> Bool {
+        guard !lines.isEmpty else { return false }
+        let start = Int(lineRanges[lines.lowerBound].start), end = Int(lineRanges[lines.upperBound - 1].end)
         var message = message
         return message.withUTF8 { bytes in
-            guard range.end > range.start, let base = bytes.baseAddress else { return false }
-            let count = needle.utf8CodeUnitCount
-            var position = base + Int(range.start)
-            let end = base + Int(range.end)
-            while end - position >= count, let hit = memchr(position, Int32(needle.utf8Start[0]), end - position - count + 1) {
-                let found = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(found, needle.utf8Start, count) == 0 { return true }
-                position = found + 1
-            }
-            return false
+            guard end > start, let base = bytes.baseAddress else { return false }
+            return Self.contains(UnsafeRawBufferPointer(start: base + start, count: end - start), needle)
         }
+    }
+
+    /// Whether `bytes` hold `needle`: memchr finds its rarest letter in
+    /// English text (`d` of `enerated `, not the `e` most words have), memcmp
+    /// checks around each.
+    static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0, bytes.count >= count, let base = bytes.baseAddress else { return false }
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: count)
+        let anchor = pattern.indices.min { rarity(pattern[$0]) < rarity(pattern[$1]) }!
+        var position = base + anchor
+        let last = base + bytes.count - (count - anchor)
+        while position <= last, let hit = memchr(position, Int32(pattern[anchor]), last - position + 1) {
+            if memcmp(hit - anchor, pattern.baseAddress!, count) == 0 { return true }
+            position = UnsafeRawPointer(hit) + 1
+        }
+        return false
+    }
+
+    /// Letters from the rarest to the commonest in English; anything else counts as rare.
+    private static func rarity(_ byte: UInt8) -> Int {
+        let order: StaticString = "zqxjkvbpygfwmucldrhsnioate "
+        let lower = byte | 0x20
+        for index in 0..<order.utf8CodeUnitCount where order.utf8Start[index] == lower { return index }
+        return -1
     }
 
     /// The UTF-8 bytes `start..<end` of `message` (on scalar boundaries) as a Substring.

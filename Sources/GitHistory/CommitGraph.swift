@@ -14,7 +14,9 @@ import Foundation
 struct CommitGraph: @unchecked Sendable {
     /// One file of the chain, base first.
     private struct Layer {
-        var data: Data
+        /// The file, mapped: read through a pointer, no `Data` closure per lookup.
+        var file: MappedFile
+        var data: UnsafeRawBufferPointer { file.bytes }
         var count: Int
         /// Positions of this layer's commits start here in the whole chain.
         var base: Int
@@ -50,38 +52,31 @@ struct CommitGraph: @unchecked Sendable {
         var base = 0
         for file in files {
             // Mapped, not read: counting the commits touches the header alone.
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped),
-                  let layer = Self.layer(data, base: base) else { return nil }
+            guard let mapped = MappedFile(path: file), let layer = Self.layer(mapped, base: base) else { return nil }
             layers.append(layer)
             base += layer.count
         }
     }
 
-    private static func layer(_ data: Data, base: Int) -> Layer? {
+    private static func layer(_ file: MappedFile, base: Int) -> Layer? {
+        let data = file.bytes
         // Header: CGPH, version 1, hash version 1 (SHA-1), chunk count, base count.
-        guard data.count >= 8, data.prefix(4).elementsEqual("CGPH".utf8), data[data.startIndex + 4] == 1,
-              data[data.startIndex + 5] == 1 else { return nil }
-        let chunks = Int(data[data.startIndex + 6])
+        guard data.count >= 8, data.starts(with: "CGPH".utf8), data[4] == 1, data[5] == 1 else { return nil }
+        let chunks = Int(data[6])
         guard data.count >= 8 + (chunks + 1) * 12 else { return nil }
         var offsets: [String: Int] = [:]
         for chunk in 0..<chunks {
             let entry = 8 + chunk * 12
-            let id = String(decoding: data[(data.startIndex + entry)..<(data.startIndex + entry + 4)], as: UTF8.self)
-            offsets[id] = Int(bigEndian(data, entry + 4, 8))
+            let id = String(decoding: data[entry..<(entry + 4)], as: UTF8.self)
+            offsets[id] = Int(SortedObjectIDs.bigEndian(data, entry + 4)) << 32 | Int(SortedObjectIDs.bigEndian(data, entry + 8))
         }
         guard let fanout = offsets["OIDF"], let oids = offsets["OIDL"], let commitData = offsets["CDAT"],
-              fanout + 1024 <= data.count else { return nil }
+              fanout >= 0, fanout + 1024 <= data.count else { return nil }
         // A fan-out that decreases would send a search out of the file.
-        guard let count = data.withUnsafeBytes({ SortedObjectIDs.count(in: $0, fanout: fanout, ids: oids) }),
-              commitData + count * 36 <= data.count else { return nil }
-        return Layer(data: data, count: count, base: base, fanout: fanout, oids: oids, commitData: commitData,
+        guard let count = SortedObjectIDs.count(in: data, fanout: fanout, ids: oids),
+              commitData >= 0, commitData + count * 36 <= data.count else { return nil }
+        return Layer(file: file, count: count, base: base, fanout: fanout, oids: oids, commitData: commitData,
                      extraEdges: offsets["EDGE"])
-    }
-
-    private static func bigEndian(_ data: Data, _ offset: Int, _ width: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in 0..<width { value = value << 8 | UInt64(data[data.startIndex + offset + index]) }
-        return value
     }
 
     /// The parents of `id`, or nil when the graph does not hold it.
@@ -101,8 +96,9 @@ struct CommitGraph: @unchecked Sendable {
     /// Where `id` is in the whole chain, or nil when the graph does not hold it.
     func position(of id: ObjectID) -> Int32? {
         for layer in layers.reversed() {
-            let found = layer.data.withUnsafeBytes { SortedObjectIDs.position(of: id, in: $0, fanout: layer.fanout, ids: layer.oids) }
-            if let index = found { return Int32(layer.base + index) }
+            if let index = SortedObjectIDs.position(of: id, in: layer.data, fanout: layer.fanout, ids: layer.oids) {
+                return Int32(layer.base + index)
+            }
         }
         return nil
     }
@@ -114,36 +110,33 @@ struct CommitGraph: @unchecked Sendable {
         positions.removeAll(keepingCapacity: true)
         guard let layer = layer(holding: position) else { return false }
         let index = Int(position) - layer.base
-        return layer.data.withUnsafeBytes { raw -> Bool in
-            let entry = layer.commitData + index * 36 + 20
-            let first = SortedObjectIDs.bigEndian(raw, entry)
-            let second = SortedObjectIDs.bigEndian(raw, entry + 4)
-            let none: UInt32 = 0x7000_0000
-            if first != none { positions.append(Int32(first)) }
-            guard second != none else { return true }
-            guard second & 0x8000_0000 != 0 else {
-                positions.append(Int32(second))
-                return true
-            }
-            // An octopus merge: the rest of its parents are in the extra-edge list.
-            guard let edges = layer.extraEdges else { return false }
-            var edge = Int(second & 0x7FFF_FFFF)
-            while true {
-                guard edges + edge * 4 + 4 <= layer.data.count else { return false }
-                let value = SortedObjectIDs.bigEndian(raw, edges + edge * 4)
-                positions.append(Int32(value & 0x7FFF_FFFF))
-                if value & 0x8000_0000 != 0 { return true }
-                edge += 1
-            }
+        let raw = layer.data
+        let entry = layer.commitData + index * 36 + 20
+        let first = SortedObjectIDs.bigEndian(raw, entry)
+        let second = SortedObjectIDs.bigEndian(raw, entry + 4)
+        let none: UInt32 = 0x7000_0000
+        if first != none { positions.append(Int32(first)) }
+        guard second != none else { return true }
+        guard second & 0x8000_0000 != 0 else {
+            positions.append(Int32(second))
+            return true
+        }
+        // An octopus merge: the rest of its parents are in the extra-edge list.
+        guard let edges = layer.extraEdges, edges >= 0 else { return false }
+        var edge = Int(second & 0x7FFF_FFFF)
+        while true {
+            guard edges + edge * 4 + 4 <= raw.count else { return false }
+            let value = SortedObjectIDs.bigEndian(raw, edges + edge * 4)
+            positions.append(Int32(value & 0x7FFF_FFFF))
+            if value & 0x8000_0000 != 0 { return true }
+            edge += 1
         }
     }
 
     /// The commit at a position of the whole chain.
     func id(at position: Int32) -> ObjectID? {
         guard let layer = layer(holding: position) else { return nil }
-        return layer.data.withUnsafeBytes { raw in
-            ObjectID(rawBytes: raw.baseAddress! + layer.oids + (Int(position) - layer.base) * 20)
-        }
+        return ObjectID(rawBytes: layer.data.baseAddress! + layer.oids + (Int(position) - layer.base) * 20)
     }
 
     private func layer(holding position: Int32) -> Layer? {
@@ -152,6 +145,18 @@ struct CommitGraph: @unchecked Sendable {
         guard let layer = layers.last(where: { $0.base <= Int(position) }), Int(position) - layer.base < layer.count else { return nil }
         return layer
     }
+}
+
+/// A file mapped read-only for as long as this lives.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+
+    init?(path: String) {
+        guard let bytes = PackFiles.map(path) else { return nil }
+        self.bytes = bytes
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
 }
 
 extension ObjectID {

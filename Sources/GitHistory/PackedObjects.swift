@@ -323,7 +323,7 @@ extension PackFiles {
         return Pack(index: index, data: data, ids: ids, offsets: offsets, largeOffsets: largeOffsets, dataPath: dataPath)
     }
 
-    fileprivate static func map(_ path: String) -> UnsafeRawBufferPointer? {
+    static func map(_ path: String) -> UnsafeRawBufferPointer? {
         let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

@@ -239,6 +239,25 @@ struct MessageParserTests {
         }
     }
 
+    @Test("property: the footer's byte search finds `enerated ` exactly where the bytes hold it, at a line's start or end, and across lines", arguments: 0..<4)
+    func footerSearchMatchesBytes(seed: Int) {
+        var random = SplitMix64(state: UInt64(seed) &+ 7)
+        let pieces = ["enerated ", "Generated with [Kimi](https://kimi.ai)", "enerated", "nerated ", "e", "d", " ", "\n", "é", "🤖", "x", "rated "]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            let expected = Array(text.utf8).firstRange(of: Array("enerated ".utf8)) != nil
+            let found = Array(text.utf8).withUnsafeBytes { ParsedMessage.contains($0, "enerated ") }
+            #expect(found == expected, "\(text.debugDescription)")
+            let parsed = ParsedMessage(text)
+            if parsed.lineCount > 0 {
+                let anyLine = (0..<parsed.lineCount).contains { parsed.line($0).utf8.firstRange(of: Array("enerated ".utf8)) != nil }
+                // The one search over the footer never misses what a line's own search finds.
+                #expect(!anyLine || parsed.linesContain(0..<parsed.lineCount, "enerated "), "\(text.debugDescription)")
+                #expect((0..<parsed.lineCount).contains { parsed.lineContains($0, "enerated ") } == anyLine, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test("property: trailers cut as bytes are the trailers cut by Character", arguments: 0..<4)
     func trailerBytesMatchCharacters(seed: Int) {
         var random = SplitMix64(state: UInt64(seed) &+ 7)
