@@ -516,7 +516,7 @@ public struct Classifier: Sendable {
             let aliasWords = Self.words(alias)
             guard !aliasWords.isEmpty, aliasWords.count <= words.count else { continue }
             for start in 0...(words.count - aliasWords.count)
-            where Self.wordsMatch(Array(words[start..<start + aliasWords.count]), aliasWords) {
+            where Self.wordsMatch(words[start..<start + aliasWords.count], aliasWords) {
                 if best == nil || start < best!.position || (start == best!.position && aliasWords.count > best!.length) {
                     best = (start, aliasWords.count, tool)
                 }
@@ -528,7 +528,7 @@ public struct Classifier: Sendable {
 
     /// Equal words, or a last word that is the alias with a version glued on
     /// (`chatgptv5`, `gpt4`).
-    static func wordsMatch(_ words: [String], _ alias: [String]) -> Bool {
+    static func wordsMatch(_ words: ArraySlice<String>, _ alias: [String]) -> Bool {
         guard words.count == alias.count else { return false }
         for (index, (word, expected)) in zip(words, alias).enumerated() where word != expected {
             guard index == alias.count - 1, word.hasPrefix(expected) else { return false }

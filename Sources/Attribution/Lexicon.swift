@@ -75,6 +75,10 @@ extension Catalogue {
 struct ModelNames: Sendable {
     /// Each alias as words, longest first (`claude code` before `claude`).
     private let aliases: [(words: [String], tool: String)]
+    /// Which aliases can match a name, by its first word: those starting with
+    /// it, and the one-word aliases it may be with a version glued on (`gpt4`).
+    private let aliasesByFirstWord: [String: [Int]]
+    private let oneWordAliases: [(index: Int, word: String)]
     private let qualifiers: Set<String>
     private let machineLocals: Set<String>
     private let vendorDomains: [String: String]
@@ -85,10 +89,13 @@ struct ModelNames: Sendable {
     private let releaseSubjects: [String]
 
     init(_ catalogue: Catalogue) {
-        aliases = catalogue.tools
+        let aliases = catalogue.tools
             .flatMap { tool in tool.aliases.map { (words: Self.nameWords($0), tool: tool.id) } }
             .filter { !$0.words.isEmpty }
             .sorted { $0.words.count > $1.words.count }
+        self.aliases = aliases
+        aliasesByFirstWord = Dictionary(grouping: aliases.indices, by: { aliases[$0].words[0] })
+        oneWordAliases = aliases.indices.filter { aliases[$0].words.count == 1 }.map { ($0, aliases[$0].words[0]) }
         let lexicon = catalogue.lexicon
         qualifiers = Set((lexicon?.qualifiers ?? []).map { $0.lowercased() })
         machineLocals = Set((lexicon?.machineLocals ?? []).map { $0.lowercased() })
@@ -108,9 +115,12 @@ struct ModelNames: Sendable {
     /// also a person's first name.
     func tool(namedBy name: String) -> (tool: String, qualified: Bool)? {
         let words = Self.nameWords(Self.droppingParentheses(name))
-        guard !words.isEmpty else { return nil }
-        for (aliasWords, tool) in aliases where aliasWords.count <= words.count {
-            guard Classifier.wordsMatch(Array(words.prefix(aliasWords.count)), aliasWords) else { continue }
+        guard let first = words.first else { return nil }
+        // The aliases in their order of precedence, of those whose first word can match.
+        var candidates = aliasesByFirstWord[first] ?? []
+        for alias in oneWordAliases where alias.word != first && first.hasPrefix(alias.word) { candidates.append(alias.index) }
+        for (aliasWords, tool) in candidates.sorted().map({ aliases[$0] }) where aliasWords.count <= words.count {
+            guard Classifier.wordsMatch(words.prefix(aliasWords.count), aliasWords) else { continue }
             var rest = words.dropFirst(aliasWords.count)
             if let cut = rest.firstIndex(where: { ["via", "with", "using", "on", "in", "for"].contains($0) }) {
                 rest = rest[..<cut]
@@ -154,7 +164,7 @@ struct ModelNames: Sendable {
     /// A display name that says it is automation: `Release Bot`,
     /// `gemini-cli-robot`, `semantic-release`.
     func isAutomationName(_ name: String) -> Bool {
-        let lowered = name.lowercased().trimmingCharacters(in: .whitespaces)
+        let lowered = name.lowercased().trimmingBlanks()
         if automationNames.contains(lowered) { return true }
         let words = lowered.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" || $0 == "." })
         guard words.count >= 2, let last = words.last else { return false }
@@ -169,6 +179,35 @@ struct ModelNames: Sendable {
     /// Lower-case words split at anything but letters, digits and `.`:
     /// `MiniMax-M2.7-highspeed` → `minimax`, `m2.7`, `highspeed`.
     static func nameWords(_ text: String) -> [String] {
+        // Most names are ASCII: cut as bytes, without Character properties (a scan reads thousands of names).
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiNameWords(text) : nameWordsByCharacter(text)
+    }
+
+    /// `nameWords` for ASCII text, a byte at a time.
+    static func asciiNameWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        func finishWord() {
+            // Dots inside a word stay (`m2.7`); at its ends they go.
+            if let first = word.firstIndex(where: { $0 != 0x2E }), let last = word.lastIndex(where: { $0 != 0x2E }) {
+                words.append(String(decoding: word[first...last], as: UTF8.self))
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) || lower == 0x2E {
+                word.append(lower)
+            } else {
+                finishWord()
+            }
+        }
+        finishWord()
+        return words
+    }
+
+    /// `nameWords` for any text, by Character.
+    static func nameWordsByCharacter(_ text: String) -> [String] {
         text.lowercased()
             .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == ".") })
             .compactMap { raw in

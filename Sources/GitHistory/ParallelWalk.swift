@@ -179,6 +179,8 @@ private final class Frontier: @unchecked Sendable {
 
     /// The parents of a commit read, those not taken with it, that are now to be read.
     private func putOutParents(of link: Link) {
+        // Most commits have one parent, taken with them already.
+        if link.firstParentTaken && link.parents.count < 2 { return }
         guard let graph, counts != nil, link.position >= 0, graph.parentPositions(at: link.position, into: &positions) else {
             // Reversed, so that the first parent is read next (depth first, as git does).
             for parent in link.parents.dropFirst(link.firstParentTaken ? 1 : 0).reversed() {
@@ -200,14 +202,20 @@ private final class Frontier: @unchecked Sendable {
         guard let graph else { return }
         while true {
             let last = chain[chain.count - 1]
-            guard last.position >= 0, graph.parentPositions(at: last.position, into: &positions),
-                  let position = positions.first, let id = graph.id(at: position) else { return }
+            guard last.position >= 0, let position = firstParent(at: last.position, graph: graph),
+                  let id = graph.id(at: position) else { return }
             chain[chain.count - 1].firstParentTaken = true
             let first = Link(id: id, position: position)
             guard isReady(first) else { return }
             guard chain.count < Self.chainLength else { return pending.append(first) }
             chain.append(first)
         }
+    }
+
+    /// The first parent of the commit at `position`: as counted, or from the graph.
+    private func firstParent(at position: Int32, graph: CommitGraph) -> Int32? {
+        if let counts { return counts.firstParent(at: position) }
+        return graph.parentPositions(at: position, into: &positions) ? positions.first : nil
     }
 
     /// Notes that a child of `link` was read (or taken): true when it is now to be read.
@@ -234,9 +242,12 @@ private final class Frontier: @unchecked Sendable {
 private struct ChildCounts {
     private var byPosition: [Int32]
     private var byID: [ObjectID: Int32] = [:]
+    /// Each counted commit's first parent (-1: none), so that a run is extended without the graph.
+    private var firstParents: [Int32]
 
     init?(from tips: [ObjectID], graph: CommitGraph, in repository: Repository) {
         byPosition = Array(repeating: 0, count: graph.count)
+        firstParents = Array(repeating: -1, count: graph.count)
         var visited = [Bool](repeating: false, count: graph.count)
         var seenIDs = Set<ObjectID>()
         var positions: [Int32] = [], ids: [ObjectID] = []
@@ -252,6 +263,7 @@ private struct ChildCounts {
         while true {
             if let position = positions.popLast() {
                 guard graph.parentPositions(at: position, into: &parents) else { return nil }
+                if let first = parents.first { firstParents[Int(position)] = first }
                 for parent in parents where Int(parent) < byPosition.count {
                     byPosition[Int(parent)] += 1
                     reach(parent)
@@ -266,6 +278,12 @@ private struct ChildCounts {
                 return
             }
         }
+    }
+
+    /// The first parent of the commit at `position`, a commit the count reached.
+    func firstParent(at position: Int32) -> Int32? {
+        let first = firstParents[Int(position)]
+        return first >= 0 ? first : nil
     }
 
     /// The children of `link` not yet read.

@@ -258,6 +258,16 @@ struct MessageParserTests {
         }
     }
 
+    @Test("property: names cut into words as ASCII bytes are the words cut by Character", arguments: 0..<4)
+    func nameWordsBytesMatchCharacters(seed: Int) {
+        var random = SplitMix64(state: UInt64(seed) &+ 21)
+        let pieces = ["Claude", "GPT", "-4o", " ", ".", "..", "m2.7", "(bot)", "_", "Opus 4.6", "[", "]", "3", "x", "\t", "@", "Z"]
+        for _ in 0..<3000 {
+            let name = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            #expect(ModelNames.asciiNameWords(name) == ModelNames.nameWordsByCharacter(name), "\(name.debugDescription)")
+        }
+    }
+
     @Test("property: trailers cut as bytes are the trailers cut by Character", arguments: 0..<4)
     func trailerBytesMatchCharacters(seed: Int) {
         var random = SplitMix64(state: UInt64(seed) &+ 7)
