@@ -85,6 +85,32 @@ struct BranchEvidenceTests {
         }
     }
 
+    @Test("an AI branch scanned while checked out, merged since: the next scan gives the commits an earlier scan stored the branch's evidence, and explain agrees")
+    func branchStoredByAnEarlierScan() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("root")
+        try repo.git(["checkout", "-q", "-b", "claude/feature"])
+        try repo.commit("ai one", file: "ai.txt")
+        try repo.commit("ai two", file: "ai.txt")
+        let first = try scanner.scan(repositoryAt: repo.path)
+        #expect(first.newCommits == 3)
+        #expect(try stored(repo)["ai one"]?.commitClass == .human)
+
+        try repo.git(["checkout", "-q", "main"])
+        try repo.commit("main one")
+        try repo.git(["merge", "-q", "--no-ff", "-m", "Merge branch 'claude/feature'", "claude/feature"])
+        let next = try scanner.scan(repositoryAt: repo.path)
+        #expect(next.branchEvidenceAfterStoring == 2)
+        let verdicts = try stored(repo)
+        #expect(Self.fromClaudeBranch(verdicts["ai one"]) && Self.fromClaudeBranch(verdicts["ai two"]))
+        #expect(verdicts["main one"]?.commitClass == .human && verdicts["root"]?.commitClass == .human)
+        for sha in try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init) {
+            let live = try LiveVerdict.derive(sha, inRepositoryAt: repo.path, classifier: classifier)
+            let record = try #require(try store.commits(repositoryID: 1, shas: [sha]).first)
+            #expect(live.verdict == record.verdict, "\(record.subject)")
+        }
+    }
+
     @Test("a commit also reachable through a person's branch forked from the AI branch: stored with the evidence either way; explain agrees on every commit, with .mailmap, notes and trailers")
     func reachableTwoWays() throws {
         let repo = try TemporaryGitRepository()
