@@ -271,8 +271,13 @@ private struct ChildCounts {
             } else if let id = ids.popLast() {
                 // Not in the graph: its parents are read (a commit that cannot be read has none; the walk says why).
                 for parent in (try? repository.commit(id).parents) ?? [] {
-                    if let position = graph.position(of: parent) { byPosition[Int(position)] += 1 } else { byID[parent, default: 0] += 1 }
-                    reach(parent)
+                    if let position = graph.position(of: parent) {
+                        byPosition[Int(position)] += 1
+                        reach(position)
+                    } else {
+                        byID[parent, default: 0] += 1
+                        if seenIDs.insert(parent).inserted { ids.append(parent) }
+                    }
                 }
             } else {
                 return

@@ -29,6 +29,25 @@ struct BranchEvidenceTests {
         return Dictionary(uniqueKeysWithValues: try store.commits(repositoryID: id, shas: shas).map { ($0.subject, $0.verdict) })
     }
 
+    /// `census explain`'s verdict (the attributing stage run live) is the stored one, for every commit HEAD reaches.
+    func expectExplainAgrees(_ repo: TemporaryGitRepository) throws {
+        for sha in try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init) {
+            let live = try LiveVerdict.derive(sha, inRepositoryAt: repo.path, classifier: classifier)
+            let record = try #require(try store.commits(repositoryID: 1, shas: [sha]).first)
+            #expect(live.verdict == record.verdict, "\(record.subject)")
+        }
+    }
+
+    /// `root` on main, then Claude Code's branch `claude/feature` with `ai one` and `ai two`, checked out.
+    static func claudeFeatureBranch() throws -> TemporaryGitRepository {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("root")
+        try repo.git(["checkout", "-q", "-b", "claude/feature"])
+        try repo.commit("ai one", file: "ai.txt")
+        try repo.commit("ai two", file: "ai.txt")
+        return repo
+    }
+
     static func fromClaudeBranch(_ verdict: Verdict?) -> Bool {
         verdict?.evidence.contains { $0.rule == "claude-code.branch" } == true && verdict?.commitClass == .ai
     }
@@ -87,11 +106,7 @@ struct BranchEvidenceTests {
 
     @Test("an AI branch scanned while checked out, merged since: the next scan gives the commits an earlier scan stored the branch's evidence, and explain agrees")
     func branchStoredByAnEarlierScan() throws {
-        let repo = try TemporaryGitRepository()
-        try repo.commit("root")
-        try repo.git(["checkout", "-q", "-b", "claude/feature"])
-        try repo.commit("ai one", file: "ai.txt")
-        try repo.commit("ai two", file: "ai.txt")
+        let repo = try Self.claudeFeatureBranch()
         let first = try scanner.scan(repositoryAt: repo.path)
         #expect(first.newCommits == 3)
         #expect(try stored(repo)["ai one"]?.commitClass == .human)
@@ -104,20 +119,12 @@ struct BranchEvidenceTests {
         let verdicts = try stored(repo)
         #expect(Self.fromClaudeBranch(verdicts["ai one"]) && Self.fromClaudeBranch(verdicts["ai two"]))
         #expect(verdicts["main one"]?.commitClass == .human && verdicts["root"]?.commitClass == .human)
-        for sha in try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init) {
-            let live = try LiveVerdict.derive(sha, inRepositoryAt: repo.path, classifier: classifier)
-            let record = try #require(try store.commits(repositoryID: 1, shas: [sha]).first)
-            #expect(live.verdict == record.verdict, "\(record.subject)")
-        }
+        try expectExplainAgrees(repo)
     }
 
     @Test("a commit also reachable through a person's branch forked from the AI branch: stored with the evidence either way; explain agrees on every commit, with .mailmap, notes and trailers")
     func reachableTwoWays() throws {
-        let repo = try TemporaryGitRepository()
-        try repo.commit("root")
-        try repo.git(["checkout", "-q", "-b", "claude/feature"])
-        try repo.commit("ai one", file: "ai.txt")
-        try repo.commit("ai two", file: "ai.txt")
+        let repo = try Self.claudeFeatureBranch()
         try repo.git(["checkout", "-q", "-b", "follow-up"])
         try repo.commit("person builds on it", file: "person.txt")
         try repo.git(["checkout", "-q", "main"])
@@ -134,11 +141,7 @@ struct BranchEvidenceTests {
         let verdicts = try stored(repo)
         #expect(Self.fromClaudeBranch(verdicts["ai one"]) && Self.fromClaudeBranch(verdicts["ai two"]))
         #expect(verdicts["person builds on it"]?.commitClass == .human)
-        for sha in try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init) {
-            let live = try LiveVerdict.derive(sha, inRepositoryAt: repo.path, classifier: classifier)
-            let record = try #require(try store.commits(repositoryID: 1, shas: [sha]).first)
-            #expect(live.verdict == record.verdict, "\(record.subject)")
-        }
+        try expectExplainAgrees(repo)
         #expect(verdicts["noted change"]?.evidence.contains { $0.kind == .notes } == true)
         #expect(verdicts["trailer change"]?.person == Person(name: "Real Name", email: "real@example.com"))
     }

@@ -240,6 +240,36 @@ struct GitHistoryTests {
         #expect(reached.count == expected.count && Set(reached) == Set(expected))
     }
 
+    @Test("with a commit-graph, and merges made after it was written, a parallel walk reads every commit once and each after all its children")
+    func topologicalWithGraph() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImportMerges(topics: 60, length: 3, followUpAfter: 10)
+        try repo.git(["commit-graph", "write", "--reachable"])
+        // Commits the graph does not hold: a branch off an old commit, merged after more work.
+        try repo.git(["checkout", "-q", "-b", "late", "HEAD~40"])
+        try repo.commit("late one", file: "late.txt")
+        try repo.git(["checkout", "-q", "main"])
+        try repo.commit("after the graph", file: "after.txt")
+        try repo.git(["merge", "-q", "--no-ff", "-m", "Merge branch 'late'", "late"])
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let order = Mutex<[String]>([])
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 20) { commit, _, reader in
+            order.withLock { $0.append(commit.id.hex) }
+            if reader == 0 { usleep(50) }
+            return true
+        }
+        let read = order.withLock { $0 }
+        #expect(read.count == (try repo.revListCount()) && Set(read).count == read.count)
+        let position = Dictionary(uniqueKeysWithValues: read.enumerated().map { ($1, $0) })
+        for line in try repo.git(["rev-list", "--parents", "HEAD"]).split(separator: "\n") {
+            let ids = line.split(separator: " ").map(String.init)
+            for parent in ids.dropFirst() {
+                #expect(try #require(position[ids[0]]) < (try #require(position[parent])), "\(ids[0]) read after its parent \(parent)")
+            }
+        }
+    }
+
     @Test(".mailmap folds a person's identities, as git does")
     func mailmap() throws {
         let repo = try TemporaryGitRepository()
