@@ -8,7 +8,8 @@
 #   scripts/pg-cluster.sh url     the URL of the running cluster
 #
 # PGPORT chooses the port (default 55432), PG_CLUSTER_DIR the folder (tests
-# start a second cluster of their own with both). The cluster trusts loopback
+# start a second cluster of their own with both), PG_SERVER_OPTIONS adds server
+# settings when it starts (the fleet benchmark: "-c shared_buffers=4GB"). The cluster trusts loopback
 # connections: it is for tests on this machine, never for a fleet.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,7 +40,7 @@ case "${1:-start}" in
     # it to the end (url=$(pg-cluster.sh start)) would wait for ever.
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $base -c fsync=off -c max_connections=200" start </dev/null >/dev/null 2>&1 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $base -c fsync=off -c max_connections=200 ${PG_SERVER_OPTIONS:-}" start </dev/null >/dev/null 2>&1 \
         || { echo "pg-cluster: the server did not start; see $base/server.log" >&2; tail -5 "$base/server.log" >&2; exit 2; }
     fi
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'census'" postgres | grep -q 1 \

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The fleet's read figures (issue 17) on a store scripts/make-fleet.sh filled:
+# the org-wide `census report`, one team's, and `census repos`, each ROUNDS
+# times (default 5), wall and CPU seconds of census (the server's CPU is not
+# in it), medians.
+#
+#   scripts/bench-fleet.sh URL [ROUNDS]
+#
+# Run it in the folder make-fleet.sh wrote fleet-teams.yml to.
+set -euo pipefail
+url=${1:?usage: bench-fleet.sh URL [ROUNDS]}
+rounds=${2:-5}
+here=$(cd "$(dirname "$0")/.." && pwd)
+census=${CENSUS:-$here/.build/release/census}
+[ -x "$census" ] || census=$here/.build-install/release/census
+[ -f fleet-teams.yml ] || { echo "bench-fleet: fleet-teams.yml is not here (make-fleet.sh writes it)" >&2; exit 2; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+measure() {
+  local label=$1; shift
+  local walls=() cpus=() rss=()
+  for ((i = 0; i < rounds; i++)); do
+    local out
+    out=$( { /usr/bin/time -f '%e %U %S %M' "$census" "$@" --db "$url" > /dev/null; } 2>&1 | tail -1)
+    read -r wall user sys kb <<< "$out"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); rss+=("$kb")
+  done
+  printf '%-28s wall %6.2f s   CPU %6.2f s   max RSS %5d MB\n' "$label" \
+    "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \
+    "$(( $(printf '%s\n' "${rss[@]}" | median | cut -d. -f1) / 1024 ))"
+}
+
+commits=$(psql -X -tAc "SELECT count(*) FROM commit_record" "$url")
+echo "bench-fleet: $commits commits, $rounds rounds, medians"
+measure "report (org-wide)" report --config fleet-teams.yml --format json
+measure "report --team team-07" report --config fleet-teams.yml --team team-07 --format json
+measure "repos" repos
