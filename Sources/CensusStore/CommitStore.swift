@@ -63,6 +63,10 @@ public protocol CommitStore: AnyObject, Sendable {
     /// True when collectors on several machines may write to this store at
     /// once: a scan takes a lease on its repository (`claim`) first.
     var sharedByCollectors: Bool { get }
+    /// How many threads of one scan store its batches side by side: one
+    /// where writes are serialised anyway (SQLite), more where each has a
+    /// connection and the server works on them at once (PostgreSQL).
+    var concurrentWriters: Int { get }
     /// Takes or renews the lease that lets one collector at a time scan the
     /// repository, for `seconds`; returns nil when it is `holder`'s now, else
     /// who holds it (a live lease of another, or another claiming it this

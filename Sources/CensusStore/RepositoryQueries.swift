@@ -42,6 +42,8 @@ extension SQLiteStore {
     /// (`ScanLock`), so every claim is granted.
     public var sharedByCollectors: Bool { false }
 
+    public var concurrentWriters: Int { 1 }
+
     public func claim(repositoryID: Int64, holder: String, seconds: Int) throws(StoreError) -> String? { nil }
 
     public func release(repositoryID: Int64, holder: String) throws(StoreError) {}

@@ -10,24 +10,42 @@ final class ScanWriter: @unchecked Sendable {
     /// Four hand-offs of a quarter transaction each: the store lags the
     /// readers by at most about one transaction.
     let writes = BoundedPipe<ClassifyingSink.Write>(capacity: 4)
-    private var stage: Stage?
+    private var stages: [Stage] = []
 
-    /// Starts storing into `repositoryID`; the first error goes to `failure`,
-    /// after which what arrives is dropped.
+    /// Starts storing into `repositoryID` on the store's `concurrentWriters`
+    /// threads; the first error goes to `failure`, after which what arrives
+    /// is dropped. Each transaction holds its commits whole and a scan is
+    /// published only after all of them, so their order does not matter.
     init(store: any CommitStore, repositoryID: Int64, failure: FirstError,
          shouldStop: (@Sendable () -> Bool)?, progress: CommitProgress?) {
         let writes = self.writes
-        stage = Stage("census-store") {
-            var storedCount = 0
-            while case let batch = writes.popAll(), !batch.isEmpty {
-                guard failure.value == nil else { continue }
-                do {
-                    storedCount += try Self.store(batch, into: store, repositoryID: repositoryID)
-                    if shouldStop?() == true { throw HistoryScanner.Stopped() }
-                    progress?.stored(storedCount)
-                } catch {
-                    failure.record(error)
+        let stored = StoredCount()
+        stages = (0..<max(1, store.concurrentWriters)).map { index in
+            Stage("census-store-\(index)") {
+                while case let batch = writes.popAll(), !batch.isEmpty {
+                    guard failure.value == nil else { continue }
+                    do {
+                        let count = try Self.store(batch, into: store, repositoryID: repositoryID)
+                        if shouldStop?() == true { throw HistoryScanner.Stopped() }
+                        stored.add(count) { progress?.stored($0) }
+                    } catch {
+                        failure.record(error)
+                    }
                 }
+            }
+        }
+    }
+
+    /// Commits stored so far by all the writing threads; the progress hears
+    /// of them one thread at a time.
+    private final class StoredCount: @unchecked Sendable {
+        private var total = 0
+        private let lock = NSLock()
+
+        func add(_ count: Int, then report: (Int) -> Void) {
+            lock.withLock {
+                total += count
+                report(total)
             }
         }
     }
@@ -48,7 +66,7 @@ final class ScanWriter: @unchecked Sendable {
     /// Waits for everything handed over to be stored.
     func finish() {
         writes.close()
-        stage?.join()
+        stages.forEach { $0.join() }
     }
 }
 
