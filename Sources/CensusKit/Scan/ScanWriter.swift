@@ -2,8 +2,9 @@ import CensusStore
 import Foundation
 import GitHistory
 
-/// The writing stage of a scan: a thread of its own stores what the
-/// attributing stage hands over, whatever waits joined into one transaction
+/// The writing stage of a scan: threads of its own (one per the store's
+/// `concurrentWriters`) store what the attributing stage hands over,
+/// whatever waits joined into one transaction
 /// (fewer, larger transactions rewrite the sha index less often), and says
 /// how far it has come.
 final class ScanWriter: @unchecked Sendable {
