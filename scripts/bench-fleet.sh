@@ -4,15 +4,19 @@
 # times (default 5), wall and CPU seconds of census (the server's CPU is not
 # in it), medians.
 #
-#   scripts/bench-fleet.sh URL [ROUNDS]
+#   scripts/bench-fleet.sh URL [ROUNDS]      (TEAM: the team to report on)
 #
 # Run it in the folder make-fleet.sh wrote fleet-teams.yml to.
 set -euo pipefail
 url=${1:?usage: bench-fleet.sh URL [ROUNDS]}
 rounds=${2:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-census=${CENSUS:-$here/.build/release/census}
-[ -x "$census" ] || census=$here/.build-install/release/census
+# CENSUS, else the first build there is: release, the packaged build, debug (make build).
+census=${CENSUS:-}
+for candidate in release/census ../.build-install/release/census debug/census; do
+  [ -n "$census" ] || [ ! -x "$here/.build/$candidate" ] || census=$here/.build/$candidate
+done
+[ -n "$census" ] || { echo "${0##*/}: no census built (make build, or CENSUS=path)" >&2; exit 2; }
 [ -f fleet-teams.yml ] || { echo "bench-fleet: fleet-teams.yml is not here (make-fleet.sh writes it)" >&2; exit 2; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -22,7 +26,11 @@ measure() {
   local walls=() cpus=() rss=()
   for ((i = 0; i < rounds; i++)); do
     local out
-    out=$( { /usr/bin/time -f '%e %U %S %M' "$census" "$@" --db "$url" > /dev/null; } 2>&1 | tail -1)
+    if ! out=$( { /usr/bin/time -f '%e %U %S %M' "$census" "$@" --db "$url" > /dev/null; } 2>&1); then
+      echo "bench-fleet: census $* failed: $(printf '%s\n' "$out" | head -1)" >&2
+      exit 1
+    fi
+    out=$(printf '%s\n' "$out" | tail -1)
     read -r wall user sys kb <<< "$out"
     walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); rss+=("$kb")
   done
@@ -34,5 +42,7 @@ measure() {
 commits=$(psql -X -tAc "SELECT count(*) FROM commit_record" "$url")
 echo "bench-fleet: $commits commits, $rounds rounds, medians"
 measure "report (org-wide)" report --config fleet-teams.yml --format json
-measure "report --team team-07" report --config fleet-teams.yml --team team-07 --format json
+# One team: TEAM, else the configuration's first.
+team=${TEAM:-$(sed -n 's/^  \([^:]*\):.*/\1/p' fleet-teams.yml | head -1)}
+measure "report --team $team" report --config fleet-teams.yml --team "$team" --format json
 measure "repos" repos

@@ -30,12 +30,19 @@ commits=${3:-5000}
 people=${4:-4000}
 teams=${5:-40}
 here=$(cd "$(dirname "$0")/.." && pwd)
-census=${CENSUS:-$here/.build/release/census}
-[ -x "$census" ] || census=$here/.build-install/release/census
-# psql takes the URL without census's sslmode when it is disable (libpq knows it too).
-psql_url=$url
+# CENSUS, else the first build there is: release, the packaged build, debug (make build).
+census=${CENSUS:-}
+for candidate in release/census ../.build-install/release/census debug/census; do
+  [ -n "$census" ] || [ ! -x "$here/.build/$candidate" ] || census=$here/.build/$candidate
+done
+[ -n "$census" ] || { echo "${0##*/}: no census built (make build, or CENSUS=path)" >&2; exit 2; }
+psql_url=$url  # libpq reads census's URLs as they are
 
-# The schema, as census makes it.
+# The database, when it is not there yet; then the schema, as census makes it.
+database=$(printf '%s' "$url" | sed -E 's#^postgres(ql)?://[^/]*/([^?]*).*#\2#')
+admin=$(printf '%s' "$url" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1postgres#')
+psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" "$admin" | grep -q 1 \
+  || psql -X -q -c "CREATE DATABASE \"$database\"" "$admin"
 "$census" repos --db "$url" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 "$psql_url" <<SQL
 TRUNCATE commit_record, scan_lease, repository RESTART IDENTITY CASCADE;
