@@ -182,18 +182,22 @@ extension PostgresStore {
     }
 
     /// People patterns as SQLite reads them: an address glob (`*@example.com`,
-    /// case-folded) or a name, exactly.
+    /// case-folded) or a name, exactly. All of a team's globs are one regular
+    /// expression: PostgreSQL keeps 32 compiled, and a team listing 40
+    /// addresses would otherwise compile one on every row.
     static func peopleCondition(_ patterns: [String], _ binds: inout PostgresBindings) -> String {
-        guard !patterns.isEmpty else { return "false" }
-        let alternatives = patterns.map { pattern -> String in
-            if pattern.contains("@") || pattern.contains("*") {
-                binds.append(GlobPattern.regex(pattern.lowercased()))
-                return "c.person_email ~ $\(binds.count)"
-            }
-            binds.append(pattern)
-            return "c.person_name = $\(binds.count)"
+        let globs = patterns.filter { $0.contains("@") || $0.contains("*") }
+        let names = patterns.filter { !($0.contains("@") || $0.contains("*")) }
+        var alternatives: [String] = []
+        if !globs.isEmpty {
+            binds.append(globs.map { GlobPattern.regex($0.lowercased()) }.joined(separator: "|"))
+            alternatives.append("c.person_email ~ $\(binds.count)")
         }
-        return "(" + alternatives.joined(separator: " OR ") + ")"
+        if !names.isEmpty {
+            binds.append(names)
+            alternatives.append("c.person_name = ANY($\(binds.count))")
+        }
+        return alternatives.isEmpty ? "false" : "(" + alternatives.joined(separator: " OR ") + ")"
     }
 
     // MARK: - Rows
