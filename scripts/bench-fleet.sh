@@ -46,3 +46,31 @@ measure "report (org-wide)" report --config fleet-teams.yml --format json
 team=${TEAM:-$(sed -n 's/^  \([^:]*\):.*/\1/p' fleet-teams.yml | head -1)}
 measure "report --team $team" report --config fleet-teams.yml --team "$team" --format json
 measure "repos" repos
+
+# The dashboard's summary under wrk while four collectors write (WRK_SECONDS, e.g. 30):
+# censusd serves the store on loopback without scanning; four `census scan`
+# loops each add a commit to a repository of their own and scan it into the
+# same store, so the store keeps changing under the requests (and the
+# response cache keeps being invalidated, as in a fleet at work).
+if [ -n "${WRK_SECONDS:-}" ]; then
+  command -v wrk >/dev/null || { echo "bench-fleet: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+  work=$(mktemp -d)
+  port=${PORT:-8795}
+  printf 'database: %s\nrepositories: []\nhttp: {listen: "127.0.0.1:%s"}\n' "$url" "$port" > "$work/censusd.yml"
+  cat fleet-teams.yml >> "$work/censusd.yml"
+  pids=()
+  trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+  "$(dirname "$census")/censusd" --config "$work/censusd.yml" 2> "$work/censusd.log" &
+  pids+=($!)
+  for ((i = 0; i < 100; i++)); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  for c in 1 2 3 4; do
+    repo=$work/collector-$c
+    git init -q "$repo" && git -C "$repo" config user.email "writer$c@fleet.example" && git -C "$repo" config user.name "Writer $c"
+    ( while true; do
+        git -C "$repo" commit -q --allow-empty -m "change $RANDOM" && CENSUS_COLLECTOR=writer-$c "$census" scan --quiet --db "$url" "$repo" || true
+      done ) > /dev/null 2>&1 &
+    pids+=($!)
+  done
+  echo "dashboard: GET /api/v1/summary, wrk 2 threads, 8 connections, ${WRK_SECONDS}s, four collectors writing"
+  wrk -t2 -c8 -d"${WRK_SECONDS}s" --timeout 120s --latency "http://127.0.0.1:$port/api/v1/summary" | grep -E "Latency|50%|99%|Requests/sec|requests in|Non-2xx|Socket"
+fi
