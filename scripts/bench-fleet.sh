@@ -11,12 +11,7 @@ set -euo pipefail
 url=${1:?usage: bench-fleet.sh URL [ROUNDS]}
 rounds=${2:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-# CENSUS, else the first build there is: release, the packaged build, debug (make build).
-census=${CENSUS:-}
-for candidate in release/census ../.build-install/release/census debug/census; do
-  [ -n "$census" ] || [ ! -x "$here/.build/$candidate" ] || census=$here/.build/$candidate
-done
-[ -n "$census" ] || { echo "${0##*/}: no census built (make build, or CENSUS=path)" >&2; exit 2; }
+. "$here/scripts/find-census.sh"
 [ -f fleet-teams.yml ] || { echo "bench-fleet: fleet-teams.yml is not here (make-fleet.sh writes it)" >&2; exit 2; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -30,13 +30,7 @@ commits=${3:-5000}
 people=${4:-4000}
 teams=${5:-40}
 here=$(cd "$(dirname "$0")/.." && pwd)
-# CENSUS, else the first build there is: release, the packaged build, debug (make build).
-census=${CENSUS:-}
-for candidate in release/census ../.build-install/release/census debug/census; do
-  [ -n "$census" ] || [ ! -x "$here/.build/$candidate" ] || census=$here/.build/$candidate
-done
-[ -n "$census" ] || { echo "${0##*/}: no census built (make build, or CENSUS=path)" >&2; exit 2; }
-psql_url=$url  # libpq reads census's URLs as they are
+. "$here/scripts/find-census.sh"
 
 # The database, when it is not there yet; then the schema, as census makes it.
 database=$(printf '%s' "$url" | sed -E 's#^postgres(ql)?://[^/]*/([^?]*).*#\2#')
@@ -44,21 +38,18 @@ admin=$(printf '%s' "$url" | sed -E 's#^(postgres(ql)?://[^/]*/)[^?]*#\1postgres
 psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" "$admin" | grep -q 1 \
   || psql -X -q -c "CREATE DATABASE \"$database\"" "$admin"
 "$census" repos --db "$url" >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 "$psql_url" <<SQL
+psql -X -q -v ON_ERROR_STOP=1 "$url" <<SQL
 TRUNCATE commit_record, scan_lease, repository RESTART IDENTITY CASCADE;
 SQL
 
-# Teams as a configuration file: every member's address, as a team lead lists them.
+# Teams as a configuration file: each team's address domain.
 {
   echo "teams:"
   for ((t = 0; t < teams; t++)); do echo "  team-$(printf %02d $t): [\"*@team-$(printf %02d $t).example.com\"]"; done
 } > fleet-teams.yml
 
 start=$(date +%s)
-psql -X -q -v ON_ERROR_STOP=1 "$psql_url" <<SQL
-CREATE OR REPLACE FUNCTION pg_temp.h(a bigint, b bigint, salt int) RETURNS bigint LANGUAGE sql IMMUTABLE AS
-\$\$ SELECT ('x' || substr(md5(a::text || ':' || b::text || ':' || salt::text), 1, 15))::bit(60)::bigint \$\$;
-
+psql -X -q -v ON_ERROR_STOP=1 "$url" <<SQL
 INSERT INTO repository (path, name, identity, origin, scanned_head, catalogue_version, scanned_at, collector, scanned_from)
 SELECT '/srv/git/team-' || lpad((r % $teams)::text, 2, '0') || '/service-' || r,
        'service-' || r, 'git.example.com/org/service-' || r, 'git.example.com/org/service-' || r,
@@ -72,7 +63,7 @@ SQL
 slice=$(( repos < 100 ? repos : 100 ))
 for ((low = 1; low <= repos; low += slice)); do
   high=$(( low + slice - 1 < repos ? low + slice - 1 : repos ))
-  psql -X -q -v ON_ERROR_STOP=1 "$psql_url" <<SQL
+  psql -X -q -v ON_ERROR_STOP=1 "$url" <<SQL
 CREATE OR REPLACE FUNCTION pg_temp.h(a bigint, b bigint, salt int) RETURNS bigint LANGUAGE sql IMMUTABLE AS
 \$\$ SELECT ('x' || substr(md5(a::text || ':' || b::text || ':' || salt::text), 1, 15))::bit(60)::bigint \$\$;
 WITH base AS MATERIALIZED (
@@ -133,5 +124,5 @@ SQL
   now=$(date +%s)
   echo "make-fleet: repositories $low–$high of $repos stored ($(( (now - start) ))s)" >&2
 done
-psql -X -q -v ON_ERROR_STOP=1 "$psql_url" -c "VACUUM ANALYZE commit_record" -c "ANALYZE repository"
+psql -X -q -v ON_ERROR_STOP=1 "$url" -c "VACUUM ANALYZE commit_record" -c "ANALYZE repository"
 echo "make-fleet: $repos repositories × $commits commits in $(( $(date +%s) - start ))s; teams in fleet-teams.yml" >&2

@@ -186,15 +186,14 @@ extension PostgresStore {
     /// expression: PostgreSQL keeps 32 compiled, and a team listing 40
     /// addresses would otherwise compile one on every row.
     static func peopleCondition(_ patterns: [String], _ binds: inout PostgresBindings) -> String {
-        let globs = patterns.filter { $0.contains("@") || $0.contains("*") }
-        let names = patterns.filter { !($0.contains("@") || $0.contains("*")) }
+        let people = PeoplePatterns(patterns)
         var alternatives: [String] = []
-        if !globs.isEmpty {
-            binds.append(globs.map { GlobPattern.regex($0.lowercased()) }.joined(separator: "|"))
+        if !people.addressGlobs.isEmpty {
+            binds.append(people.addressGlobs.map(GlobPattern.regex).joined(separator: "|"))
             alternatives.append("c.person_email ~ $\(binds.count)")
         }
-        if !names.isEmpty {
-            binds.append(names)
+        if !people.names.isEmpty {
+            binds.append(people.names)
             alternatives.append("c.person_name = ANY($\(binds.count))")
         }
         return alternatives.isEmpty ? "false" : "(" + alternatives.joined(separator: " OR ") + ")"

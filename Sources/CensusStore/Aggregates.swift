@@ -56,7 +56,7 @@ public struct CommitFilter: Sendable, Equatable {
     var peopleCondition: SQL? {
         guard let people else { return nil }
         var alternatives: [SQL] = people.map { pattern in
-            pattern.contains("@") || pattern.contains("*")
+            PeoplePatterns.isAddressGlob(pattern)
                 ? "c.person_email GLOB \(pattern.lowercased())"
                 : "c.person_name = \(pattern)"
         }

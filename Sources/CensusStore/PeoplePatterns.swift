@@ -8,20 +8,30 @@
 /// expressions, and a configuration of 40 teams recompiled one for every team
 /// on every row (a 1-million-commit report ran for minutes).
 package struct PeoplePatterns: Sendable {
-    private let globs: [[Unicode.Scalar]]
-    private let names: Set<String>
+    /// The address globs, lower-cased, and the names, as every backend splits a team's patterns.
+    package let addressGlobs: [String]
+    package let names: [String]
+    private let globScalars: [[Unicode.Scalar]]
+    private let nameSet: Set<String>
 
     package init(_ patterns: [String]) {
-        globs = patterns.filter { $0.contains("@") || $0.contains("*") }.map { Array($0.lowercased().unicodeScalars) }
-        names = Set(patterns.filter { !($0.contains("@") || $0.contains("*")) })
+        addressGlobs = patterns.filter(Self.isAddressGlob).map { $0.lowercased() }
+        names = patterns.filter { !Self.isAddressGlob($0) }
+        globScalars = addressGlobs.map { Array($0.unicodeScalars) }
+        nameSet = Set(names)
+    }
+
+    /// A pattern with `@` or `*` is matched against addresses; any other is a name.
+    package static func isAddressGlob(_ pattern: String) -> Bool {
+        pattern.contains("@") || pattern.contains("*")
     }
 
     /// Whether the person with this stored address and name is one of the patterns' people.
     package func matches(email: String?, name: String?) -> Bool {
-        if let name, names.contains(name) { return true }
-        guard let email, !globs.isEmpty else { return false }
+        if let name, nameSet.contains(name) { return true }
+        guard let email, !globScalars.isEmpty else { return false }
         let text = Array(email.unicodeScalars)
-        return globs.contains { Glob.matches($0[...], text[...]) }
+        return globScalars.contains { Glob.matches($0[...], text[...]) }
     }
 }
 
