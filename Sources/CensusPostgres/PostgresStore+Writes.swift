@@ -168,7 +168,8 @@ extension PostgresStore {
     }
 
     /// Every batch in one statement per column set: each column's values bound
-    /// as one array and unnested (a NULL as a mask beside it), not row by row.
+    /// as one array and unnested (a NULL as a mask beside it, when the batch
+    /// has one in that column), not row by row.
     public func insert(batches: [EncodedCommits]) throws(StoreError) {
         let nonEmpty = batches.filter { !$0.isEmpty }
         guard !nonEmpty.isEmpty else { return }
@@ -183,11 +184,16 @@ extension PostgresStore {
         var selected: [String] = [], unnested: [String] = [], names: [String] = []
         func column(_ name: String, _ type: String, _ values: some PostgresEncodable, nulls: [Bool]) throws {
             try binds.append(values)
+            let value = "v\(names.count)"
+            unnested.append("$\(binds.count)::\(type)[]")
+            names.append(value)
+            // Most columns hold no NULL in a batch: then no mask to bind, unnest and test per row.
+            guard nulls.contains(true) else { return selected.append(value) }
             binds.append(nulls)
-            let value = "v\(names.count)", null = "n\(names.count)"
-            unnested += ["$\(binds.count - 1)::\(type)[]", "$\(binds.count)::bool[]"]
+            let null = "n\(names.count)"
+            unnested.append("$\(binds.count)::bool[]")
             selected.append("CASE WHEN \(null) THEN NULL ELSE \(value) END")
-            names += [value, null]
+            names.append(null)
         }
         for (index, name) in EncodedCommits.textColumns.enumerated() {
             try column(name, "text", texts[index].map { clean($0 ?? "") }, nulls: texts[index].map { $0 == nil })
