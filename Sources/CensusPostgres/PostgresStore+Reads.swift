@@ -126,25 +126,14 @@ extension PostgresStore {
         let builder = BuilderBox(AggregationBuilder(filter: filter, periodSets: periodSets, teams: teams))
         var binds = PostgresBindings()
         let condition = Self.condition(filter, &binds)
-        // Teams are decided per person by the builder, not per row by the server.
-        let sql = """
-            SELECT c.repository_id, c.\(Self.dateColumn(filter)), c.parent_count, c.class, c.confidence, c.mode, c.tools,
-                   c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
-                   CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END, c.human_lines
-            FROM commit_record c WHERE \(condition)
-            """
+        let sql = "SELECT \(PackedCommit.selection(time: "c." + Self.dateColumn(filter))) FROM commit_record c WHERE \(condition)"
         try withConnection { connection in
             // Within one transaction: a scan completing midway is seen whole or not at all.
             try run(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? run(connection, "COMMIT") }
             try stream(connection, PostgresQuery(unsafeSQL: sql, binds: binds)) { row in
-                let cells = row.makeRandomAccess()
-                try builder.add(
-                    repository: cells[0].decode(Int64.self), time: cells[1].decode(Int64.self), parentCount: cells[2].decode(Int64.self),
-                    class: cells[3].decode(String.self), confidence: cells[4].decode(String?.self), mode: cells[5].decode(String?.self),
-                    tools: cells[6].decode(String.self), linesAdded: cells[7].decode(Int64?.self), linesDeleted: cells[8].decode(Int64?.self),
-                    aiLines: cells[9].decode(Int64?.self), humanLines: cells[13].decode(Int64?.self), personEmail: cells[10].decode(String?.self),
-                    personName: cells[11].decode(String?.self), evidence: cells[12].decode(String?.self))
+                guard let cell = row.first, let bytes = cell.bytes else { return }
+                try builder.add(bytes)
             }
         }
         return builder.finished()
@@ -235,37 +224,21 @@ extension PostgresStore {
     }
 }
 
-/// The aggregation a query's rows are streamed into, on the connection's
-/// thread; each person's teams are decided once, when first seen.
+/// The aggregation a query's rows are streamed into, on the connection's thread.
 final class BuilderBox: @unchecked Sendable {
-    private struct Person: Hashable {
-        var email: String?
-        var name: String?
-    }
-
     private var builder: AggregationBuilder
-    private let teams: [PeoplePatterns]
-    private var membership: [Person: [Bool]] = [:]
     private let lock = NSLock()
 
     init(_ builder: AggregationBuilder) {
         self.builder = builder
-        teams = builder.teams.map { PeoplePatterns($0.patterns) }
     }
 
-    func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String, confidence: String?, mode: String?,
-             tools: String, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?, humanLines: Int64?, personEmail: String?,
-             personName: String?, evidence: String?) {
-        lock.withLock {
-            let person = Person(email: personEmail, name: personName)
-            let inTeam = membership[person] ?? {
-                let decided = teams.map { $0.matches(email: personEmail, name: personName) }
-                membership[person] = decided
-                return decided
-            }()
-            builder.add(repository: repository, time: time, parentCount: parentCount, class: commitClass, confidence: confidence,
-                        mode: mode, tools: tools, linesAdded: linesAdded, linesDeleted: linesDeleted, aiLines: aiLines,
-                        humanLines: humanLines, personEmail: personEmail, personName: personName, evidence: evidence, inTeam: inTeam)
+    func add(_ packed: ByteBuffer) throws {
+        try lock.withLock {
+            try packed.withUnsafeReadableBytes { raw in
+                try PackedCommit.read(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count),
+                                      into: &builder)
+            }
         }
     }
 

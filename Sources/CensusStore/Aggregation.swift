@@ -331,15 +331,12 @@ struct Aggregator {
         }
 
         /// Adds one commit: `email` and `name` of the person it counts for
-        /// (nil: none), its tools as stored (`a,b`), and whether it is in each team.
+        /// (a nil `email`: the person `row` holds, -1 for none), its tools as
+        /// stored (`a,b`), and whether it is in each team.
         @inline(__always)
         mutating func add(_ row: inout Row, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?,
                           tools list: UnsafeBufferPointer<UInt8>, inTeam: (Int) -> Bool) {
-            if let email {
-                let (id, isNew) = people.intern(email)
-                row.person = id
-                if isNew { addPerson() }
-            }
+            if let email { row.person = intern(email) }
             overall.add(row)
             byRepository[row.repository, default: TallyBuilder()].add(row)
             for team in 0..<byTeam.count where inTeam(team) { byTeam[team].add(row) }
@@ -351,6 +348,14 @@ struct Aggregator {
             guard !row.isMerge else { return }
             if row.commitClass == .ai && list.count > 0 { addTools(list, row) }
             if row.commitClass != .bot && row.person >= 0 { addToPerson(row, name: name) }
+        }
+
+        /// The person's id for `email`, taken the first time it is seen.
+        @inline(__always)
+        mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> Int32 {
+            let (id, isNew) = people.intern(email)
+            if isNew { addPerson() }
+            return id
         }
 
         private mutating func addTools(_ list: UnsafeBufferPointer<UInt8>, _ row: borrowing Row) {
@@ -548,41 +553,54 @@ struct PersonTable {
 
 /// The one-pass aggregation for a backend that reads its rows its own way
 /// (see `CommitStore.aggregate`): the same sums, so every backend reports
-/// the same figures. Rows are `filter`'s commits, each with whether its
-/// person is in each team of `teams` (in `teams`' order).
+/// the same figures. Rows are `filter`'s commits, handed over as the bytes
+/// the backend read them in; each person's teams are decided here, once per
+/// (e-mail, name), with `PeoplePatterns` — SQLite's GLOB, written in Swift.
 package struct AggregationBuilder {
     private var partial: Aggregator.Partial
     private let aggregator: Aggregator
+    private let teamPatterns: [PeoplePatterns]
+    /// Per interned e-mail (-1: none), each name seen with it and its teams.
+    private var membership: [Int32: [(name: [UInt8]?, inTeam: [Bool])]] = [:]
 
     package init(filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]]) {
         aggregator = Aggregator(filter: filter, periodSets: periodSets, teams: teams)
         partial = Aggregator.Partial(visibleState: "", periodSets: aggregator.periodSets, teamCount: aggregator.teams.count)
+        teamPatterns = aggregator.teams.map { PeoplePatterns($0.patterns) }
     }
 
-    /// The teams in the order `add` expects their membership.
-    package var teams: [(name: String, patterns: [String])] { aggregator.teams }
-
-    package mutating func add(repository: Int64, time: Int64, parentCount: Int64, class commitClass: String,
-                              confidence: String?, mode: String?, tools: String, linesAdded: Int64?, linesDeleted: Int64?,
-                              aiLines: Int64?, humanLines: Int64? = nil, personEmail: String?, personName: String?, evidence: String?,
-                              inTeam: [Bool]) {
+    /// One commit: its verdict's columns by their first bytes (`class`,
+    /// `confidence`: 0 for none) and its mode's text, as `CommitRecord` stores them.
+    package mutating func add(repository: Int64, time: Int64, parentCount: Int64, classByte: UInt8, confidenceByte: UInt8,
+                              mode: UnsafeBufferPointer<UInt8>, linesAdded: Int64?, linesDeleted: Int64?, aiLines: Int64?,
+                              humanLines: Int64?, personEmail: UnsafeBufferPointer<UInt8>?, personName: UnsafeBufferPointer<UInt8>?,
+                              tools: UnsafeBufferPointer<UInt8>, evidence: UnsafeBufferPointer<UInt8>?) {
         var row = Aggregator.Row()
         row.repository = repository
         row.time = time
         row.isMerge = parentCount >= 2
-        var mode = mode ?? ""
-        mode.withUTF8 { row.decode(class: commitClass.utf8.first ?? 0, confidence: confidence?.utf8.first ?? 0, mode: $0) }
+        row.decode(class: classByte, confidence: confidenceByte, mode: mode)
         if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines, humanLines: humanLines) }
-        if var evidence { row.source = evidence.withUTF8 { StoredEvidence.strongestSource($0) } }
-        var email = personEmail ?? "", name = personName ?? "", tools = tools
-        email.withUTF8 { email in
-            name.withUTF8 { name in
-                tools.withUTF8 { tools in
-                    partial.add(&row, email: personEmail == nil ? nil : email, name: personName == nil ? nil : name,
-                                tools: tools) { inTeam[$0] }
-                }
-            }
-        }
+        if let evidence { row.source = StoredEvidence.strongestSource(evidence) }
+        if let personEmail { row.person = partial.intern(personEmail) }
+        let inTeam = teams(of: row.person, email: personEmail, name: personName)
+        partial.add(&row, email: nil, name: personName, tools: tools) { inTeam[$0] }
+    }
+
+    private mutating func teams(of person: Int32, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?) -> [Bool] {
+        guard !teamPatterns.isEmpty else { return [] }
+        let known = membership[person] ?? []
+        if let found = known.first(where: { Self.equal($0.name, name) }) { return found.inTeam }
+        let emailText = email.map { String(decoding: $0, as: UTF8.self) }
+        let nameText = name.map { String(decoding: $0, as: UTF8.self) }
+        let decided = teamPatterns.map { $0.matches(email: emailText, name: nameText) }
+        membership[person, default: []].append((name.map(Array.init), decided))
+        return decided
+    }
+
+    private static func equal(_ known: [UInt8]?, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let known, let bytes else { return known == nil && bytes == nil }
+        return Aggregator.compare(bytes, known) == 0
     }
 
     package func finished() -> Aggregation {
