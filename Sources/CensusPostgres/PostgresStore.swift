@@ -39,7 +39,8 @@ public final class PostgresStore: @unchecked Sendable {
     /// keeps running and says so on /readyz).
     public init(_ postgres: PostgresLocation, waitForServer: Bool = false) throws(StoreError) {
         self.postgres = postgres
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Two: a large report streams two halves at once, each decoded on its connection's thread.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         var logger = Logger(label: "census.postgres")
         logger.logLevel = .critical
         self.logger = logger
@@ -162,6 +163,31 @@ public final class PostgresStore: @unchecked Sendable {
                 _ = try? run(connection, "ROLLBACK")
                 throw error
             }
+        }
+    }
+
+    /// Runs `body` with a second connection whose thread is not `first`'s,
+    /// so that both can take rows at once.
+    func withConnection<T>(besides first: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+        let reused: PostgresConnection? = lock.withLock {
+            guard let index = idle.firstIndex(where: { !$0.isClosed && $0.eventLoop !== first.eventLoop }) else { return nil }
+            return idle.remove(at: index)
+        }
+        let second: PostgresConnection
+        if let reused {
+            second = reused
+        } else {
+            guard let loop = group.makeIterator().first(where: { $0 !== first.eventLoop }) else { throw ConnectionVanished() }
+            let id = lock.withLock { nextID += 1; return nextID }
+            second = try PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).wait()
+        }
+        do {
+            let result = try body(second)
+            checkin(second)
+            return result
+        } catch {
+            second.closeNow()
+            throw error
         }
     }
 

@@ -603,6 +603,11 @@ package struct AggregationBuilder {
         return Aggregator.compare(bytes, known) == 0
     }
 
+    /// Adds the commits another builder of the same scope took.
+    package mutating func merge(_ other: AggregationBuilder) {
+        partial.merge(other.partial)
+    }
+
     package func finished() -> Aggregation {
         partial.finished(periodSets: aggregator.periodSets, teams: aggregator.teams)
     }

@@ -71,6 +71,9 @@ struct PostgresTests {
                 let a = try census(arguments + ["--db", sqlite]), b = try census(arguments + ["--db", postgres])
                 #expect(a.status == 0 && b.status == 0, "\(scope) \(format): \(a.stderr) \(b.stderr)")
                 #expect(Self.stable(a.stdout) == Self.stable(b.stdout), "\(scope) \(format) differs")
+                // And as a large store is read: two halves of the commits on two connections, merged.
+                let halves = try census(arguments + ["--db", postgres], environment: ["CENSUS_PG_HALVES_ABOVE": "0"])
+                #expect(Self.stable(a.stdout) == Self.stable(halves.stdout), "\(scope) \(format) differs in halves: \(halves.stderr)")
             }
         }
         for list in [["commits", "--format", "ndjson"], ["commits", "--class", "ai", "--format", "csv"], ["repos", "--format", "json"]] {
