@@ -292,9 +292,8 @@ struct Aggregator {
             let hasPerson = sqlite3_column_type(statement, 10) != SQLITE_NULL
             let name = sqlite3_column_type(statement, 11) != SQLITE_NULL ? Self.text(statement, 11) : nil
             if sqlite3_column_type(statement, 12) != SQLITE_NULL { row.source = StoredEvidence.strongestSource(Self.text(statement, 12)) }
-            partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6)) {
-                sqlite3_column_int64(statement, teamColumn + Int32($0)) != 0
-            }
+            let inTeams = (0..<teams.count).lazy.filter { sqlite3_column_int64(statement, teamColumn + Int32($0)) != 0 }
+            partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6), teams: inTeams)
         }
         return partial
     }
@@ -309,7 +308,10 @@ struct Aggregator {
         var periodTools: [[String: [String: Int]]]
         var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
         var repositoryTools: [Int64: [String: Int]] = [:]
-        var people = PersonTable()
+        var people = InternedTexts()
+        /// Tool lists as stored (`a,b`), and each one's names.
+        private var toolLists = InternedTexts()
+        private var toolNames: [[String]] = []
         var personCommits: [Int] = []
         var personAI: [Int] = []
         var personName: [(time: Int64, name: [UInt8])?] = []
@@ -332,14 +334,14 @@ struct Aggregator {
 
         /// Adds one commit: `email` and `name` of the person it counts for
         /// (a nil `email`: the person `row` holds, -1 for none), its tools as
-        /// stored (`a,b`), and whether it is in each team.
+        /// stored (`a,b`), and the indexes of the teams it is in.
         @inline(__always)
         mutating func add(_ row: inout Row, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?,
-                          tools list: UnsafeBufferPointer<UInt8>, inTeam: (Int) -> Bool) {
+                          tools list: UnsafeBufferPointer<UInt8>, teams: some Sequence<Int>) {
             if let email { row.person = intern(email) }
             overall.add(row)
             byRepository[row.repository, default: TallyBuilder()].add(row)
-            for team in 0..<byTeam.count where inTeam(team) { byTeam[team].add(row) }
+            for team in teams { byTeam[team].add(row) }
             for set in 0..<starts.count {
                 let index = Aggregator.period(row.time, starts[set], periodSets[set])
                 periodIndexes[set] = index
@@ -359,8 +361,10 @@ struct Aggregator {
         }
 
         private mutating func addTools(_ list: UnsafeBufferPointer<UInt8>, _ row: borrowing Row) {
-            for tool in String(decoding: list, as: UTF8.self).split(separator: ",") {
-                let name = String(tool)
+            // A few dozen lists repeat over every AI commit: each is cut into names once.
+            let (id, isNew) = toolLists.intern(list)
+            if isNew { toolNames.append(toolLists.texts[Int(id)].split(separator: ",").map(String.init)) }
+            for name in toolNames[Int(id)] {
                 var entry = tools[name] ?? (0, 0, 0)
                 entry.commits += 1
                 if row.attested { entry.attested += 1 }
@@ -457,10 +461,10 @@ struct Aggregator {
                 return tallies
             }
             result.activePeriods = byPeriod.map { builders in
-                var counts = [Int](repeating: 0, count: people.emails.count)
+                var counts = [Int](repeating: 0, count: people.texts.count)
                 for builder in builders { builder.active.forEach { counts[Int($0)] += 1 } }
                 var byEmail: [String: Int] = [:]
-                for (index, count) in counts.enumerated() where count > 0 { byEmail[people.emails[index]] = count }
+                for (index, count) in counts.enumerated() where count > 0 { byEmail[people.texts[index]] = count }
                 return byEmail
             }
             result.periodTools = periodTools
@@ -470,9 +474,9 @@ struct Aggregator {
             result.repositoryTools = repositoryTools
             result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
                 .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
-            result.people = people.emails.indices.compactMap { index in
+            result.people = people.texts.indices.compactMap { index in
                 guard personCommits[index] > 0 else { return nil }
-                return (email: people.emails[index], name: personName[index].map { String(decoding: $0.name, as: UTF8.self) } ?? "",
+                return (email: people.texts[index], name: personName[index].map { String(decoding: $0.name, as: UTF8.self) } ?? "",
                         commits: personCommits[index], ai: personAI[index])
             }.sorted { $0.commits != $1.commits ? $0.commits > $1.commits : Array($0.email.utf8).lexicographicallyPrecedes(Array($1.email.utf8)) }
             return result
@@ -515,10 +519,11 @@ struct Aggregator {
     }
 }
 
-/// Interns people's e-mails straight from SQLite's buffers: no Swift string
-/// for the million rows that repeat a few thousand people.
-struct PersonTable {
-    private(set) var emails: [String] = []
+/// Interns texts (people's e-mails, tool lists) straight from the
+/// database's buffers: no Swift string for the million rows that repeat a
+/// few thousand of them.
+struct InternedTexts {
+    private(set) var texts: [String] = []
     private(set) var bytes: [[UInt8]] = []
     private var slots = [Int32](repeating: -1, count: 1024)
 
@@ -535,7 +540,7 @@ struct PersonTable {
         }
         let id = Int32(bytes.count)
         bytes.append(Array(email))
-        emails.append(String(decoding: email, as: UTF8.self))
+        texts.append(String(decoding: email, as: UTF8.self))
         slots[slot] = id
         if bytes.count * 2 > slots.count { grow() }
         return (id, true)
@@ -561,7 +566,9 @@ package struct AggregationBuilder {
     private let aggregator: Aggregator
     private let teamPatterns: [PeoplePatterns]
     /// Per interned e-mail (-1: none), each name seen with it and its teams.
-    private var membership: [Int32: [(name: [UInt8]?, inTeam: [Bool])]] = [:]
+    private var membership: [Int32: [(name: [UInt8]?, teams: [Int])]] = [:]
+    /// By interned e-mail + 1: the name last seen with it and its teams (most addresses have one name).
+    private var latest: [(name: [UInt8]?, teams: [Int])?] = []
 
     package init(filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]]) {
         aggregator = Aggregator(filter: filter, periodSets: periodSets, teams: teams)
@@ -583,18 +590,24 @@ package struct AggregationBuilder {
         if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines, humanLines: humanLines) }
         if let evidence { row.source = StoredEvidence.strongestSource(evidence) }
         if let personEmail { row.person = partial.intern(personEmail) }
-        let inTeam = teams(of: row.person, email: personEmail, name: personName)
-        partial.add(&row, email: nil, name: personName, tools: tools) { inTeam[$0] }
+        let inTeams = teams(of: row.person, email: personEmail, name: personName)
+        partial.add(&row, email: nil, name: personName, tools: tools, teams: inTeams)
     }
 
-    private mutating func teams(of person: Int32, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?) -> [Bool] {
+    /// The indexes of the teams of `person` (-1: none) named `name`.
+    private mutating func teams(of person: Int32, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?) -> [Int] {
         guard !teamPatterns.isEmpty else { return [] }
-        let known = membership[person] ?? []
-        if let found = known.first(where: { Self.equal($0.name, name) }) { return found.inTeam }
-        let emailText = email.map { String(decoding: $0, as: UTF8.self) }
-        let nameText = name.map { String(decoding: $0, as: UTF8.self) }
-        let decided = teamPatterns.map { $0.matches(email: emailText, name: nameText) }
-        membership[person, default: []].append((name.map(Array.init), decided))
+        let slot = Int(person) + 1
+        if slot < latest.count, let known = latest[slot], Self.equal(known.name, name) { return known.teams }
+        let decided = membership[person]?.first(where: { Self.equal($0.name, name) })?.teams ?? {
+            let emailText = email.map { String(decoding: $0, as: UTF8.self) }
+            let nameText = name.map { String(decoding: $0, as: UTF8.self) }
+            let teams = teamPatterns.indices.filter { teamPatterns[$0].matches(email: emailText, name: nameText) }
+            membership[person, default: []].append((name.map(Array.init), teams))
+            return teams
+        }()
+        if slot >= latest.count { latest += repeatElement(nil, count: slot - latest.count + 1) }
+        latest[slot] = (name.map(Array.init), decided)
         return decided
     }
 
