@@ -12,14 +12,19 @@ public struct CensusHTTP: Sendable {
     public let token: String?
     /// Requests a second per client; 0 is no limit.
     public let rateLimit: Int
+    /// Answers that took at least this long to compute are served from the
+    /// last computation while the next one runs (see `ResponseCache`).
+    public let serveLastAbove: TimeInterval
     let cache = ResponseCache()
     let inFlight = InFlightComputations()
 
-    public init(collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100) {
+    public init(collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100,
+                serveLastAbove: TimeInterval = 0.25) {
         self.collector = collector
         self.metrics = metrics
         self.token = token
         self.rateLimit = rateLimit
+        self.serveLastAbove = serveLastAbove
     }
 
     /// Every route and its method, as `router()` registers them.
@@ -119,22 +124,37 @@ public struct CensusHTTP: Sendable {
     }
 
     /// The answer for this request target, computed once per store change
-    /// (see `ResponseCache`); a bad request is never cached.
+    /// (see `ResponseCache`); a bad request is never cached. An answer slow
+    /// to compute is served as last computed, with its `Age` in seconds,
+    /// while one computation brings it up to date.
     func cached(_ request: Request, _ compute: @escaping @Sendable () async throws -> (body: String, contentType: String)) async throws -> Response {
         let key = request.uri.string
         let version = try await collector.census.changeCounter()
         let generation = await collector.configurationGeneration
-        let entry: ResponseCache.Entry
         if let hit = cache.lookup(key, storeVersion: version, configurationGeneration: generation) {
-            entry = hit
-        } else {
-            let (body, contentType) = try await inFlight.answer(key, storeVersion: version, configurationGeneration: generation,
-                                                                compute: compute)
-            entry = .init(storeVersion: version, configurationGeneration: generation,
-                          created: ProcessInfo.processInfo.systemUptime, body: body, contentType: contentType)
-            cache.store(key, entry)
+            return Self.answer(hit.body, hit.contentType)
         }
-        return Response(status: .ok, headers: [.contentType: entry.contentType], body: .init(byteBuffer: ByteBuffer(string: entry.body)))
+        let computeAndKeep: @Sendable () async throws -> (body: String, contentType: String) = { [cache] in
+            let started = ProcessInfo.processInfo.systemUptime
+            let answer = try await compute()
+            let now = ProcessInfo.processInfo.systemUptime
+            cache.store(key, .init(storeVersion: version, configurationGeneration: generation, created: now,
+                                   computeSeconds: now - started, body: answer.body, contentType: answer.contentType))
+            return answer
+        }
+        if let last = cache.latest(key, configurationGeneration: generation), last.computeSeconds >= serveLastAbove {
+            await inFlight.refresh(key, storeVersion: version, configurationGeneration: generation, compute: computeAndKeep)
+            let age = Int(ProcessInfo.processInfo.systemUptime - last.created)
+            return Self.answer(last.body, last.contentType, age: age)
+        }
+        let answer = try await inFlight.answer(key, storeVersion: version, configurationGeneration: generation, compute: computeAndKeep)
+        return Self.answer(answer.body, answer.contentType)
+    }
+
+    static func answer(_ body: String, _ contentType: String, age: Int? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let age { headers[.age] = String(age) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     func parameter(_ request: Request, _ name: String) -> String? {

@@ -21,7 +21,8 @@ struct RouteTests {
     }
 
     /// An application over this store: one repository of three commits, one of them AI, already scanned.
-    func application(rateLimit: Int = 0, teams: [String: [String]] = [:]) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
+    func application(rateLimit: Int = 0, teams: [String: [String]] = [:],
+                     serveLastAbove: TimeInterval = 0.25) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
         let repo = try TemporaryGitRepository()
         try repo.commit("one")
         try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
@@ -34,7 +35,7 @@ struct RouteTests {
         let collector = Collector(census: census.with(configuration: configuration), interval: 3600,
                                   logger: Logger(label: "test"), metrics: metrics)
         let http = CensusHTTP(collector: collector, metrics: metrics,
-                              token: "a-token-of-sixteen-chars", rateLimit: rateLimit)
+                              token: "a-token-of-sixteen-chars", rateLimit: rateLimit, serveLastAbove: serveLastAbove)
         return (Application(router: http.router()), repo)
     }
 
@@ -91,6 +92,38 @@ struct RouteTests {
                 #expect(page.contains("The share rests on") && page.contains("trailers and identities 25.0% (1)"))
                 #expect(page.contains("Exposure to AI"))
             }
+        }
+    }
+
+    @Test("an answer slow to compute is served as last computed, with its Age, while one computation brings it up to date")
+    func lastAnswerWhileComputing() async throws {
+        // Every answer counts as slow here (a fleet's report takes seconds).
+        let (app, repo) = try application(serveLastAbove: 0)
+        let path = repo.path, census = census
+        try await app.test(.router) { client in
+            let first = try await Self.summaryCommits(client)
+            #expect(first.commits == 3 && first.age == nil)
+            try Shell.run("/usr/bin/git", ["commit", "-q", "--allow-empty", "-m", "four"], in: URL(fileURLWithPath: path),
+                          environment: TemporaryGitRepository.gitEnvironment)
+            #expect(try await census.scan([ScanTarget(path: path)], ScanRequest()).succeeded == 1)
+            // The store changed: the last answer at once, saying how old it is…
+            let served = try await Self.summaryCommits(client)
+            #expect(served.commits == 3 && served.age.flatMap(Int.init) != nil, "\(served)")
+            // …and the computation it started brings the new figures.
+            var fresh = served
+            for _ in 0..<100 where fresh.commits != 4 {
+                try await Task.sleep(for: .milliseconds(100))
+                fresh = try await Self.summaryCommits(client)
+            }
+            #expect(fresh.commits == 4 && fresh.age == nil, "\(fresh)")
+        }
+    }
+
+    static func summaryCommits(_ client: some TestClientProtocol) async throws -> (commits: Int?, age: String?) {
+        try await client.execute(uri: "/api/v1/summary", method: .get) { response in
+            #expect(response.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            return ((json?["totals"] as? [String: Any])?["commits"] as? Int, response.headers[.age])
         }
     }
 
