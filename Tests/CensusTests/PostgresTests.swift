@@ -51,7 +51,7 @@ struct PostgresTests {
         let postgres = try PostgresServer.freshDatabase()
         let (sample, wide) = try repositories()
         let config = folder.appendingPathComponent("census.yml")
-        try "teams:\n  devs: [\"*@example.com\"]\n  named: [\"Dev 1\", \"Alice Martin\"]\n  two-globs: [\"alice@*\", \"b?b@example.[cx]om\"]\n".write(to: config, atomically: true, encoding: .utf8)
+        try "teams:\n  devs: [\"*@example.com\"]\n  named: [\"Dev 1\", \"Alice Martin\"]\n  two-globs: [\"alice@*\", \"b?b@example.[cx]om\"]\n  like-globs: [\"dev_@example.com\", \"?ob@example.com\"]\n".write(to: config, atomically: true, encoding: .utf8)
         // One repository at a time, so that each store numbers them alike (ids are in the reports).
         for db in [sqlite, postgres] {
             for path in [sample, wide.path] {
@@ -64,6 +64,8 @@ struct PostgresTests {
             ["--date", "committer", "--timezone", "Europe/Berlin"], ["--team", "devs", "--min-group", "2"], ["--anonymize"],
             // A team of names and one of two globs (alice, bob): each kind of pattern as a filter.
             ["--team", "named", "--min-group", "1"], ["--team", "two-globs", "--min-group", "1"],
+            // Globs PostgreSQL matches with LIKE: `_` in an address is itself (dev0…dev4 are not dev_), `?` one character.
+            ["--team", "like-globs", "--min-group", "1"],
         ]
         for scope in scopes {
             for format in ["json", "text", "csv", "markdown", "html"] {
