@@ -410,8 +410,7 @@ struct Aggregator {
             // The other pass interned people in its own order.
             var remap: [Int32] = []
             for (index, email) in other.people.bytes.enumerated() {
-                let (id, isNew) = email.withUnsafeBufferPointer { people.intern($0) }
-                if isNew { addPerson() }
+                let id = email.withUnsafeBufferPointer { intern($0) }
                 remap.append(id)
                 let target = Int(id)
                 personCommits[target] += other.personCommits[index]
@@ -527,20 +526,20 @@ struct InternedTexts {
     private(set) var bytes: [[UInt8]] = []
     private var slots = [Int32](repeating: -1, count: 1024)
 
-    mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
-        var slot = Int(StableHash.fnv1a(email) & UInt64(slots.count - 1))
+    mutating func intern(_ text: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
+        var slot = Int(StableHash.fnv1a(text) & UInt64(slots.count - 1))
         while slots[slot] >= 0 {
             let id = slots[slot]
             let known = bytes[Int(id)]
-            if known.count == email.count
-                && (email.count == 0 || known.withUnsafeBufferPointer { memcmp($0.baseAddress!, email.baseAddress!, email.count) == 0 }) {
+            if known.count == text.count
+                && (text.count == 0 || known.withUnsafeBufferPointer { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }) {
                 return (id, false)
             }
             slot = (slot + 1) & (slots.count - 1)
         }
         let id = Int32(bytes.count)
-        bytes.append(Array(email))
-        texts.append(String(decoding: email, as: UTF8.self))
+        bytes.append(Array(text))
+        texts.append(String(decoding: text, as: UTF8.self))
         slots[slot] = id
         if bytes.count * 2 > slots.count { grow() }
         return (id, true)
@@ -548,8 +547,8 @@ struct InternedTexts {
 
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)
-        for (id, email) in bytes.enumerated() {
-            var slot = Int(StableHash.fnv1a(email) & UInt64(slots.count - 1))
+        for (id, text) in bytes.enumerated() {
+            var slot = Int(StableHash.fnv1a(text) & UInt64(slots.count - 1))
             while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
             slots[slot] = Int32(id)
         }
