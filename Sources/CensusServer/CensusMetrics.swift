@@ -19,8 +19,18 @@ public final class CensusMetrics: @unchecked Sendable {
     private var scanErrors: [String: Counter] = [:]
     /// The store's change counter at the last refresh.
     private var refreshedVersion: Int?
+    /// A refresh is reading the store (at most one at a time).
+    private var refreshing = false
+    /// How long the last refresh took to read the store.
+    private var lastRefreshSeconds: TimeInterval = 0
+    /// Refreshes that took at least this long are made in the background
+    /// from then on, while scrapes get the figures last made (as the
+    /// dashboard's answers, see `ResponseCache`): a fleet's store takes
+    /// seconds to read, and changes every few seconds while collectors write.
+    let refreshInBackgroundAbove: TimeInterval
 
-    public init(version: String) {
+    public init(version: String, refreshInBackgroundAbove: TimeInterval = 0.25) {
+        self.refreshInBackgroundAbove = refreshInBackgroundAbove
         scanDuration = registry.makeDurationHistogram(
             descriptor: Self.descriptor("census_scan_duration_seconds", "Time taken to scan one repository"),
             buckets: [.milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60), .seconds(600)])
@@ -58,27 +68,46 @@ public final class CensusMetrics: @unchecked Sendable {
         lastRound.set(to: Date().timeIntervalSince1970)
     }
 
-    /// Re-reads the figures from the store.
+    /// Re-reads the figures from the store when it changed: at once, or,
+    /// when the last reading was slow, in the background while this scrape
+    /// gets the figures last made.
     public func refresh(from census: CommitCensus) {
-        // One pass over the store, and only when it changed: a scrape of an
-        // idle store costs one PRAGMA.
         let version = try? census.changeCounter()
-        lock.lock()
-        defer { lock.unlock() }
-        if let version, version == refreshedVersion { return }
-        guard let figures = try? census.storeFigures() else { return }
-        refreshedVersion = version
-        for gauge in fromStore.gauges { registry.unregisterGauge(gauge) }
-        for counter in fromStore.counters { registry.unregisterCounter(counter) }
-        fromStore = ([], [])
-        gauge("census_org_active_authors", [], figures.activeAuthors, "People with a non-bot commit in any repository, each once")
-        gauge("census_org_ai_authors", [], figures.aiAuthors, "People with an AI commit in any repository, each once")
-        // Two repositories with one name get their store id appended.
-        var seen: [String: Int] = [:]
-        for repository in figures.repositories { seen[repository.name, default: 0] += 1 }
-        for repository in figures.repositories {
-            let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(repository.id)" : repository.name
-            add(repository, label: label)
+        let inBackground: Bool? = lock.withLock {
+            if let version, version == refreshedVersion { return nil }
+            guard !refreshing else { return nil }
+            refreshing = true
+            return refreshedVersion != nil && lastRefreshSeconds >= refreshInBackgroundAbove
+        }
+        guard let inBackground else { return }
+        if inBackground {
+            DispatchQueue.global().async { self.read(census, version: version) }
+        } else {
+            read(census, version: version)
+        }
+    }
+
+    /// One pass over the store, outside the lock, then the store's metrics made again from it.
+    private func read(_ census: CommitCensus, version: Int?) {
+        let started = ProcessInfo.processInfo.systemUptime
+        let figures = try? census.storeFigures()
+        lock.withLock {
+            refreshing = false
+            guard let figures else { return }
+            lastRefreshSeconds = ProcessInfo.processInfo.systemUptime - started
+            refreshedVersion = version
+            for gauge in fromStore.gauges { registry.unregisterGauge(gauge) }
+            for counter in fromStore.counters { registry.unregisterCounter(counter) }
+            fromStore = ([], [])
+            gauge("census_org_active_authors", [], figures.activeAuthors, "People with a non-bot commit in any repository, each once")
+            gauge("census_org_ai_authors", [], figures.aiAuthors, "People with an AI commit in any repository, each once")
+            // Two repositories with one name get their store id appended.
+            var seen: [String: Int] = [:]
+            for repository in figures.repositories { seen[repository.name, default: 0] += 1 }
+            for repository in figures.repositories {
+                let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(repository.id)" : repository.name
+                add(repository, label: label)
+            }
         }
     }
 

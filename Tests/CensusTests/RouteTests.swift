@@ -23,13 +23,14 @@ struct RouteTests {
     /// An application over this store: one repository of three commits, one of them AI, already scanned.
     func application(rateLimit: Int = 0, teams: [String: [String]] = [:],
                      serveLastAbove: TimeInterval = 0.25) throws -> (some ApplicationProtocol, TemporaryGitRepository) {
+        // "Slow" for the cache is slow for the metrics too.
+        let metrics = CensusMetrics(version: CensusVersion.current, refreshInBackgroundAbove: serveLastAbove)
         let repo = try TemporaryGitRepository()
         try repo.commit("one")
         try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
         try repo.commit("three")
         let summary = try census.scan([ScanTarget(path: repo.path)], ScanRequest())
         #expect(summary.succeeded == 1)
-        let metrics = CensusMetrics(version: CensusVersion.current)
         var configuration = CensusConfiguration()
         configuration.teams = teams
         let collector = Collector(census: census.with(configuration: configuration), interval: 3600,
@@ -116,6 +117,37 @@ struct RouteTests {
                 fresh = try await Self.summaryCommits(client)
             }
             #expect(fresh.commits == 4 && fresh.age == nil, "\(fresh)")
+        }
+    }
+
+    @Test("/metrics slow to refresh: a scrape gets the figures last made while one refresh in the background makes the new ones")
+    func metricsRefreshedInBackground() async throws {
+        let (app, repo) = try application(serveLastAbove: 0)
+        let path = repo.path, census = census
+        try await app.test(.router) { client in
+            // The first scrape reads the store itself: there are no figures yet.
+            #expect(try await Self.humanCommits(client) == 2)
+            try Shell.run("/usr/bin/git", ["commit", "-q", "--allow-empty", "-m", "four"], in: URL(fileURLWithPath: path),
+                          environment: TemporaryGitRepository.gitEnvironment)
+            #expect(try await census.scan([ScanTarget(path: path)], ScanRequest()).succeeded == 1)
+            // Figures exist and the last reading counts as slow: this scrape gets them as they were…
+            #expect(try await Self.humanCommits(client) == 2)
+            // …and the refresh it started brings the new count.
+            var count = 2
+            for _ in 0..<100 where count != 3 {
+                try await Task.sleep(for: .milliseconds(100))
+                count = try await Self.humanCommits(client) ?? 0
+            }
+            #expect(count == 3)
+        }
+    }
+
+    /// The human commits /metrics counts for the one repository.
+    static func humanCommits(_ client: some TestClientProtocol) async throws -> Int? {
+        try await client.execute(uri: "/metrics", method: .get) { response in
+            let text = String(buffer: response.body)
+            let line = text.split(separator: "\n").first { $0.hasPrefix("census_commits_total{") && $0.contains("class=\"human\"") }
+            return line?.split(separator: " ").last.flatMap { Int(Double($0) ?? -1) }
         }
     }
 
