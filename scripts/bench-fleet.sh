@@ -4,7 +4,9 @@
 # times (default 5), wall and CPU seconds of census (the server's CPU is not
 # in it), medians.
 #
-#   scripts/bench-fleet.sh URL [ROUNDS]      (TEAM: the team to report on)
+#   scripts/bench-fleet.sh URL [ROUNDS]      (TEAM: the team to report on;
+#     WRK_SECONDS: also the dashboard under wrk, WRK_PATH: another route than
+#     /api/v1/summary, e.g. /metrics)
 #
 # Run it in the folder make-fleet.sh wrote fleet-teams.yml to.
 set -euo pipefail
@@ -68,7 +70,8 @@ if [ -n "${WRK_SECONDS:-}" ]; then
     pids+=($!)
   done
   # A dashboard in use has its answer computed once already: the first one is not what is measured.
-  curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/summary"
-  echo "dashboard: GET /api/v1/summary, wrk 2 threads, 8 connections, ${WRK_SECONDS}s, four collectors writing (after one request)"
-  wrk -t2 -c8 -d"${WRK_SECONDS}s" --timeout 120s --latency "http://127.0.0.1:$port/api/v1/summary" | grep -E "Latency|50%|99%|Requests/sec|requests in|Non-2xx|Socket"
+  target=${WRK_PATH:-/api/v1/summary}
+  curl -sf -o /dev/null "http://127.0.0.1:$port$target"
+  echo "dashboard: GET $target, wrk 2 threads, 8 connections, ${WRK_SECONDS}s, four collectors writing (after one request)"
+  wrk -t2 -c8 -d"${WRK_SECONDS}s" --timeout 120s --latency "http://127.0.0.1:$port$target" | grep -E "Latency|50%|99%|Requests/sec|requests in|Non-2xx|Socket"
 fi
