@@ -153,14 +153,14 @@ extension PostgresStore {
                 try run(second, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 defer { _ = try? run(second, "COMMIT") }
                 try run(second, PostgresQuery(unsafeSQL: "SET TRANSACTION SNAPSHOT '\(snapshot)'"))
-                let lower = connection.query(PostgresQuery(unsafeSQL: sql + " AND c.id <= \(middle)", binds: binds), logger: logger) {
+                let lower = startStream(connection, PostgresQuery(unsafeSQL: sql + " AND c.id <= \(middle)", binds: binds)) {
                     try halves[0].add($0)
                 }
-                let upper = second.query(PostgresQuery(unsafeSQL: sql + " AND c.id > \(middle)", binds: binds), logger: logger) {
+                let upper = startStream(second, PostgresQuery(unsafeSQL: sql + " AND c.id > \(middle)", binds: binds)) {
                     try halves[1].add($0)
                 }
-                _ = try Self.answer(lower, on: connection)
-                _ = try Self.answer(upper, on: second)
+                try lower()
+                try upper()
             }
             return halves[0].merged(with: halves[1])
         }
@@ -207,8 +207,10 @@ extension PostgresStore {
         // A glob of `*` and `?` is a LIKE pattern, which the server matches
         // several times faster than a regular expression (10 M commits: 2 s
         // against 11 s for `*@team.example.com`); a glob with a set is not.
-        let likes = people.addressGlobs.compactMap(GlobPattern.like)
-        let regexes = people.addressGlobs.filter { GlobPattern.like($0) == nil }.map(GlobPattern.regex)
+        var likes: [String] = [], regexes: [String] = []
+        for glob in people.addressGlobs {
+            if let like = GlobPattern.like(glob) { likes.append(like) } else { regexes.append(GlobPattern.regex(glob)) }
+        }
         if !likes.isEmpty {
             binds.append(likes)
             alternatives.append("c.person_email LIKE ANY($\(binds.count))")

@@ -123,14 +123,7 @@ public final class PostgresStore: @unchecked Sendable {
                 throw error
             }
         }
-        do {
-            let result = try body(connection)
-            checkin(connection)
-            return result
-        } catch {
-            if connection.isClosed { connection.closeNow() } else { checkin(connection) }
-            throw error
-        }
+        return try using(connection, body)
     }
 
     /// True for an error that says the server went away (shut down, restarting,
@@ -169,38 +162,36 @@ public final class PostgresStore: @unchecked Sendable {
     /// Runs `body` with a second connection whose thread is not `first`'s,
     /// so that both can take rows at once.
     func withConnection<T>(besides first: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let reused: PostgresConnection? = lock.withLock {
-            guard let index = idle.firstIndex(where: { !$0.isClosed && $0.eventLoop !== first.eventLoop }) else { return nil }
-            return idle.remove(at: index)
-        }
-        let second: PostgresConnection
-        if let reused {
-            second = reused
-        } else {
-            guard let loop = group.makeIterator().first(where: { $0 !== first.eventLoop }) else { throw ConnectionVanished() }
-            let id = lock.withLock { nextID += 1; return nextID }
-            second = try PostgresConnection.connect(on: loop, configuration: configuration, id: id, logger: logger).wait()
-        }
+        try using(try checkout(avoiding: first.eventLoop), body)
+    }
+
+    /// Runs `body` with `connection`, then gives it back to the pool, or
+    /// drops it when the server closed it.
+    private func using<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
         do {
-            let result = try body(second)
-            checkin(second)
+            let result = try body(connection)
+            checkin(connection)
             return result
         } catch {
-            second.closeNow()
+            if connection.isClosed { connection.closeNow() } else { checkin(connection) }
             throw error
         }
     }
 
-    private func checkout() throws -> PostgresConnection {
-        let reused: PostgresConnection? = lock.withLock {
-            while let connection = idle.popLast() {
-                if !connection.isClosed { return connection }
+    /// An idle connection of the pool, else a new one; with `avoiding`, one
+    /// whose event loop is another.
+    private func checkout(avoiding loop: (any EventLoop)? = nil) throws -> PostgresConnection {
+        let (reused, id): (PostgresConnection?, Int) = lock.withLock {
+            while let index = idle.lastIndex(where: { $0.eventLoop !== loop }) {
+                let connection = idle.remove(at: index)
+                if !connection.isClosed { return (connection, 0) }
             }
             nextID += 1
-            return nil
+            return (nil, nextID)
         }
         if let reused { return reused }
-        return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: nextID, logger: logger).wait()
+        let eventLoop = loop.flatMap { avoided in group.makeIterator().first { $0 !== avoided } } ?? group.next()
+        return try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger).wait()
     }
 
     private func checkin(_ connection: PostgresConnection) {
@@ -217,7 +208,16 @@ public final class PostgresStore: @unchecked Sendable {
 
     /// Runs one statement, handing each row to `each` as it arrives (on the connection's thread).
     func stream(_ connection: PostgresConnection, _ query: PostgresQuery, _ each: @escaping @Sendable (PostgresRow) throws -> Void) throws {
-        _ = try Self.answer(connection.query(query, logger: logger, each), on: connection)
+        try startStream(connection, query, each)()
+    }
+
+    /// Sends one statement whose rows go to `each` as they arrive; the
+    /// function returned waits for its end (two statements on two
+    /// connections can stream at once).
+    func startStream(_ connection: PostgresConnection, _ query: PostgresQuery,
+                     _ each: @escaping @Sendable (PostgresRow) throws -> Void) -> () throws -> Void {
+        let answer = connection.query(query, logger: logger, each)
+        return { _ = try Self.answer(answer, on: connection) }
     }
 
     /// The connection closed under a statement whose answer never came.

@@ -15,11 +15,13 @@ public struct CensusHTTP: Sendable {
     /// Answers that took at least this long to compute are served from the
     /// last computation while the next one runs (see `ResponseCache`).
     public let serveLastAbove: TimeInterval
+    /// How long an answer (or a /metrics refresh) takes before it counts as slow.
+    public static let slowAnswerSeconds: TimeInterval = 0.25
     let cache = ResponseCache()
     let inFlight = InFlightComputations()
 
     public init(collector: Collector, metrics: CensusMetrics, token: String?, rateLimit: Int = 100,
-                serveLastAbove: TimeInterval = 0.25) {
+                serveLastAbove: TimeInterval = CensusHTTP.slowAnswerSeconds) {
         self.collector = collector
         self.metrics = metrics
         self.token = token

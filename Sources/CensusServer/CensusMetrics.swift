@@ -29,7 +29,7 @@ public final class CensusMetrics: @unchecked Sendable {
     /// seconds to read, and changes every few seconds while collectors write.
     let refreshInBackgroundAbove: TimeInterval
 
-    public init(version: String, refreshInBackgroundAbove: TimeInterval = 0.25) {
+    public init(version: String, refreshInBackgroundAbove: TimeInterval = CensusHTTP.slowAnswerSeconds) {
         self.refreshInBackgroundAbove = refreshInBackgroundAbove
         scanDuration = registry.makeDurationHistogram(
             descriptor: Self.descriptor("census_scan_duration_seconds", "Time taken to scan one repository"),

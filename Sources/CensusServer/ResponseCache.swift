@@ -76,15 +76,7 @@ actor InFlightComputations {
 
     func answer(_ key: String, storeVersion: Int, configurationGeneration: Int,
                 compute: @escaping @Sendable () async throws -> Answer) async throws -> Answer {
-        if let current = running[key], current.storeVersion == storeVersion,
-           current.configurationGeneration == configurationGeneration {
-            return try await current.task.value
-        }
-        let task = Task { try await compute() }
-        running[key] = (storeVersion, configurationGeneration, task)
-        let result = await task.result
-        if running[key]?.task == task { running[key] = nil }
-        return try result.get()
+        try await start(key, storeVersion: storeVersion, configurationGeneration: configurationGeneration, compute: compute).value
     }
 
     /// Starts computing `key` for those who come next, unless a computation
@@ -92,9 +84,20 @@ actor InFlightComputations {
     func refresh(_ key: String, storeVersion: Int, configurationGeneration: Int,
                  compute: @escaping @Sendable () async throws -> Answer) {
         guard running[key] == nil else { return }
+        _ = start(key, storeVersion: storeVersion, configurationGeneration: configurationGeneration, compute: compute)
+    }
+
+    /// The computation of `key` for this version, joined when it runs already.
+    private func start(_ key: String, storeVersion: Int, configurationGeneration: Int,
+                       compute: @escaping @Sendable () async throws -> Answer) -> Task<Answer, any Error> {
+        if let current = running[key], current.storeVersion == storeVersion,
+           current.configurationGeneration == configurationGeneration {
+            return current.task
+        }
         let task = Task { try await compute() }
         running[key] = (storeVersion, configurationGeneration, task)
         Task { _ = await task.result; self.finished(key, task) }
+        return task
     }
 
     private func finished(_ key: String, _ task: Task<Answer, any Error>) {

@@ -10,8 +10,9 @@ internal import GRDBSQLite
 /// distinct-person counts build a temporary b-tree each: over a million
 /// commits a report took about ten seconds. Here SQLite streams each commit
 /// once, as integers and short texts bound to no Swift object, and the
-/// figures are summed in memory; teams are matched by SQLite itself (GLOB), so
-/// the semantics stay those of `CommitFilter.people`.
+/// figures are summed in memory; each person's teams are decided once
+/// (`TeamMembership`: SQLite's GLOB written in Swift, the semantics of
+/// `CommitFilter.people`).
 public struct Aggregation: Sendable {
     /// A set of periods to cut the commits into (`start` inclusive, `end` exclusive).
     public typealias Periods = [(label: String, start: Int64, end: Int64)]
@@ -249,17 +250,12 @@ struct Aggregator {
         let state = try GRDB.Row.fetchOne(db, sql: "SELECT COUNT(*), MAX(scanned_at), SUM(scanned_at) FROM repository")
         let visibleState = state.map { "\($0[0] as Int64? ?? 0)/\($0[1] as Double? ?? 0)/\($0[2] as Double? ?? 0)" } ?? ""
         let column = "c." + filter.dateColumn
-        var selection: SQL = """
+        // Teams are decided per person by `Partial`, not per row by SQLite.
+        let selection: SQL = """
             SELECT c.repository_id, \(sql: column), c.parent_count, c.class, c.confidence, c.mode, c.tools,
                    c.lines_added, c.lines_deleted, c.ai_lines, c.person_email, c.person_name,
                    CASE WHEN c.class = 'ai' AND c.parent_count < 2 THEN c.evidence END, c.human_lines
             """
-        // Team membership, decided by SQLite with the filter's own GLOB semantics.
-        for team in teams {
-            var member = filter
-            member.people = team.patterns
-            selection = selection + ", \(member.peopleCondition ?? "0")"
-        }
         // Over all of the history the table is read in order: through an index
         // every row would cost a b-tree descent into the table.
         let wholeHistory = filter.repositoryIDs == nil && filter.since == nil && filter.until == nil
@@ -270,8 +266,7 @@ struct Aggregator {
         let prepared = try request.makePreparedRequest(db)
         let statement = prepared.statement.sqliteStatement
 
-        var partial = Partial(visibleState: visibleState, periodSets: periodSets, teamCount: teams.count)
-        let teamColumn = Int32(14)
+        var partial = Partial(visibleState: visibleState, periodSets: periodSets, teams: teams)
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
@@ -292,8 +287,7 @@ struct Aggregator {
             let hasPerson = sqlite3_column_type(statement, 10) != SQLITE_NULL
             let name = sqlite3_column_type(statement, 11) != SQLITE_NULL ? Self.text(statement, 11) : nil
             if sqlite3_column_type(statement, 12) != SQLITE_NULL { row.source = StoredEvidence.strongestSource(Self.text(statement, 12)) }
-            let inTeams = (0..<teams.count).lazy.filter { sqlite3_column_int64(statement, teamColumn + Int32($0)) != 0 }
-            partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6), teams: inTeams)
+            partial.add(&row, email: hasPerson ? Self.text(statement, 10) : nil, name: name, tools: Self.text(statement, 6))
         }
         return partial
     }
@@ -312,6 +306,7 @@ struct Aggregator {
         /// Tool lists as stored (`a,b`), and each one's names.
         private var toolLists = InternedTexts()
         private var toolNames: [[String]] = []
+        private var membership: TeamMembership
         var personCommits: [Int] = []
         var personAI: [Int] = []
         var personName: [(time: Int64, name: [UInt8])?] = []
@@ -322,10 +317,11 @@ struct Aggregator {
         private let starts: [[Int64]]
         private var periodIndexes: [Int]
 
-        init(visibleState: String, periodSets: [Aggregation.Periods], teamCount: Int) {
+        init(visibleState: String, periodSets: [Aggregation.Periods], teams: [(name: String, patterns: [String])]) {
             self.visibleState = visibleState
             self.periodSets = periodSets
-            byTeam = Array(repeating: TallyBuilder(), count: teamCount)
+            byTeam = Array(repeating: TallyBuilder(), count: teams.count)
+            membership = TeamMembership(teams.map(\.patterns))
             byPeriod = periodSets.map { Array(repeating: TallyBuilder(), count: $0.count) }
             periodTools = periodSets.map { _ in [:] }
             starts = periodSets.map { $0.map(\.start) }
@@ -333,15 +329,16 @@ struct Aggregator {
         }
 
         /// Adds one commit: `email` and `name` of the person it counts for
-        /// (a nil `email`: the person `row` holds, -1 for none), its tools as
-        /// stored (`a,b`), and the indexes of the teams it is in.
+        /// (nil: none), and its tools as stored (`a,b`).
         @inline(__always)
         mutating func add(_ row: inout Row, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?,
-                          tools list: UnsafeBufferPointer<UInt8>, teams: some Sequence<Int>) {
+                          tools list: UnsafeBufferPointer<UInt8>) {
             if let email { row.person = intern(email) }
             overall.add(row)
             byRepository[row.repository, default: TallyBuilder()].add(row)
-            for team in teams { byTeam[team].add(row) }
+            if !byTeam.isEmpty {
+                for team in membership.teams(of: row.person, email: email, name: name) { byTeam[team].add(row) }
+            }
             for set in 0..<starts.count {
                 let index = Aggregator.period(row.time, starts[set], periodSets[set])
                 periodIndexes[set] = index
@@ -354,7 +351,7 @@ struct Aggregator {
 
         /// The person's id for `email`, taken the first time it is seen.
         @inline(__always)
-        mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> Int32 {
+        private mutating func intern(_ email: UnsafeBufferPointer<UInt8>) -> Int32 {
             let (id, isNew) = people.intern(email)
             if isNew { addPerson() }
             return id
@@ -558,21 +555,14 @@ struct InternedTexts {
 /// The one-pass aggregation for a backend that reads its rows its own way
 /// (see `CommitStore.aggregate`): the same sums, so every backend reports
 /// the same figures. Rows are `filter`'s commits, handed over as the bytes
-/// the backend read them in; each person's teams are decided here, once per
-/// (e-mail, name), with `PeoplePatterns` — SQLite's GLOB, written in Swift.
+/// the backend read them in.
 package struct AggregationBuilder {
     private var partial: Aggregator.Partial
     private let aggregator: Aggregator
-    private let teamPatterns: [PeoplePatterns]
-    /// Per interned e-mail (-1: none), each name seen with it and its teams.
-    private var membership: [Int32: [(name: [UInt8]?, teams: [Int])]] = [:]
-    /// By interned e-mail + 1: the name last seen with it and its teams (most addresses have one name).
-    private var latest: [(name: [UInt8]?, teams: [Int])?] = []
 
     package init(filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]]) {
         aggregator = Aggregator(filter: filter, periodSets: periodSets, teams: teams)
-        partial = Aggregator.Partial(visibleState: "", periodSets: aggregator.periodSets, teamCount: aggregator.teams.count)
-        teamPatterns = aggregator.teams.map { PeoplePatterns($0.patterns) }
+        partial = Aggregator.Partial(visibleState: "", periodSets: aggregator.periodSets, teams: aggregator.teams)
     }
 
     /// One commit: its verdict's columns by their first bytes (`class`,
@@ -588,31 +578,7 @@ package struct AggregationBuilder {
         row.decode(class: classByte, confidence: confidenceByte, mode: mode)
         if let linesAdded { row.decodeLines(added: linesAdded, deleted: linesDeleted, aiLines: aiLines, humanLines: humanLines) }
         if let evidence { row.source = StoredEvidence.strongestSource(evidence) }
-        if let personEmail { row.person = partial.intern(personEmail) }
-        let inTeams = teams(of: row.person, email: personEmail, name: personName)
-        partial.add(&row, email: nil, name: personName, tools: tools, teams: inTeams)
-    }
-
-    /// The indexes of the teams of `person` (-1: none) named `name`.
-    private mutating func teams(of person: Int32, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?) -> [Int] {
-        guard !teamPatterns.isEmpty else { return [] }
-        let slot = Int(person) + 1
-        if slot < latest.count, let known = latest[slot], Self.equal(known.name, name) { return known.teams }
-        let decided = membership[person]?.first(where: { Self.equal($0.name, name) })?.teams ?? {
-            let emailText = email.map { String(decoding: $0, as: UTF8.self) }
-            let nameText = name.map { String(decoding: $0, as: UTF8.self) }
-            let teams = teamPatterns.indices.filter { teamPatterns[$0].matches(email: emailText, name: nameText) }
-            membership[person, default: []].append((name.map(Array.init), teams))
-            return teams
-        }()
-        if slot >= latest.count { latest += repeatElement(nil, count: slot - latest.count + 1) }
-        latest[slot] = (name.map(Array.init), decided)
-        return decided
-    }
-
-    private static func equal(_ known: [UInt8]?, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
-        guard let known, let bytes else { return known == nil && bytes == nil }
-        return Aggregator.compare(bytes, known) == 0
+        partial.add(&row, email: personEmail, name: personName, tools: tools)
     }
 
     /// Adds the commits another builder of the same scope took.
@@ -622,5 +588,34 @@ package struct AggregationBuilder {
 
     package func finished() -> Aggregation {
         partial.finished(periodSets: aggregator.periodSets, teams: aggregator.teams)
+    }
+}
+
+/// Which teams each person is in, decided once per (e-mail, name) with
+/// `PeoplePatterns` — SQLite's GLOB, written in Swift — for every backend:
+/// matched per row, 40 teams' patterns cost each row 40 matches.
+struct TeamMembership {
+    private let teams: [PeoplePatterns]
+    /// By interned e-mail + 1 (0: none): each name seen with it, and the indexes of its teams.
+    private var known: [[(name: [UInt8]?, teams: [Int])]] = []
+
+    init(_ patterns: [[String]]) {
+        teams = patterns.map(PeoplePatterns.init)
+    }
+
+    mutating func teams(of person: Int32, email: UnsafeBufferPointer<UInt8>?, name: UnsafeBufferPointer<UInt8>?) -> [Int] {
+        let slot = Int(person) + 1
+        if slot < known.count, let found = known[slot].first(where: { Self.equal($0.name, name) }) { return found.teams }
+        let emailText = email.map { String(decoding: $0, as: UTF8.self) }
+        let nameText = name.map { String(decoding: $0, as: UTF8.self) }
+        let decided = teams.indices.filter { teams[$0].matches(email: emailText, name: nameText) }
+        if slot >= known.count { known += repeatElement([], count: slot - known.count + 1) }
+        known[slot].append((name.map(Array.init), decided))
+        return decided
+    }
+
+    private static func equal(_ known: [UInt8]?, _ bytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let known, let bytes else { return known == nil && bytes == nil }
+        return Aggregator.compare(bytes, known) == 0
     }
 }

@@ -104,9 +104,7 @@ struct RouteTests {
         try await app.test(.router) { client in
             let first = try await Self.summaryCommits(client)
             #expect(first.commits == 3 && first.age == nil)
-            try Shell.run("/usr/bin/git", ["commit", "-q", "--allow-empty", "-m", "four"], in: URL(fileURLWithPath: path),
-                          environment: TemporaryGitRepository.gitEnvironment)
-            #expect(try await census.scan([ScanTarget(path: path)], ScanRequest()).succeeded == 1)
+            try await Self.commitAndScan(path, into: census)
             // The store changed: the last answer at once, saying how old it is…
             let served = try await Self.summaryCommits(client)
             #expect(served.commits == 3 && served.age.flatMap(Int.init) != nil, "\(served)")
@@ -127,9 +125,7 @@ struct RouteTests {
         try await app.test(.router) { client in
             // The first scrape reads the store itself: there are no figures yet.
             #expect(try await Self.humanCommits(client) == 2)
-            try Shell.run("/usr/bin/git", ["commit", "-q", "--allow-empty", "-m", "four"], in: URL(fileURLWithPath: path),
-                          environment: TemporaryGitRepository.gitEnvironment)
-            #expect(try await census.scan([ScanTarget(path: path)], ScanRequest()).succeeded == 1)
+            try await Self.commitAndScan(path, into: census)
             // Figures exist and the last reading counts as slow: this scrape gets them as they were…
             #expect(try await Self.humanCommits(client) == 2)
             // …and the refresh it started brings the new count.
@@ -140,6 +136,13 @@ struct RouteTests {
             }
             #expect(count == 3)
         }
+    }
+
+    /// A fourth commit in the repository at `path`, scanned into the store.
+    static func commitAndScan(_ path: String, into census: CommitCensus) async throws {
+        try Shell.run("/usr/bin/git", ["commit", "-q", "--allow-empty", "-m", "four"], in: URL(fileURLWithPath: path),
+                      environment: TemporaryGitRepository.gitEnvironment)
+        #expect(try await census.scan([ScanTarget(path: path)], ScanRequest()).succeeded == 1)
     }
 
     /// The human commits /metrics counts for the one repository.
