@@ -48,9 +48,9 @@ public struct CensusHTTP: Sendable {
             return await collector.firstRoundDone ? Self.text("ready\n") : Self.text("first scan in progress\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            metrics.refresh(from: await collector.census)
+            let text = metrics.scrape(from: await collector.census)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/") { request, _ in
             do {

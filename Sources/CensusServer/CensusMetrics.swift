@@ -69,9 +69,19 @@ public final class CensusMetrics: @unchecked Sendable {
     }
 
     /// Re-reads the figures from the store when it changed: at once, or,
-    /// when the last reading was slow, in the background while this scrape
-    /// gets the figures last made.
+    /// when the last reading was slow, in the background.
     public func refresh(from census: CommitCensus) {
+        _ = refresh(from: census, rendering: false)
+    }
+
+    /// What a scrape answers: the figures made again first when the store
+    /// changed and reading it is fast; when it is slow, the figures last
+    /// made, rendered before the background refresh starts.
+    public func scrape(from census: CommitCensus) -> String {
+        refresh(from: census, rendering: true) ?? ""
+    }
+
+    private func refresh(from census: CommitCensus, rendering: Bool) -> String? {
         let version = try? census.changeCounter()
         let inBackground: Bool? = lock.withLock {
             if let version, version == refreshedVersion { return nil }
@@ -79,12 +89,13 @@ public final class CensusMetrics: @unchecked Sendable {
             refreshing = true
             return refreshedVersion != nil && lastRefreshSeconds >= refreshInBackgroundAbove
         }
-        guard let inBackground else { return }
-        if inBackground {
+        if inBackground == true {
+            let text = rendering ? exposition() : nil
             DispatchQueue.global().async { self.read(census, version: version) }
-        } else {
-            read(census, version: version)
+            return text
         }
+        if inBackground == false { read(census, version: version) }
+        return rendering ? exposition() : nil
     }
 
     /// One pass over the store, outside the lock, then the store's metrics made again from it.
