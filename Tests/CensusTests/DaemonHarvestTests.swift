@@ -26,7 +26,7 @@ struct DaemonHarvestTests {
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let daemon = try RunningDaemon(arguments: ["--config", file], environment: ["HOME": home.path, "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": ""])
         func ai() async throws -> Int? { ((try await daemon.json("/api/v1/summary"))["totals"] as? [String: Any])?["ai"] as? Int }
-        #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
+        #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
         #expect(try await ai() == 0, "no log yet: both commits a person's")
 
         // Claude Code writes its transcript; the daemon notices the logs changed and scans again.

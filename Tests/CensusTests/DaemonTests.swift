@@ -343,7 +343,7 @@ struct DaemonDateTests {
     func datesOutOfRange() async throws {
         let daemon = try RunningDaemon.overOneCommit("censusd-dates", environment: ["CENSUS_HTTP_RATE_LIMIT": "1000"])
         // Ready after its first round; these suites start with every other one, on a loaded machine.
-        #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
+        #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
         for path in ["/api/v1/summary?since=100000y", "/api/v1/trend?until=100000y", "/?since=100000y",
                      "/api/v1/summary?since=9999999d", "/api/v1/commits?until=99999999999999999999",
                      "/api/v1/summary?since=4000y"] {
@@ -428,7 +428,7 @@ struct DaemonSlowClientTests {
     @Test("a silent connection and one that trickles its headers are closed at the header timeout")
     func slowClients() async throws {
         let daemon = try RunningDaemon.overOneCommit("censusd-slow", extra: "http: {header_timeout: 2s, max_connections_per_client: 4}")
-        #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
+        #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
 
         let silent = try RawConnection(port: daemon.port)
         let closedAfter = silent.secondsUntilClosed(limit: 8)

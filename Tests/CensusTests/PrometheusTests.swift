@@ -25,7 +25,7 @@ struct PrometheusTests {
                           + "Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>")
         let database = folder.appendingPathComponent("census.sqlite").path
         let daemon = try RunningDaemon.over([sample, second.path], in: folder)
-        #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
+        #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
         return (daemon, database, second)
     }
 
@@ -98,7 +98,7 @@ struct CollectorLivenessTests {
         try gone.commit("two")
         let database = folder.appendingPathComponent("census.sqlite").path
         let daemon = try RunningDaemon.over([kept.path, gone.path], in: folder, scan: "1s")
-        #expect(try await daemon.eventually(120) { try await daemon.request("/readyz").status == 200 })
+        #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
         try FileManager.default.removeItem(at: gone.root)
         let goneName = gone.root.lastPathComponent, keptName = kept.root.lastPathComponent
         // One identity for a repository: the id census repos and the API show labels its series.
