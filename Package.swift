@@ -47,9 +47,12 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
+        // libgit2's CA-bundle loaders replaced: census opens no network
+        // connection through libgit2 (see local_only.c).
+        .target(name: "CGitLocalOnly"),
         .target(
             name: "GitHistory",
-            dependencies: ["CLibGit2", "CDeflate"]
+            dependencies: ["CLibGit2", "CDeflate", "CGitLocalOnly"]
         ),
         // One call GRDBSQLite cannot make from Swift (sqlite3_config is variadic).
         .systemLibrary(

@@ -30,7 +30,7 @@ SYSTEM = {
 # neither an import nor a declared dependency of theirs may name an engine module.
 FRONT_ENDS = {"census", "censusd", "CensusServer"}
 ENGINE = {"GitHistory", "Attribution", "CensusStore", "Reports", "GRDB", "GRDBSQLite", "CLibGit2", "CDeflate",
-          "CSQLiteOptions", "PostgresNIO", "CensusPostgres"}
+          "CSQLiteOptions", "PostgresNIO", "CensusPostgres", "CGitLocalOnly"}
 IMPORT = re.compile(
     r"^\s*(?:@[\w(:, )]+\s+)*(?:(?:public|package|internal|fileprivate|private)\s+)?import\s+"
     r"(?:(?:typealias|struct|class|enum|protocol|let|var|func)\s+)?([A-Za-z_][A-Za-z0-9_]*)")

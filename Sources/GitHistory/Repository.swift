@@ -1,8 +1,11 @@
+internal import CGitLocalOnly
 internal import CLibGit2
 import Foundation
 
 /// libgit2 is initialised once per process, before the first repository opens.
 private let libgit2Ready: Bool = {
+    // Named so that the linker keeps the loaders libgit2's initialisation would call.
+    _ = census_local_only_linked()
     git_libgit2_init()
     // A collector reads other users' repositories (cron, a daemon under its own
     // user); ownership checks would refuse them without protecting anything.

@@ -5,6 +5,21 @@ import Testing
 
 @Suite("GitHistory: reading real repositories through libgit2")
 struct GitHistoryTests {
+    /// libgit2's initialisation loads the CA bundle through mbedTLS unless
+    /// the program's own loaders (CGitLocalOnly) come first in the dynamic
+    /// linker's order — as they must in every program linking GitHistory.
+    @Test("libgit2's certificate loaders bind to the program's own, which read no CA bundle")
+    func certificateLoadersAreTheProgramsOwn() throws {
+        let repo = try TemporaryGitRepository()
+        _ = try Repository(at: repo.path)
+        // Debian's libgit2 1.5 links mbedTLS 2.28, whose X.509 library is loaded with it.
+        let library = try #require(dlopen("libmbedx509.so.1", RTLD_NOW | RTLD_NOLOAD), "libgit2 is not linked with mbedTLS")
+        for name in ["mbedtls_x509_crt_parse_file", "mbedtls_x509_crt_parse_path"] {
+            let bound = try #require(dlsym(nil, name), "\(name) is not defined in the program")
+            #expect(bound != dlsym(library, name), "\(name) binds to mbedTLS's own")
+        }
+    }
+
     @Test("patch ids are git patch-id --stable's, for edits, new files, deletions and a root commit")
     func patchIDsAreGits() throws {
         let repo = try TemporaryGitRepository()
