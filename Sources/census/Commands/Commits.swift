@@ -4,6 +4,7 @@ import Foundation
 
 struct Commits: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "commits",
         abstract: "List commits with their verdicts, reachable from each repository's scanned HEAD.")
 
     @OptionGroup var common: CommonOptions

@@ -5,6 +5,7 @@ import Foundation
 /// `census config`: which configuration file is in force and what it sets.
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Show which configuration file is in force and the settings in effect.",
         discussion: """
             The file is found in this order: --config FILE, $CENSUS_CONFIG, \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Copy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "copy",
         abstract: "Copy a store into another: SQLite to PostgreSQL, or back.",
         discussion: """
             Every repository with every commit, verdict, line count and scanned HEAD. A repository is \

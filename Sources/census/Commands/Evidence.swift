@@ -4,6 +4,7 @@ import Foundation
 
 struct Evidence: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evidence",
         abstract: "List the AI tools' session logs found on this machine: what they hold and which stored commits they claim.",
         discussion: """
             Claude Code (~/.claude*/projects, $CLAUDE_CONFIG_DIR), Codex ($CODEX_HOME or ~/.codex), Gemini CLI \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Show a commit's verdict and every signal that led to it.")
 
     @OptionGroup var common: CommonOptions

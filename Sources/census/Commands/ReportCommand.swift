@@ -4,6 +4,7 @@ import Foundation
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Report the AI share of commits and lines, adoption, trends, teams and the wage-impact projection.",
         discussion: """
             Formats: text (aligned tables), json (the report object), csv (one tidy table per figure; with \

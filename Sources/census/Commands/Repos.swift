@@ -4,6 +4,7 @@ import Foundation
 
 struct Repos: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "repos",
         abstract: "List scanned repositories: commits, last scan and last error.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }

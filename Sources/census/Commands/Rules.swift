@@ -4,6 +4,7 @@ import Foundation
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the attribution rules and identities in force.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }

@@ -4,6 +4,7 @@ import Foundation
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Scan repositories and store every commit's verdict.",
         discussion: """
             Each PATH is a repository (work tree or bare git directory) or a folder to search for \
