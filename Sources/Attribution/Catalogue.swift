@@ -197,9 +197,18 @@ public struct Catalogue: Codable, Sendable, Equatable {
     /// The bundled catalogue's `version`, read without decoding the whole
     /// catalogue (`census --version` runs before any command).
     public static var bundledVersion: String {
-        let head = EmbeddedCatalogue.json.prefix(400)
-        guard let match = head.firstMatch(of: /"version"\s*:\s*"([^"]*)"/) else { return "unknown" }
-        return String(match.1)
+        // Bytes, not a Regex: every run reads it, and a Regex's first match costs milliseconds.
+        let head = Array(EmbeddedCatalogue.json.utf8.prefix(400))
+        let key = Array(#""version""#.utf8)
+        guard var index = head.indices.first(where: { head[$0...].starts(with: key) }).map({ $0 + key.count }) else { return "unknown" }
+        func skipBlanks() { while index < head.count, head[index] == 0x20 || head[index] == 0x0A || head[index] == 0x09 { index += 1 } }
+        skipBlanks()
+        guard index < head.count, head[index] == UInt8(ascii: ":") else { return "unknown" }
+        index += 1
+        skipBlanks()
+        guard index < head.count, head[index] == UInt8(ascii: "\""),
+              let end = head[(index + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return "unknown" }
+        return String(decoding: head[(index + 1)..<end], as: UTF8.self)
     }
 
     public static func decode(_ data: Data) throws -> Catalogue {

@@ -65,13 +65,13 @@ extension CommitCensus {
     public func scan(_ targets: [ScanTarget], _ request: ScanRequest,
                      finished: @escaping @Sendable (ScanReport) -> Void = { _ in }) throws(CensusError) -> ScanSummary {
         guard !targets.isEmpty else { return ScanSummary() }
-        let classifier = try classifier()
+        let rules = try rules()
         let workers = request.workers ?? (targets.count > 1 ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
         let board = ScanBoard(targets: targets, shouldStop: request.shouldStop, finished: finished)
         let store = self.store
         let harvest = request.sessionLogs ? Self.sessionHarvest(request.environment, targets: targets) : SessionHarvest()
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, targets.count))) { _ in
-            let scanner = HistoryScanner(store: store, classifier: classifier)
+            let scanner = HistoryScanner(store: store, rules: rules)
             scanner.sessionHarvest = harvest
             scanner.progress = request.progress
             scanner.shouldStop = request.shouldStop
@@ -124,11 +124,11 @@ extension CommitCensus {
     /// would find nothing new. Nil when the repository cannot be opened (the
     /// scan then says why).
     public func fingerprint(ofRepositoryAt path: String, lines: Bool, sessionLogs: String? = nil) -> String? {
-        guard let classifier = try? classifier(), let repository = try? Repository(at: path) else { return nil }
+        guard let rules = try? rules().summary, let repository = try? Repository(at: path) else { return nil }
         let head = (try? repository.head())?.hex ?? "unborn"
-        let notes = classifier.catalogue.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
+        let notes = rules.notesRefs.compactMap { repository.notesTip($0)?.hex }.joined(separator: ",")
             + EntireCheckpoints.fingerprint(repository)
-        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(classifier.fingerprint)|\(sessionLogs ?? "")"
+        return "\(head)|\(notes)|\(repository.isShallow)|\(lines)|\(rules.fingerprint)|\(sessionLogs ?? "")"
     }
 
     /// Where this machine keeps what its harvests read: `$CENSUS_STATE_DIR`,

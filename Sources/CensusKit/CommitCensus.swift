@@ -19,8 +19,9 @@ public final class CommitCensus: Sendable {
     let store: any CommitStore
     /// The configuration file's settings; defaults when there is none.
     public let configuration: CensusConfiguration
-    /// Made on first use: `census report` never decodes the catalogue.
-    private let madeClassifier = Mutex<Classifier?>(nil)
+    /// Made on first use: `census report` never decodes the catalogue, and a
+    /// scan only once it has a commit to attribute.
+    private let madeRules = Mutex<ScanRules?>(nil)
 
     /// Opens (creating on first use) the store at `location`: an SQLite file,
     /// or a PostgreSQL database (migrated on first use). `waitForServer`: a
@@ -60,10 +61,30 @@ public final class CommitCensus: Sendable {
     }
 
     func classifier() throws(CensusError) -> Classifier {
-        if let made = madeClassifier.withLock({ $0 }) { return made }
-        let classifier = Classifier(catalogue: try catalogue())
-        madeClassifier.withLock { $0 = classifier }
-        return classifier
+        do {
+            return try rules().classifier()
+        } catch let error as CensusError {
+            throw error
+        } catch {
+            throw CensusError(String(describing: error))
+        }
+    }
+
+    /// The rules in force. Without the configuration's own entries, their
+    /// summary is the bundled catalogue's, known without decoding it.
+    func rules() throws(CensusError) -> ScanRules {
+        if let made = madeRules.withLock({ $0 }) { return made }
+        let rules: ScanRules
+        if configuration.attribution == nil, let summary = Catalogue.bundledSummary {
+            rules = ScanRules(summary: summary) { Classifier(catalogue: try Catalogue.bundled()) }
+        } else {
+            rules = ScanRules(Classifier(catalogue: try catalogue()))
+        }
+        return madeRules.withLock { made in
+            if let made { return made }
+            made = rules
+            return rules
+        }
     }
 
     /// Changes whenever any process commits a change to the store: answers

@@ -23,7 +23,7 @@ import SessionLogs
 /// again from HEAD, skips what is stored, and completes it.
 public final class HistoryScanner {
     public let store: any CommitStore
-    public let classifier: Classifier
+    private let rules: ScanRules
     /// Commits a transaction stores. Every transaction rewrites most pages
     /// of the sha index (shas come in random order), so fewer, larger ones
     /// store a history faster: 10,000 took git/git's store time from 1.7 s
@@ -49,15 +49,24 @@ public final class HistoryScanner {
         public var description: String { "scan stopped before it finished; the next scan completes it" }
     }
 
-    public init(store: any CommitStore, classifier: Classifier) {
+    public convenience init(store: any CommitStore, classifier: Classifier) {
+        self.init(store: store, rules: ScanRules(classifier))
+    }
+
+    init(store: any CommitStore, rules: ScanRules) {
         self.store = store
-        self.classifier = classifier
+        self.rules = rules
+    }
+
+    /// The classifier; built when a scan first has a commit to attribute.
+    public var classifier: Classifier {
+        get throws { try rules.classifier() }
     }
 
     /// What stored verdicts were derived with: the catalogue's fingerprint and
     /// the version of what the scanner derives from a commit. Any change makes
     /// the next scan derive every stored commit again.
-    public var stateVersion: String { classifier.fingerprint + "/scan-4" }
+    public var stateVersion: String { rules.summary.fingerprint + "/scan-4" }
 
     /// What counts lines: git itself when it is installed (see `GitNumstat`:
     /// git's own rename detection, so the counts are git's), else libgit2.
@@ -133,7 +142,7 @@ public final class HistoryScanner {
         }
         let clone = Self.cloneName(outcome.path)
         guard let plan = try ScanPlan.make(repository, record: record, clone: clone, stateVersion: stateVersion,
-                                           notesRefs: classifier.catalogue.notesRefs, store: store, notices: &outcome.notices) else {
+                                           notesRefs: rules.summary.notesRefs, store: store, notices: &outcome.notices) else {
             outcome.status = .empty
             outcome.notices.append("empty repository: no commits to scan")
             try store.completeScan(repositoryID: repositoryID, head: nil, headBranch: nil, catalogueVersion: stateVersion,
@@ -145,11 +154,11 @@ public final class HistoryScanner {
             return
         }
         try AdoptionFinding.update(repository, plan: plan, record: record, repositoryID: repositoryID,
-                                   catalogue: classifier.catalogue, store: store)
+                                   agentConfigurations: rules.summary.agentConfigurationPaths, store: store)
         var harvested = sessionHarvest.isEmpty ? [:] : SessionEvidence.evidence(sessionHarvest, repository: repository)
         // The same HEAD and rules as the last scan: its Agent Trace records are in the stored verdicts already.
         if !plan.upToDate {
-            for (id, evidence) in Self.agentTraces(repository, head: plan.head, classifier: classifier) { harvested[id, default: []] += evidence }
+            for (id, evidence) in Self.agentTraces(repository, head: plan.head, classifier: try classifier) { harvested[id, default: []] += evidence }
         }
         if plan.upToDate {
             outcome.status = .upToDate
@@ -183,6 +192,7 @@ public final class HistoryScanner {
         let writer = ScanWriter(store: store, repositoryID: repositoryID, failure: failure, shouldStop: shouldStop,
                                 progress: commitProgress(repository, plan: plan, repositoryID: repositoryID, path: outcome.path))
         let board = BranchEvidenceBoard()
+        let classifier = try self.classifier
         // The plan has looked for checkpoint stores already: none, no lookup.
         let checkpoints = plan.checkpointsTip.isEmpty ? nil : EntireCheckpoints(repository, classifier: classifier)
         let context = ClassifyingSink.Context(
@@ -238,6 +248,7 @@ public final class HistoryScanner {
         for sink in sinks { attributed.merge(sink.branchAttributed) { max($0, $1) } }
         let late = board.all.filter { (attributed[$0.key] ?? 0) < $0.value.count }
         guard !late.isEmpty else { return 0 }
+        let classifier = try self.classifier
         var updated: [(sha: String, verdict: Verdict)] = []
         for record in try store.commits(repositoryID: repositoryID, shas: late.keys.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let evidence = late[id] else { continue }
@@ -285,6 +296,7 @@ public final class HistoryScanner {
     /// gain the evidence (never lose any). Returns how many changed.
     private func addSessionEvidence(_ harvested: [ObjectID: [Evidence]], repositoryID: Int64) throws -> Int {
         guard !harvested.isEmpty else { return 0 }
+        let classifier = try self.classifier
         var updated: [(sha: String, verdict: Verdict)] = []
         for record in try store.commits(repositoryID: repositoryID, shas: harvested.keys.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let evidence = harvested[id] else { continue }
@@ -316,7 +328,7 @@ public final class HistoryScanner {
         var annotated = Set<ObjectID>()
         if plan.notesChanged { for byCommit in index.values { annotated.formUnion(byCommit.keys) } }
         annotated.formUnion(try checkpointed(plan, repositoryID: repositoryID))
-        let attributor = Attributor(classifier: classifier, mailmap: Mailmap(for: repository), checkpoints: checkpoints)
+        let attributor = Attributor(classifier: try classifier, mailmap: Mailmap(for: repository), checkpoints: checkpoints)
         var updated: [(sha: String, verdict: Verdict)] = []
         for record in try store.commits(repositoryID: repositoryID, shas: annotated.map(\.hex)) {
             guard let id = ObjectID(hex: record.sha), let commit = try? repository.commit(id) else { continue }

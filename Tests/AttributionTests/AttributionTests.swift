@@ -51,6 +51,25 @@ struct AttributionTests {
         }
     }
 
+    /// A scan that finds nothing new compares the rules' fingerprint without
+    /// decoding the catalogue: the ready-made summary must be the catalogue's.
+    @Test("the bundled summary is the bundled catalogue's fingerprint, notes refs and agent files")
+    func bundledSummary() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appending(path: "../../Sources/Attribution/BundledCatalogueSummary.swift").standardizedFileURL
+        let expected = try Catalogue.bundledSummarySource()
+        if ProcessInfo.processInfo.environment["CENSUS_WRITE_SUMMARY"] == "1" {
+            try expected.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(written == expected, "\(file.path) is not made from the catalogue as it is; run CENSUS_WRITE_SUMMARY=1 swift test --filter bundledSummary")
+        let made = RulesSummary(Self.classifier)
+        #expect(Catalogue.bundledSummary == made)
+        #expect(made.fingerprint.hasPrefix(Catalogue.bundledVersion + "#"))
+        #expect(made.notesRefs.contains("refs/notes/ai"), "\(made.notesRefs)")
+        #expect(made.agentConfigurationPaths.contains("CLAUDE.md"), "\(made.agentConfigurationPaths)")
+    }
+
     @Test("the fixture corpus covers every AI tool rule and every bot identity in the catalogue")
     func corpusCoversCatalogue() throws {
         let cases = try AttributionCase.all()

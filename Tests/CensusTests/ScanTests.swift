@@ -1,8 +1,9 @@
 import Attribution
-import CensusKit
+@testable import CensusKit
 import CensusStore
 import Foundation
 import GitHistory
+import Synchronization
 import Testing
 
 @Suite("HistoryScanner: real repositories into a real store")
@@ -103,6 +104,32 @@ struct ScanTests {
         #expect(try store.tally(CommitFilter()).ai == 1)
     }
 
+    /// Building the classifier decodes the whole catalogue: a scan that finds
+    /// nothing new compares the bundled summary instead, and one with new
+    /// commits builds it once. Stored verdicts compare equal either way.
+    @Test("a scan that finds nothing new never builds the classifier; one with new commits builds it once")
+    func classifierOnlyWhenNeeded() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.commit("one\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        _ = try scanner.scan(repositoryAt: repo.path)
+        let summary = try #require(Catalogue.bundledSummary)
+        let built = Mutex(0)
+        func lazyScanner() -> HistoryScanner {
+            HistoryScanner(store: store, rules: ScanRules(summary: summary) {
+                built.withLock { $0 += 1 }
+                return Classifier(catalogue: try Catalogue.bundled())
+            })
+        }
+        let again = try lazyScanner().scan(repositoryAt: repo.path)
+        #expect(again.status == .upToDate && again.reclassified == 0)
+        #expect(built.withLock { $0 } == 0)
+        try repo.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        let third = try lazyScanner().scan(repositoryAt: repo.path)
+        #expect(third.newCommits == 1 && third.reclassified == 0, "the summary's fingerprint is the one the first scan stored")
+        #expect(built.withLock { $0 } == 1)
+        #expect(try store.tally(CommitFilter()).ai == 2)
+    }
+
     @Test("an interrupted scan is completed by the next one, each commit once")
     func interruptedScan() throws {
         let repo = try TemporaryGitRepository()
@@ -138,7 +165,7 @@ struct ScanTests {
         try repo.fastImportMerges(topics: 150, length: 8)
         let total = try repo.revListCount()
 
-        let stopping = HistoryScanner(store: store, classifier: scanner.classifier)
+        let stopping = HistoryScanner(store: store, classifier: try scanner.classifier)
         stopping.batchSize = 200
         stopping.shouldStop = { true }
         #expect(throws: HistoryScanner.Stopped.self) { try stopping.scan(repositoryAt: repo.path) }

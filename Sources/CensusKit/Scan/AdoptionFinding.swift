@@ -3,7 +3,8 @@ import CensusStore
 import GitHistory
 
 /// When a repository adopted AI tools: the commit that added an agent
-/// configuration file its HEAD still has (`Catalogue.AgentConfiguration`).
+/// configuration file its HEAD still has (`Catalogue.AgentConfiguration`,
+/// whose paths `RulesSummary` lists).
 /// Repository-level evidence, kept beside the repository, never in a verdict.
 enum AdoptionFinding {
     /// Looks for the adoption when none is known yet, or when history is
@@ -11,10 +12,9 @@ enum AdoptionFinding {
     /// look costs the history since the file came in; for a repository
     /// without one, one tree lookup at HEAD.
     static func update(_ repository: Repository, plan: ScanPlan, record: RepositoryRecord, repositoryID: Int64,
-                       catalogue: Catalogue, store: any CommitStore) throws {
+                       agentConfigurations paths: [String], store: any CommitStore) throws {
         let readWhole = !plan.upToDate && !plan.fastForward
         guard record.adoption == nil || readWhole else { return }
-        let paths = (catalogue.agentConfigurations ?? []).map(\.path)
         let introduction: PathIntroduction?
         do {
             introduction = try repository.commitThatAdded(anyOf: paths, from: plan.head)
