@@ -92,6 +92,18 @@ struct ProjectionTests {
         }
     }
 
+    /// Each backtest origin is a fit of its own: a history of centuries was
+    /// tested from every month (5 s for 1,380 months), now from its last 120.
+    @Test("the backtest starts from the history's last 120 months only: 699 checks for 200 months")
+    func backtestOriginsBounded() {
+        let long = Self.history(months: 200, commits: 400, a: -3, b: 0.02, scatter: 0)
+        // Origins 80…199, each checked 1 to 6 months ahead while there are months: 114 × 6 + 5 + 4 + 3 + 2 + 1.
+        #expect(ShareTrendFit.backtestOrigins == 120)
+        #expect(ShareTrendFit.backtest(long).checks == 699)
+        // A short one from every month with four before it: origins 3…29, 21 × 6 + 5 + 4 + 3 + 2 + 1.
+        #expect(ShareTrendFit.backtest(Array(long.prefix(30))).checks == 141)
+    }
+
     @Test("a forecast is drawn only where the history's own past supports it, and says why not otherwise")
     func forecastOnlyWhereSupported() throws {
         func forecast(_ points: [ShareTrendFit.Point]) throws -> Report.Projection.Forecast {
