@@ -36,7 +36,7 @@ extension Catalogue {
 
     /// The text of `BundledCatalogueSummary.swift` for the embedded catalogue
     /// as it is: what the test compares with, and prints when they differ.
-    public static func bundledSummarySource() throws -> String {
+    static func bundledSummarySource() throws -> String {
         let summary = RulesSummary(Classifier(catalogue: try bundled()))
         // `String(reflecting:)` writes a string as a Swift literal, quotes and escapes included.
         func list(_ items: [String]) -> String { "[" + items.map { String(reflecting: $0) }.joined(separator: ", ") + "]" }
