@@ -27,7 +27,9 @@ public final class HistoryScanner {
     /// Commits a transaction stores. Every transaction rewrites most pages
     /// of the sha index (shas come in random order), so fewer, larger ones
     /// store a history faster: 10,000 took git/git's store time from 1.7 s
-    /// to 0.8 s against 2,000. A killed scan loses at most this many.
+    /// to 0.8 s against 2,000. A long scan's transactions grow to four
+    /// batches (`ScanWriter.transactionRows`); a killed scan loses at most one
+    /// transaction.
     /// `CENSUS_SCAN_BATCH` sets another size (tests kill scans between many small batches).
     /// A scan that stores at least this many commits checkpoints the store
     /// while its last batches are written (see `CommitStore.checkpointWhileWriting`);
@@ -189,7 +191,7 @@ public final class HistoryScanner {
         // together when it completes.
         if plan.firstScan { try store.beginFirstScan(repositoryID: repositoryID) }
         let failure = FirstError()
-        let writer = ScanWriter(store: store, repositoryID: repositoryID, failure: failure, shouldStop: shouldStop,
+        let writer = ScanWriter(store: store, repositoryID: repositoryID, batchSize: batchSize, failure: failure, shouldStop: shouldStop,
                                 progress: commitProgress(repository, plan: plan, repositoryID: repositoryID, path: outcome.path))
         let board = BranchEvidenceBoard()
         let classifier = try self.classifier

@@ -130,6 +130,25 @@ struct ScanTests {
         #expect(try store.tally(CommitFilter()).ai == 2)
     }
 
+    /// Past ten batches a transaction waits for four (ScanWriter.transactionRows):
+    /// a large history's sha index is rewritten a quarter as often.
+    @Test("a long scan's transactions grow to four batches; every commit is stored once")
+    func transactionsGrow() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000)
+        scanner.batchSize = 40
+        let totals = Mutex<[Int]>([])
+        scanner.progress = { progress in if progress.phase == "commits" { totals.withLock { $0.append(progress.done) } } }
+        #expect(try scanner.scan(repositoryAt: repo.path).newCommits == 3000)
+        let done = totals.withLock { $0 }
+        #expect(done.last == 3000)
+        // After ten batches (400) stored, every transaction but the last holds at least four (160).
+        let steps = zip(done, done.dropFirst()).map { (before: $0, size: $1 - $0, after: $1) }
+        let later = steps.filter { $0.before >= 400 && $0.after < 3000 }.map(\.size)
+        #expect(!later.isEmpty && later.allSatisfy { $0 >= 160 }, "\(steps.map(\.size))")
+        #expect(try storedCount(repo.path) == 3000)
+    }
+
     @Test("an interrupted scan is completed by the next one, each commit once")
     func interruptedScan() throws {
         let repo = try TemporaryGitRepository()

@@ -7,9 +7,19 @@ final class BoundedPipe<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private var closed = false
-    private let capacity: Int
+    private var capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
+
+    /// Makes room for `capacity` items (never less than before).
+    func grow(to capacity: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        if capacity > self.capacity {
+            self.capacity = capacity
+            condition.broadcast()
+        }
+    }
 
     /// Waits for room; false when the pipe was closed (the reader gave up).
     @discardableResult

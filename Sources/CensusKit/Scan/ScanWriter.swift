@@ -4,9 +4,9 @@ import GitHistory
 
 /// The writing stage of a scan: threads of its own (one per the store's
 /// `concurrentWriters`) store what the attributing stage hands over,
-/// whatever waits joined into one transaction
-/// (fewer, larger transactions rewrite the sha index less often), and says
-/// how far it has come.
+/// whatever waits joined into one transaction — in a long scan, at least
+/// four batches (fewer, larger transactions rewrite the sha index less
+/// often) — and says how far it has come.
 final class ScanWriter: @unchecked Sendable {
     /// Four hand-offs of a quarter transaction each: the store lags the
     /// readers by at most about one transaction.
@@ -17,17 +17,20 @@ final class ScanWriter: @unchecked Sendable {
     /// threads; the first error goes to `failure`, after which what arrives
     /// is dropped. Each transaction holds its commits whole and a scan is
     /// published only after all of them, so their order does not matter.
-    init(store: any CommitStore, repositoryID: Int64, failure: FirstError,
+    init(store: any CommitStore, repositoryID: Int64, batchSize: Int, failure: FirstError,
          shouldStop: (@Sendable () -> Bool)?, progress: CommitProgress?) {
         let writes = self.writes
         let stored = StoredCount()
         stages = (0..<max(1, store.concurrentWriters)).map { index in
             Stage("census-store-\(index)") {
-                while case let batch = writes.popAll(), !batch.isEmpty {
+                var storedHere = 0
+                while case let rows = Self.transactionRows(batchSize, after: storedHere),
+                      case let batch = Self.nextTransaction(from: writes, rows: rows), !batch.isEmpty {
                     guard failure.value == nil else { continue }
                     do {
                         let count = try Self.store(batch, into: store, repositoryID: repositoryID)
                         if shouldStop?() == true { throw HistoryScanner.Stopped() }
+                        storedHere += count
                         stored.add(count) { progress?.stored($0) }
                     } catch {
                         failure.record(error)
@@ -35,6 +38,39 @@ final class ScanWriter: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Rows a transaction waits for: none (whatever waits is stored) until
+    /// a writer has stored ten batches, then four batches. Each transaction
+    /// rewrites the sha index's pages it touches (shas come in random
+    /// order), and past ~100,000 commits the index outgrows the page cache:
+    /// on a 1,000,000-commit history 40,000 a transaction cut the scan's CPU
+    /// by a tenth and its wall time by a fifth (less WAL written and read
+    /// again), for ~30 MB more in hand. On git/git it made no difference.
+    static func transactionRows(_ batchSize: Int, after stored: Int) -> Int {
+        stored >= 10 * batchSize ? 4 * batchSize : 0
+    }
+
+    /// Whatever waits, and more while it holds fewer than `rows` rows (new
+    /// commits and new verdicts); empty once the pipe is closed and drained.
+    private static func nextTransaction(from writes: BoundedPipe<ClassifyingSink.Write>, rows: Int) -> [ClassifyingSink.Write] {
+        // The readers hand over a quarter batch at a time: room for a whole
+        // transaction lets them read the next while this one is stored.
+        if rows > 0 { writes.grow(to: 16) }
+        var taken: [ClassifyingSink.Write] = []
+        var count = 0
+        repeat {
+            let more = writes.popAll()
+            if more.isEmpty { break }
+            for write in more {
+                switch write {
+                case .insert(let batch): count += batch.count
+                case .replaceVerdicts(let verdicts): count += verdicts.count
+                }
+            }
+            taken += more
+        } while count < rows
+        return taken
     }
 
     /// Commits stored so far by all the writing threads; the progress hears
