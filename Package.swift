@@ -158,10 +158,12 @@ let package = Package(
             resources: [.copy("Fixtures/attribution-cases.json")]
         ),
         .testTarget(name: "SessionLogsTests", dependencies: ["SessionLogs"]),
+        // The test process ignores SIGPIPE from its start (see ignore_sigpipe.c).
+        .target(name: "IgnoreSIGPIPE", path: "Tests/IgnoreSIGPIPE"),
         .testTarget(
             name: "CensusTests",
             dependencies: [
-                "GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit", "CensusServer",
+                "GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit", "CensusServer", "IgnoreSIGPIPE",
                 // Store tests open the SQLite file as any program would.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Routes are tested in process; a few DaemonTests prove the real binary.

@@ -87,6 +87,13 @@ public struct GitNumstat: Sendable {
         // The commits go in on their own thread: git starts answering before
         // it has read them all, and both pipes would fill up otherwise.
         let writer = Thread {
+            // git may exit before reading them all (killed, or failing at
+            // start): the write must then fail, not kill census with SIGPIPE,
+            // which a write raises in the thread that made it — blocked here.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
             var text = ""
             text.reserveCapacity(41 * min(ids.count, 4096))
             let handle = input.fileHandleForWriting

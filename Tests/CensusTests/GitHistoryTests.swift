@@ -1,10 +1,16 @@
 import Foundation
 import Synchronization
 import GitHistory
+import IgnoreSIGPIPE
 import Testing
 
 @Suite("GitHistory: reading real repositories through libgit2")
 struct GitHistoryTests {
+    @Test("the test process ignores SIGPIPE: a peer that closes early fails its test, not the run")
+    func testProcessIgnoresSIGPIPE() {
+        #expect(census_tests_sigpipe_ignored() != 0)
+    }
+
     /// libgit2's initialisation loads the CA bundle through mbedTLS unless
     /// the program's own loaders (CGitLocalOnly) come first in the dynamic
     /// linker's order — as they must in every program linking GitHistory.
