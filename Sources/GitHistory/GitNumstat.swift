@@ -86,27 +86,7 @@ public struct GitNumstat: Sendable {
 
         // The commits go in on their own thread: git starts answering before
         // it has read them all, and both pipes would fill up otherwise.
-        let writer = Thread {
-            // git may exit before reading them all (killed, or failing at
-            // start): the write must then fail, not kill census with SIGPIPE,
-            // which a write raises in the thread that made it — blocked here.
-            var pipeSignal = sigset_t()
-            sigemptyset(&pipeSignal)
-            sigaddset(&pipeSignal, SIGPIPE)
-            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
-            var text = ""
-            text.reserveCapacity(41 * min(ids.count, 4096))
-            let handle = input.fileHandleForWriting
-            for (index, id) in ids.enumerated() {
-                text += id.hex
-                text += "\n"
-                if text.utf8.count >= 64 << 10 || index == ids.count - 1 {
-                    do { try handle.write(contentsOf: Data(text.utf8)) } catch { break }
-                    text.removeAll(keepingCapacity: true)
-                }
-            }
-            try? handle.close()
-        }
+        let writer = Thread { Self.write(ids, to: input.fileHandleForWriting) }
         writer.start()
         let stderrText = ReadOnce()
         let stderrReader = Thread {
@@ -147,6 +127,28 @@ public struct GitNumstat: Sendable {
         for start in stride(from: 0, to: ready.count, by: batch) {
             try body(Array(ready[start..<min(start + batch, ready.count)]))
         }
+    }
+
+    /// Writes `ids` one a line to git's standard input, then closes it.
+    private static func write(_ ids: [ObjectID], to handle: FileHandle) {
+        // git may exit before reading them all (killed, or failing at
+        // start): the write must then fail, not kill census with SIGPIPE,
+        // which a write raises in the thread that made it — blocked here.
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+        var text = ""
+        text.reserveCapacity(41 * min(ids.count, 4096))
+        for (index, id) in ids.enumerated() {
+            text += id.hex
+            text += "\n"
+            if text.utf8.count >= 64 << 10 || index == ids.count - 1 {
+                do { try handle.write(contentsOf: Data(text.utf8)) } catch { break }
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+        try? handle.close()
     }
 }
 
