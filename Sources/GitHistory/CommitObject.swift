@@ -130,9 +130,11 @@ enum CommitObject {
         var cursor = start
         var value: Int64 = 0
         while cursor < end, cursor.pointee >= 0x30, cursor.pointee <= 0x39 {
-            let (next, overflow) = value.multipliedReportingOverflow(by: 10)
-            guard !overflow else { return nil }
-            value = next + Int64(cursor.pointee - 0x30)
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            // 922337203685477580 × 10 fits; adding 8 or 9 does not.
+            let (next, overflowAdding) = tens.addingReportingOverflow(Int64(cursor.pointee - 0x30))
+            guard !overflow, !overflowAdding else { return nil }
+            value = next
             cursor += 1
         }
         return cursor == start ? nil : (value, cursor)

@@ -79,6 +79,16 @@ struct CommitObjectTests {
         }
     }
 
+    /// Found by FuzzCommitObject: 922337203685477580 × 10 fits in an Int64, adding 8 did not.
+    @Test("a time of 2^63, one past the largest Int64, is read as no time, not a trap")
+    func timeOnePastInt64() throws {
+        let raw = Array("tree \(Self.tree)\nauthor A <a@x> 9223372036854775808 +0100\ncommitter B <b@x> 9223372036854775807 +0100\n\nx\n".utf8)
+        let id = try #require(ObjectID(hex: Self.tree))
+        let commit = try #require(Commit.parsing(rawObject: raw, id: id))
+        #expect(commit.committer.time == Int64.max)
+        #expect(commit.author.time == 0)
+    }
+
     @Test("a walk over a whole generated history reads what libgit2 reads")
     func walkMatchesLookup() throws {
         let repo = try TemporaryGitRepository()
