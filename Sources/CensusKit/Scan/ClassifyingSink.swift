@@ -41,7 +41,10 @@ final class ClassifyingSink: @unchecked Sendable {
     /// Rows a sink gathers before handing them over: a quarter of a
     /// transaction, so that little is left to store once the readers are
     /// done (the storing thread joins whatever is waiting into one transaction).
-    private var handOff: Int { max(1, context.batchSize / 4) }
+    private var handOff: Int { Self.handOff(batchSize: context.batchSize) }
+
+    /// Rows a sink hands over at once for a given transaction size.
+    static func handOff(batchSize: Int) -> Int { max(1, batchSize / 4) }
 
     private let context: Context
     private let attributor: Attributor

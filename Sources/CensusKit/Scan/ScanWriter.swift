@@ -25,7 +25,7 @@ final class ScanWriter: @unchecked Sendable {
             Stage("census-store-\(index)") {
                 var storedHere = 0
                 while case let rows = Self.transactionRows(batchSize, after: storedHere),
-                      case let batch = Self.nextTransaction(from: writes, rows: rows), !batch.isEmpty {
+                      case let batch = Self.nextTransaction(from: writes, rows: rows, batchSize: batchSize), !batch.isEmpty {
                     guard failure.value == nil else { continue }
                     do {
                         let count = try Self.store(batch, into: store, repositoryID: repositoryID)
@@ -53,10 +53,11 @@ final class ScanWriter: @unchecked Sendable {
 
     /// Whatever waits, and more while it holds fewer than `rows` rows (new
     /// commits and new verdicts); empty once the pipe is closed and drained.
-    private static func nextTransaction(from writes: BoundedPipe<ClassifyingSink.Write>, rows: Int) -> [ClassifyingSink.Write] {
-        // The readers hand over a quarter batch at a time: room for a whole
-        // transaction lets them read the next while this one is stored.
-        if rows > 0 { writes.grow(to: 16) }
+    private static func nextTransaction(from writes: BoundedPipe<ClassifyingSink.Write>, rows: Int,
+                                        batchSize: Int) -> [ClassifyingSink.Write] {
+        // Room for a whole transaction of hand-offs lets the readers read the
+        // next while this one is stored.
+        if rows > 0 { writes.grow(to: rows / ClassifyingSink.handOff(batchSize: batchSize)) }
         var taken: [ClassifyingSink.Write] = []
         var count = 0
         repeat {
