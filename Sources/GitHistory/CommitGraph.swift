@@ -133,6 +133,27 @@ struct CommitGraph: @unchecked Sendable {
         }
     }
 
+    /// One layer's sorted ids, for a pass over all of them in order.
+    struct IDTable {
+        let ids: UnsafeRawPointer
+        let count: Int
+        /// Positions of this layer's commits start here in the whole chain.
+        let base: Int
+        fileprivate let data: UnsafeRawBufferPointer
+        fileprivate let fanout: Int, offset: Int
+
+        /// The index of `id` in this layer, or nil.
+        func position(of id: ObjectID) -> Int? {
+            SortedObjectIDs.position(of: id, in: data, fanout: fanout, ids: offset)
+        }
+    }
+
+    /// Each layer's ids, base first.
+    var sortedIDTables: [IDTable] {
+        layers.map { IDTable(ids: $0.data.baseAddress! + $0.oids, count: $0.count, base: $0.base, data: $0.data,
+                             fanout: $0.fanout, offset: $0.oids) }
+    }
+
     /// The commit at a position of the whole chain.
     func id(at position: Int32) -> ObjectID? {
         guard let layer = layer(holding: position) else { return nil }

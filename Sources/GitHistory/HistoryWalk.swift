@@ -76,11 +76,12 @@ extension Repository {
         try readCommit(id.gitOID)
     }
 
-    func readCommit(_ oid: git_oid) throws(GitError) -> Commit {
+    /// `location`: where `CommitLocations` found the commit in the packs, if it did.
+    func readCommit(_ oid: git_oid, at location: (pack: Int, offset: Int)? = nil) throws(GitError) -> Commit {
         var oid = oid
         if let packedObjects {
             let id = ObjectID(oid)
-            if let commit = packedObjects.withCommit(id, { CommitObject.parse(id: id, $0) }) { return commit }
+            if let commit = packedObjects.withCommit(id, at: location, { CommitObject.parse(id: id, $0) }) { return commit }
         }
         if let objectDatabase {
             var object: OpaquePointer?

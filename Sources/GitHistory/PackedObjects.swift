@@ -50,6 +50,15 @@ final class PackFiles: @unchecked Sendable {
         }
     }
 
+    /// Gives back the resident pages of `mapping` wholly inside `start..<end`
+    /// (see `trimResidentPages`).
+    static func giveBack(_ mapping: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (start + page - 1) / page * page, last = min(end, mapping.count) / page * page
+        guard last > first else { return }
+        madvise(UnsafeMutableRawPointer(mutating: mapping.baseAddress! + first), last - first, MADV_DONTNEED)
+    }
+
     /// The pack holding `id` and the object's offset in it.
     func locate(_ id: ObjectID) -> (Pack, Int)? {
         for pack in packs {
@@ -123,8 +132,10 @@ final class PackedObjects {
     /// Calls `body` with the raw commit object `id` (as `git cat-file commit`
     /// prints it), valid only during the call; nil when `id` is not a commit
     /// this reader can read from the packs.
-    func withCommit<Result>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) -> Result?) -> Result? {
-        guard let (pack, offset) = files.locate(id) else { return nil }
+    /// `location`, when given, is where `CommitLocations` found it: no search.
+    func withCommit<Result>(_ id: ObjectID, at location: (pack: Int, offset: Int)? = nil,
+                            _ body: (UnsafeRawBufferPointer) -> Result?) -> Result? {
+        guard let (pack, offset) = location.map({ (files.packs[$0.pack], $0.offset) }) ?? files.locate(id) else { return nil }
         guard let (type, size) = read(pack: pack, offset: offset, depth: 0), type == Self.objectCommit else { return nil }
         return body(UnsafeRawBufferPointer(start: buffer, count: size))
     }

@@ -33,6 +33,7 @@ extension Repository {
         nonisolated(unsafe) let first = self
         // One mapping of the packs for all readers, each with its own inflater.
         let packFiles = packedObjects?.files
+        let locations = graph.flatMap { graph in packFiles.map { CommitLocations(graph: graph, packs: $0) } }
         let finished = DispatchGroup()
 
         @Sendable func read(_ repository: Repository, reader: Int, started: (() -> Void)?) {
@@ -45,7 +46,7 @@ extension Repository {
                 run = []
                 for var link in chain {
                     do {
-                        var commit = try repository.commit(link.id)
+                        var commit = try repository.readCommit(link.id.gitOID, at: locations?.location(at: link.position))
                         if boundary.contains(link.id) { commit.parents = [] }
                         // Handed in once `body` is done with the run (see Frontier.next).
                         link.parents = commit.parents

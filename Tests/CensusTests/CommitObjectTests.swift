@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import GitHistory
 import Testing
 
@@ -108,6 +109,52 @@ struct CommitObjectTests {
         }
         #expect(count == 3000)
         #expect(fromPack == 3000)
+    }
+
+    @Test("each commit of a split commit-graph is located where a search of the packs finds it: a large pack merged in order, a small one looked up, loose commits left to the search")
+    func commitLocationsMatchSearch() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.fastImport(commits: 3000, aiEvery: 7)
+        for index in 1...6 { try repo.commit("packed later \(index)", file: "later\(index).txt") }
+        try repo.git(["repack", "-q", "-d"])
+        try repo.git(["commit-graph", "write", "--reachable", "--split"])
+        for index in 1...3 { try repo.commit("loose \(index)", file: "loose\(index).txt") }
+        try repo.git(["commit-graph", "write", "--reachable", "--split=no-merge"])
+
+        let repository = try Repository(at: repo.path)
+        let graph = try #require(repository.commitGraph)
+        let files = try #require(repository.packedObjects).files
+        let layers = graph.sortedIDTables
+        #expect(layers.map(\.count) == [3006, 3] && files.packs.count == 2)
+        // Both ways of matching are taken for the first layer: the big pack merged with it, the small one's ids looked up in it.
+        let (big, small) = files.packs[0].count > files.packs[1].count ? (files.packs[0], files.packs[1]) : (files.packs[1], files.packs[0])
+        #expect(big.count >= layers[0].count / 8 && small.count < layers[0].count / 8)
+
+        let locations = CommitLocations(graph: graph, packs: files)
+        var located = 0
+        for position in 0..<Int32(graph.count) {
+            let id = try #require(graph.id(at: position))
+            let found = locations.location(at: position)
+            if let (pack, offset) = files.locate(id) {
+                let number = files.packs.firstIndex { $0.index.baseAddress == pack.index.baseAddress }
+                #expect(found?.pack == number && found?.offset == offset, "\(id.hex)")
+                located += 1
+            } else {
+                #expect(found == nil, "\(id.hex) is loose")
+            }
+        }
+        #expect(located == 3006)
+        #expect(locations.location(at: -1) == nil && locations.location(at: Int32(graph.count)) == nil)
+
+        // A walk that reads through the locations reads what libgit2 reads.
+        let read = Mutex<Int>(0)
+        try repository.walkInParallel(from: [try #require(try repository.head())], readers: 2, warmUp: 100) { commit, handle, _ in
+            let reference = try handle.lookupCommit(commit.id.gitOID)
+            #expect(commit.parents == reference.parents && commit.author == reference.author && commit.message == reference.message)
+            read.withLock { $0 += 1 }
+            return true
+        }
+        #expect(read.withLock { $0 } == 3009)
     }
 
     /// A history whose commits git stores as deltas of each other (long, alike
