@@ -132,9 +132,14 @@ fuzz: deps
 	done
 
 # Self-contained binaries (static Swift runtime; libgit2, SQLite and libdeflate stay shared).
+# The executables export no symbols of their own beyond those the shared
+# libraries bind to (the linker keeps these): the ~40,000 Swift symbols the
+# dynamic table otherwise held were looked through at every start (the
+# runtime's dladdr, the loader's lookups), ~2 ms of each 30 ms re-scan.
+DIST_LINK = -Xlinker --no-export-dynamic
 dist: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST) --product census
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST) --product censusd
+	$(SWIFT) build -c release --static-swift-stdlib $(DIST_LINK) --scratch-path $(DIST) --product census
+	$(SWIFT) build -c release --static-swift-stdlib $(DIST_LINK) --scratch-path $(DIST) --product censusd
 
 # Man pages from the commands themselves (swift-argument-parser's generate-manual).
 manuals: deps
