@@ -33,7 +33,8 @@ extension Classifier {
     /// machine's address (`Grok <noreply@x.ai>`), inferred over the person's
     /// own (`Cursor Agent <jane@company.dev>`: the name is a setting, not proof).
     func authorEvidence(_ author: IdentityIndex.Match?, _ facts: CommitFacts, subject: String, _ cache: IdentityCache?) -> Evidence? {
-        let matched = Self.address(facts.authorName, facts.authorEmail)
+        // Made only for evidence: most authors give none.
+        var matched: String { Self.address(facts.authorName, facts.authorEmail) }
         if let author {
             // An AI tool's App publishing the tool's own versions is its release robot.
             if author.identity.class == .ai, author.identity.releaseSubjects == true, names.isReleaseSubject(subject) {

@@ -371,17 +371,25 @@ public struct ParsedMessage: Sendable {
     /// Appends `trailer`, split when it holds several (most do not: no array is made for them).
     @inline(__always)
     static func append(_ trailer: Trailer, to trailers: inout [Trailer]) {
-        if trailer.value.utf8.contains(0x3A) {
+        if hasColon(trailer.value) {
             trailers.append(contentsOf: splitInline(trailer))
         } else {
             trailers.append(trailer)
         }
     }
 
+    /// Whether `text` holds a colon: one memchr (the UTF-8 view's generic
+    /// `contains` went byte by byte, on every trailer of every commit).
+    @inline(__always)
+    static func hasColon(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0x3A, bytes.count) != nil } ?? false }
+    }
+
     /// Splits `Co-authored-by: A <a@x> Co-authored-by: B <b@y>` into two trailers.
     static func splitInline(_ trailer: Trailer) -> [Trailer] {
         // Most values (`Name <email>`) hold no colon, so no second key.
-        guard trailer.value.utf8.contains(0x3A) else { return [trailer] }
+        guard hasColon(trailer.value) else { return [trailer] }
         let lowered = trailer.value.lowercased()
         guard inlineKeys.contains(where: { lowered.contains($0) }) else { return [trailer] }
         var result: [Trailer] = []
