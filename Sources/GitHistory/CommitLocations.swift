@@ -47,7 +47,7 @@ struct CommitLocations: Sendable {
     /// Walks the layer's ids and the pack's side by side, both in order.
     private static func merge(_ layer: CommitGraph.IDTable, _ pack: PackFiles.Pack, number: Int, into entries: inout [UInt64]) {
         let graphIDs = layer.ids, packIDs = pack.index.baseAddress! + pack.ids
-        var trimmed = 0
+        var trimmed = pack.ids
         var j = 0
         for i in 0..<layer.count where entries[layer.base + i] == Self.missing {
             let id = graphIDs + i * 20
