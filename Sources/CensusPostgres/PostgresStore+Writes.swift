@@ -215,22 +215,58 @@ extension PostgresStore {
         text.utf8.contains(0) ? String(text.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : text
     }
 
+    /// New verdicts for stored commits, 5,000 to a statement: each column's
+    /// values bound as one array (a NULL as a mask beside it), and only a
+    /// row whose verdict differs written. One UPDATE per commit was one
+    /// round trip each: a catalogue change rewrote every stored commit so.
     public func replaceVerdicts(repositoryID: Int64, _ verdicts: [(sha: String, verdict: Verdict)]) throws(StoreError) {
         guard !verdicts.isEmpty else { return }
+        let records = verdicts.map { sha, verdict in
+            CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
+                         authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
+                         committerOffset: 0, subject: "", parentCount: 0)
+        }
         try transaction { connection in
-            for (sha, verdict) in verdicts {
-                let record = CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
-                                          authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
-                                          committerOffset: 0, subject: "", parentCount: 0)
-                try run(connection, """
-                    UPDATE commit_record SET class = \(record.class), confidence = \(record.confidence), mode = \(record.mode),
-                        tools = \(record.tools), evidence = \(Self.clean(record.evidence)), ai_lines = \(record.aiLines.map(Int64.init)),
-                        human_lines = \(record.humanLines.map(Int64.init)),
-                        person_name = \(record.personName.map(Self.clean)), person_email = \(record.personEmail.map(Self.clean))
-                    WHERE repository_id = \(repositoryID) AND sha = \(sha)
-                    """)
+            for start in stride(from: 0, to: records.count, by: 5_000) {
+                try run(connection, try Self.replaceQuery(records[start..<min(start + 5_000, records.count)], repositoryID: repositoryID))
             }
         }
+    }
+
+    static func replaceQuery(_ records: ArraySlice<CommitRecord>, repositoryID: Int64) throws -> PostgresQuery {
+        var binds = PostgresBindings()
+        try binds.append(repositoryID)
+        // `names`: the unnested arrays, masks included; `selected`: each column's value.
+        var unnested: [String] = [], names: [String] = [], selected: [String] = []
+        func column(_ name: String, _ type: String, _ array: some PostgresEncodable, nulls: [Bool]? = nil) throws {
+            try binds.append(array)
+            unnested.append("$\(binds.count)::\(type)[]")
+            names.append(name)
+            guard let nulls else { return selected.append(name) }
+            try binds.append(nulls)
+            unnested.append("$\(binds.count)::bool[]")
+            names.append(name + "_null")
+            selected.append("CASE WHEN \(name)_null THEN NULL ELSE \(name) END AS \(name)")
+        }
+        try column("sha", "text", records.map(\.sha))
+        try column("class", "text", records.map(\.class))
+        try column("confidence", "text", records.map { $0.confidence ?? "" }, nulls: records.map { $0.confidence == nil })
+        try column("mode", "text", records.map { $0.mode ?? "" }, nulls: records.map { $0.mode == nil })
+        try column("tools", "text", records.map(\.tools))
+        try column("evidence", "text", records.map { clean($0.evidence) })
+        try column("ai_lines", "int8", records.map { Int64($0.aiLines ?? 0) }, nulls: records.map { $0.aiLines == nil })
+        try column("human_lines", "int8", records.map { Int64($0.humanLines ?? 0) }, nulls: records.map { $0.humanLines == nil })
+        try column("person_name", "text", records.map { clean($0.personName ?? "") }, nulls: records.map { $0.personName == nil })
+        try column("person_email", "text", records.map { clean($0.personEmail ?? "") }, nulls: records.map { $0.personEmail == nil })
+        let verdictColumns = ["class", "confidence", "mode", "tools", "evidence", "ai_lines", "human_lines", "person_name", "person_email"]
+        return PostgresQuery(unsafeSQL: """
+            UPDATE commit_record c SET \(verdictColumns.map { "\($0) = v.\($0)" }.joined(separator: ", "))
+            FROM (SELECT \(selected.joined(separator: ", "))
+                  FROM UNNEST(\(unnested.joined(separator: ", "))) AS t(\(names.joined(separator: ", ")))) AS v
+            WHERE c.repository_id = $1 AND c.sha = v.sha
+              AND (\(verdictColumns.map { "c.\($0)" }.joined(separator: ", ")))
+                  IS DISTINCT FROM (\(verdictColumns.map { "v.\($0)" }.joined(separator: ", ")))
+            """, binds: binds)
     }
 
     public func commitsMissingLineStats(repositoryID: Int64) throws(StoreError) -> [String] {

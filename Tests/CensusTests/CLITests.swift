@@ -195,6 +195,47 @@ struct CLITests {
         #expect(csv.stdout.split(separator: "\n").count == 4)
     }
 
+    @Test("a rules change rewrites the verdicts it changes, tools included, and the next change puts them back", arguments: Backend.allCases)
+    func rulesChangeRewritesVerdicts(_ backend: Backend) throws {
+        let db = try backend.store(in: folder)
+        let repo = try TemporaryGitRepository()
+        for index in 1...3 { try repo.commit("build \(index)", author: ("Build Agent", "agent@acme.internal")) }
+        try repo.commit("by hand", author: ("Ann Lee", "ann@example.com"))
+        try repo.commit("Add parser\n\nCo-authored-by: Claude <noreply@anthropic.com>", author: ("Ann Lee", "ann@example.com"))
+        #expect(try census(["scan", "--db", db, repo.path]).status == 0)
+        func verdicts() throws -> [String: (class: String, tools: [String])] {
+            let result = try census(["commits", "--db", db, "--format", "json"])
+            let records = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: records.map {
+                (($0["sha"] as? String) ?? "", (($0["class"] as? String) ?? "", ($0["tools"] as? [String]) ?? []))
+            })
+        }
+        let before = try verdicts()
+        #expect(before.values.filter { $0.class == "ai" }.map(\.tools) == [["claude-code"]])
+        #expect(before.values.filter { $0.class == "human" }.count == 4)
+
+        let rules = folder.appendingPathComponent("acme-\(backend).yml")
+        try """
+            attribution:
+              identities:
+                - id: acme.build-agent
+                  tool: acme-agent
+                  class: ai
+                  emails: ["agent@acme.internal"]
+            """.write(to: rules, atomically: true, encoding: .utf8)
+        #expect(try census(["scan", "--db", db, "--config", rules.path, repo.path]).status == 0)
+        let changed = try verdicts()
+        #expect(changed.values.filter { $0.tools == ["acme-agent"] }.count == 3 && changed.values.allSatisfy { $0.class == "ai" || $0.class == "human" })
+        #expect(changed.values.filter { $0.class == "ai" }.count == 4 && changed.values.filter { $0.class == "human" }.count == 1)
+        let report = try census(["report", "--db", db, "--config", rules.path, "--format", "json"])
+        #expect(report.stdout.contains("\"acme-agent\""))
+
+        // The rules as bundled again: the three commits are people's again, the others as they were.
+        #expect(try census(["scan", "--db", db, repo.path]).status == 0)
+        let after = try verdicts()
+        #expect(after.mapValues(\.class) == before.mapValues(\.class) && after.mapValues(\.tools) == before.mapValues(\.tools))
+    }
+
     @Test("one identity for a repository: census repos' id is what --repo takes and what reports, commits and CSV show", arguments: Backend.allCases)
     func repositoryIdentity(_ backend: Backend) throws {
         let db = try backend.store(in: folder)
