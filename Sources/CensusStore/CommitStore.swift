@@ -83,7 +83,9 @@ public protocol CommitStore: AnyObject, Sendable {
     func storedCommitCount(repositoryID: Int64) throws(StoreError) -> Int
     /// Stores encoded commits in one transaction.
     func insert(batches: [EncodedCommits]) throws(StoreError)
-    /// New verdicts for stored commits (a catalogue change, notes that arrived later).
+    /// New verdicts for stored commits (a catalogue change, notes that arrived
+    /// later), in one transaction; a row whose verdict is the same is left as
+    /// it is (most of a reclassification), an unknown sha is skipped.
     func replaceVerdicts(repositoryID: Int64, _ verdicts: [(sha: String, verdict: Verdict)]) throws(StoreError)
     func commits(repositoryID: Int64, shas: [String]) throws(StoreError) -> [CommitRecord]
     /// A repository's commits whose stored verdict holds evidence of `kind`
