@@ -232,9 +232,12 @@ extension SQLiteStore {
                 WHERE \(condition) ORDER BY \(column) DESC, c.id DESC
                 """
             if let limit { request = "\(request) LIMIT \(limit)" }
-            return try request.fetchAll(db).map { row in
-                (commit: try CommitRecord(row: row), repositoryPath: row["repository_path"])
-            }
+            // Through a cursor: its rows find a column by name in the statement's
+            // index, where a fetched array's copies compare every name lower-cased.
+            var found: [(commit: CommitRecord, repositoryPath: String)] = []
+            let rows = try request.fetchCursor(db)
+            while let row = try rows.next() { found.append((commit: try CommitRecord(row: row), repositoryPath: row["repository_path"])) }
+            return found
         }
     }
 
