@@ -112,11 +112,10 @@ extension SQLiteStore {
             let deleteTools = try db.cachedStatement(sql: "DELETE FROM commit_tool WHERE commit_id = ?")
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
             for (sha, verdict) in verdicts {
-                // The columns `CommitRecord.apply` sets, as it sets them.
-                var columns = CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
+                // The verdict's columns, as a stored commit's are made.
+                let columns = CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
                                            authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
                                            committerOffset: 0, subject: "", parentCount: 0)
-                columns.apply(verdict)
                 try update.execute(arguments: [columns.class, columns.confidence, columns.mode, columns.tools, columns.evidence,
                                                columns.aiLines, columns.humanLines, columns.personName, columns.personEmail,
                                                repositoryID, sha])

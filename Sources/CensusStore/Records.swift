@@ -244,18 +244,6 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
             person: personEmail.map { Person(name: personName ?? "", email: $0) })
     }
 
-    public mutating func apply(_ verdict: Verdict) {
-        self.class = verdict.commitClass.rawValue
-        confidence = verdict.confidence?.rawValue
-        mode = verdict.mode?.rawValue
-        tools = verdict.tools.joined(separator: ",")
-        evidence = Self.encode(verdict.evidence)
-        aiLines = verdict.aiLines
-        humanLines = verdict.humanLines
-        personName = verdict.person?.name
-        personEmail = verdict.person?.email.lowercased()
-    }
-
     static func encode(_ evidence: [Evidence]) -> String {
         guard !evidence.isEmpty else { return "[]" }
         let encoder = JSONEncoder()
