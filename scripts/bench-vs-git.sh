@@ -4,6 +4,7 @@
 #   first scan            vs git log with the same fields (target <= 1.0)
 #   first scan --lines    vs git log --no-merges --numstat (target <= 1.5)
 #   re-scan, nothing new  (target <= 50 ms, whole process)
+#   the scan after a rules change (every stored verdict derived again; no target)
 # and census's peak memory on the first scan (target <= 150 MB); beside each
 # wall time, the CPU seconds (user + system) it cost, and the first scan and
 # git log again on one core (taskset -c 0) — issue 19's figures.
@@ -43,6 +44,10 @@ for round in $(seq "$rounds"); do
   run scan "$census" scan --db "$work/db.sqlite" "$repo"
   run rescan "$census" scan --db "$work/db.sqlite" "$repo"
   run report "$census" report --db "$work/db.sqlite" --format json
+  # A rules change (a new catalogue, an edited attribution: section): every stored verdict derived again.
+  printf 'attribution:\n  identities:\n    - id: bench.rules-%s\n      tool: bench-agent\n      class: ai\n      emails: ["bench-%s@example.invalid"]\n' \
+    "$round" "$round" > "$work/rules.yml"
+  run rules "$census" scan --config "$work/rules.yml" --db "$work/db.sqlite" "$repo"
   run gitlog1 taskset -c 0 git -C "$repo" log "$logfields" HEAD
   rm -f "$work"/db*
   run scan1 taskset -c 0 "$census" scan --db "$work/db.sqlite" "$repo"
@@ -67,6 +72,7 @@ line "git log (same fields)" gitlog
 line "census scan, first" scan
 line "census scan, nothing new" rescan
 line "census report --format json" report
+line "census scan, rules changed" rules
 line "git log, one core" gitlog1
 line "census scan, first, one core" scan1
 printf 'ratio scan / git log, wall:         %.2f  (target <= 1.0)\n' "$(ratio "$(m scan)" "$(m gitlog)")"
