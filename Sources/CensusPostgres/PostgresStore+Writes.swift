@@ -221,11 +221,7 @@ extension PostgresStore {
     /// round trip each: a catalogue change rewrote every stored commit so.
     public func replaceVerdicts(repositoryID: Int64, _ verdicts: [(sha: String, verdict: Verdict)]) throws(StoreError) {
         guard !verdicts.isEmpty else { return }
-        let records = verdicts.map { sha, verdict in
-            CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
-                         authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
-                         committerOffset: 0, subject: "", parentCount: 0)
-        }
+        let records = verdicts.map { CommitRecord.verdictColumns($1, sha: $0, repositoryID: repositoryID) }
         try transaction { connection in
             for start in stride(from: 0, to: records.count, by: 5_000) {
                 try run(connection, try Self.replaceQuery(records[start..<min(start + 5_000, records.count)], repositoryID: repositoryID))

@@ -107,19 +107,16 @@ extension SQLiteStore {
                 WHERE repository_id = ?10 AND sha = ?11
                   AND (class IS NOT ?1 OR confidence IS NOT ?2 OR mode IS NOT ?3 OR tools IS NOT ?4 OR evidence IS NOT ?5
                        OR ai_lines IS NOT ?6 OR human_lines IS NOT ?7 OR person_name IS NOT ?8 OR person_email IS NOT ?9)
+                RETURNING id
                 """)
-            let findID = try db.cachedStatement(sql: "SELECT id FROM commit_record WHERE repository_id = ? AND sha = ?")
             let deleteTools = try db.cachedStatement(sql: "DELETE FROM commit_tool WHERE commit_id = ?")
             let insertTool = try db.cachedStatement(sql: "INSERT OR IGNORE INTO commit_tool (commit_id, tool) VALUES (?, ?)")
             for (sha, verdict) in verdicts {
-                // The verdict's columns, as a stored commit's are made.
-                let columns = CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
-                                           authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
-                                           committerOffset: 0, subject: "", parentCount: 0)
-                try update.execute(arguments: [columns.class, columns.confidence, columns.mode, columns.tools, columns.evidence,
-                                               columns.aiLines, columns.humanLines, columns.personName, columns.personEmail,
-                                               repositoryID, sha])
-                guard db.changesCount > 0, let id = try Int64.fetchOne(findID, arguments: [repositoryID, sha]) else { continue }
+                let columns = CommitRecord.verdictColumns(verdict, sha: sha, repositoryID: repositoryID)
+                // The id of the row it changed; nil when the verdict was the same, or the sha unknown.
+                guard let id = try Int64.fetchOne(update, arguments: [
+                    columns.class, columns.confidence, columns.mode, columns.tools, columns.evidence,
+                    columns.aiLines, columns.humanLines, columns.personName, columns.personEmail, repositoryID, sha]) else { continue }
                 try deleteTools.execute(arguments: [id])
                 for tool in columns.toolList { try insertTool.execute(arguments: [id, tool]) }
             }

@@ -196,6 +196,14 @@ public struct CommitRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// A record of `verdict`'s columns alone (the rest empty), made as a
+    /// stored commit's are: what a backend writes to replace a verdict.
+    package static func verdictColumns(_ verdict: Verdict, sha: String, repositoryID: Int64) -> CommitRecord {
+        CommitRecord(repositoryId: repositoryID, sha: sha, verdict: verdict, authorName: "", authorEmail: "",
+                     authoredAt: 0, authorOffset: 0, committerName: "", committerEmail: "", committedAt: 0,
+                     committerOffset: 0, subject: "", parentCount: 0)
+    }
+
     /// A stored row, column by column: decoding through Codable converted
     /// every column name from snake case on every row (~100 µs a commit,
     /// most of `census commits` and `census copy`).
