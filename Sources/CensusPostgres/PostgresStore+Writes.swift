@@ -180,33 +180,19 @@ extension PostgresStore {
 
     static func insertQuery(_ batch: EncodedCommits) throws -> PostgresQuery {
         let (texts, integers) = batch.columns()
-        var binds = PostgresBindings()
-        var selected: [String] = [], unnested: [String] = [], names: [String] = []
-        func column(_ name: String, _ type: String, _ values: some PostgresEncodable, nulls: [Bool]) throws {
-            try binds.append(values)
-            let value = "v\(names.count)"
-            unnested.append("$\(binds.count)::\(type)[]")
-            names.append(value)
-            // Most columns hold no NULL in a batch: then no mask to bind, unnest and test per row.
-            guard nulls.contains(true) else { return selected.append(value) }
-            binds.append(nulls)
-            let null = "n\(names.count)"
-            unnested.append("$\(binds.count)::bool[]")
-            selected.append("CASE WHEN \(null) THEN NULL ELSE \(value) END")
-            names.append(null)
-        }
+        var columns = UnnestedColumns()
         for (index, name) in EncodedCommits.textColumns.enumerated() {
-            try column(name, "text", texts[index].map { clean($0 ?? "") }, nulls: texts[index].map { $0 == nil })
+            try columns.add(name, "text", texts[index].map { clean($0 ?? "") }, nulls: texts[index].map { $0 == nil })
         }
         for (index, name) in EncodedCommits.integerColumns.enumerated() {
-            try column(name, "int8", integers[index].map { $0 ?? 0 }, nulls: integers[index].map { $0 == nil })
+            try columns.add(name, "int8", integers[index].map { $0 ?? 0 }, nulls: integers[index].map { $0 == nil })
         }
-        let columns = (EncodedCommits.textColumns + EncodedCommits.integerColumns).joined(separator: ", ")
+        let names = (EncodedCommits.textColumns + EncodedCommits.integerColumns).joined(separator: ", ")
         return PostgresQuery(unsafeSQL: """
-            INSERT INTO commit_record (\(columns))
-            SELECT \(selected.joined(separator: ", ")) FROM UNNEST(\(unnested.joined(separator: ", "))) AS t(\(names.joined(separator: ", ")))
+            INSERT INTO commit_record (\(names))
+            SELECT \(columns.values.joined(separator: ", ")) FROM \(columns.unnest(as: "t"))
             ON CONFLICT (repository_id, sha) DO NOTHING
-            """, binds: binds)
+            """, binds: columns.binds)
     }
 
     /// Text as PostgreSQL can hold it: no NUL characters (git keeps them in a
@@ -230,39 +216,25 @@ extension PostgresStore {
     }
 
     static func replaceQuery(_ records: ArraySlice<CommitRecord>, repositoryID: Int64) throws -> PostgresQuery {
-        var binds = PostgresBindings()
-        try binds.append(repositoryID)
-        // `names`: the unnested arrays, masks included; `selected`: each column's value.
-        var unnested: [String] = [], names: [String] = [], selected: [String] = []
-        func column(_ name: String, _ type: String, _ array: some PostgresEncodable, nulls: [Bool]? = nil) throws {
-            try binds.append(array)
-            unnested.append("$\(binds.count)::\(type)[]")
-            names.append(name)
-            guard let nulls else { return selected.append(name) }
-            try binds.append(nulls)
-            unnested.append("$\(binds.count)::bool[]")
-            names.append(name + "_null")
-            selected.append("CASE WHEN \(name)_null THEN NULL ELSE \(name) END AS \(name)")
-        }
-        try column("sha", "text", records.map(\.sha))
-        try column("class", "text", records.map(\.class))
-        try column("confidence", "text", records.map { $0.confidence ?? "" }, nulls: records.map { $0.confidence == nil })
-        try column("mode", "text", records.map { $0.mode ?? "" }, nulls: records.map { $0.mode == nil })
-        try column("tools", "text", records.map(\.tools))
-        try column("evidence", "text", records.map { clean($0.evidence) })
-        try column("ai_lines", "int8", records.map { Int64($0.aiLines ?? 0) }, nulls: records.map { $0.aiLines == nil })
-        try column("human_lines", "int8", records.map { Int64($0.humanLines ?? 0) }, nulls: records.map { $0.humanLines == nil })
-        try column("person_name", "text", records.map { clean($0.personName ?? "") }, nulls: records.map { $0.personName == nil })
-        try column("person_email", "text", records.map { clean($0.personEmail ?? "") }, nulls: records.map { $0.personEmail == nil })
-        let verdictColumns = ["class", "confidence", "mode", "tools", "evidence", "ai_lines", "human_lines", "person_name", "person_email"]
+        var columns = UnnestedColumns()
+        try columns.binds.append(repositoryID)
+        try columns.add("sha", "text", records.map(\.sha))
+        try columns.add("class", "text", records.map(\.class))
+        try columns.add("confidence", "text", records.map { $0.confidence ?? "" }, nulls: records.map { $0.confidence == nil })
+        try columns.add("mode", "text", records.map { $0.mode ?? "" }, nulls: records.map { $0.mode == nil })
+        try columns.add("tools", "text", records.map(\.tools))
+        try columns.add("evidence", "text", records.map { clean($0.evidence) })
+        try columns.add("ai_lines", "int8", records.map { Int64($0.aiLines ?? 0) }, nulls: records.map { $0.aiLines == nil })
+        try columns.add("human_lines", "int8", records.map { Int64($0.humanLines ?? 0) }, nulls: records.map { $0.humanLines == nil })
+        try columns.add("person_name", "text", records.map { clean($0.personName ?? "") }, nulls: records.map { $0.personName == nil })
+        try columns.add("person_email", "text", records.map { clean($0.personEmail ?? "") }, nulls: records.map { $0.personEmail == nil })
+        let verdict = ["class", "confidence", "mode", "tools", "evidence", "ai_lines", "human_lines", "person_name", "person_email"]
         return PostgresQuery(unsafeSQL: """
-            UPDATE commit_record c SET \(verdictColumns.map { "\($0) = v.\($0)" }.joined(separator: ", "))
-            FROM (SELECT \(selected.joined(separator: ", "))
-                  FROM UNNEST(\(unnested.joined(separator: ", "))) AS t(\(names.joined(separator: ", ")))) AS v
+            UPDATE commit_record c SET \(verdict.map { "\($0) = v.\($0)" }.joined(separator: ", "))
+            FROM (SELECT \(columns.values.joined(separator: ", ")) FROM \(columns.unnest(as: "t"))) AS v
             WHERE c.repository_id = $1 AND c.sha = v.sha
-              AND (\(verdictColumns.map { "c.\($0)" }.joined(separator: ", ")))
-                  IS DISTINCT FROM (\(verdictColumns.map { "v.\($0)" }.joined(separator: ", ")))
-            """, binds: binds)
+              AND (\(verdict.map { "c.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(verdict.map { "v.\($0)" }.joined(separator: ", ")))
+            """, binds: columns.binds)
     }
 
     public func commitsMissingLineStats(repositoryID: Int64) throws(StoreError) -> [String] {
@@ -327,5 +299,33 @@ extension PostgresStore {
         try withConnection { connection in
             try run(connection, "DELETE FROM scan_lease WHERE repository_id = \(repositoryID) AND holder = \(holder)")
         }
+    }
+}
+
+/// Columns bound as one array each and unnested into rows: a NULL as a
+/// boolean mask beside its column, bound only when the column holds one.
+struct UnnestedColumns {
+    var binds = PostgresBindings()
+    /// `$n::type[]` for each array, masks included.
+    private(set) var arrays: [String] = []
+    /// The unnested columns' names, masks included.
+    private(set) var names: [String] = []
+    /// Each column's value, NULL where its mask says so, named as the column.
+    private(set) var values: [String] = []
+
+    mutating func add(_ name: String, _ type: String, _ array: some PostgresEncodable, nulls: [Bool] = []) throws {
+        try binds.append(array)
+        arrays.append("$\(binds.count)::\(type)[]")
+        names.append(name)
+        guard nulls.contains(true) else { return values.append(name) }
+        binds.append(nulls)
+        arrays.append("$\(binds.count)::bool[]")
+        names.append(name + "_null")
+        values.append("CASE WHEN \(name)_null THEN NULL ELSE \(name) END AS \(name)")
+    }
+
+    /// `UNNEST(…) AS alias(…)`.
+    func unnest(as alias: String) -> String {
+        "UNNEST(\(arrays.joined(separator: ", "))) AS \(alias)(\(names.joined(separator: ", ")))"
     }
 }
