@@ -67,6 +67,7 @@ struct CommitLocations: Sendable {
             let passed = pack.ids + j * 20
             if passed - trimmed >= trimInterval {
                 PackFiles.giveBack(pack.index, from: trimmed, to: passed)
+                // The 4-byte offsets of the same entries (20-byte ids: a fifth as many bytes).
                 PackFiles.giveBack(pack.index, from: pack.offsets + (trimmed - pack.ids) / 5, to: pack.offsets + (passed - pack.ids) / 5)
                 trimmed = passed
             }

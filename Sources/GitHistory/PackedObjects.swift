@@ -45,9 +45,7 @@ final class PackFiles: @unchecked Sendable {
     /// the same reason). Pages are only read, so another thread reading them
     /// meanwhile just maps them in again.
     func trimResidentPages() {
-        for pack in packs {
-            madvise(UnsafeMutableRawPointer(mutating: pack.data.baseAddress), pack.data.count, MADV_DONTNEED)
-        }
+        for pack in packs { Self.giveBack(pack.data, from: 0, to: pack.data.count) }
     }
 
     /// Gives back the resident pages of `mapping` wholly inside `start..<end`
