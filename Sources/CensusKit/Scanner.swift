@@ -239,12 +239,13 @@ public final class HistoryScanner {
                               repositoryID: repositoryID, report: progress)
     }
 
-    /// Branch evidence for commits a walk read before the merge that brought
-    /// them in — which the walks avoid, and with a commit-graph cannot happen
-    /// (a commit is read after all its children): without one, a commit also
-    /// reachable another way than through that merge; or a commit stored by
-    /// an earlier scan — added to their stored verdicts before the scan is
-    /// published. Returns how many changed.
+    /// Branch evidence for commits stored before the merge that brought them
+    /// in existed — an AI tool's branch scanned while checked out, merged
+    /// since — added to their stored verdicts before the scan is published,
+    /// as a session log's evidence is. Within one scan a commit is read after
+    /// all its children (both walks are topological), so none of its own
+    /// commits is here; only history no walk can order (a commit that cannot
+    /// be read, failing the scan) would be. Returns how many changed.
     private func addLateBranchEvidence(_ board: BranchEvidenceBoard, sinks: [ClassifyingSink], repositoryID: Int64) throws -> Int {
         var attributed: [ObjectID: Int] = [:]
         for sink in sinks { attributed.merge(sink.branchAttributed) { max($0, $1) } }

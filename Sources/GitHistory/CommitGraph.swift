@@ -13,7 +13,7 @@ import Foundation
 /// commit's own parents and follows them too.
 struct CommitGraph: @unchecked Sendable {
     /// One file of the chain, base first.
-    private struct Layer {
+    struct Layer {
         /// The file, mapped: read through a pointer, no `Data` closure per lookup.
         var file: MappedFile
         var data: UnsafeRawBufferPointer { file.bytes }
@@ -33,6 +33,11 @@ struct CommitGraph: @unchecked Sendable {
 
     /// How many commits the graph holds, all layers together.
     var count: Int { layers.reduce(0) { $0 + $1.count } }
+
+    init(layers: [Layer], source: String) {
+        self.layers = layers
+        self.source = source
+    }
 
     /// The graph of the repository whose common git directory is `directory`;
     /// nil when there is none, or it is not one this reader understands.
@@ -58,7 +63,7 @@ struct CommitGraph: @unchecked Sendable {
         }
     }
 
-    private static func layer(_ file: MappedFile, base: Int) -> Layer? {
+    static func layer(_ file: MappedFile, base: Int) -> Layer? {
         let data = file.bytes
         // Header: CGPH, version 1, hash version 1 (SHA-1), chunk count, base count.
         guard data.count >= 8, data.starts(with: "CGPH".utf8), data[4] == 1, data[5] == 1 else { return nil }
@@ -168,16 +173,31 @@ struct CommitGraph: @unchecked Sendable {
     }
 }
 
-/// A file mapped read-only for as long as this lives.
+/// A file mapped read-only for as long as this lives, or bytes built in
+/// memory in a file's format.
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+    private let isMapped: Bool
 
     init?(path: String) {
         guard let bytes = PackFiles.map(path) else { return nil }
         self.bytes = bytes
+        isMapped = true
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+    /// Takes `bytes` over: deallocated with this.
+    init(owning bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = UnsafeRawBufferPointer(bytes)
+        isMapped = false
+    }
+
+    deinit {
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        } else {
+            UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate()
+        }
+    }
 }
 
 extension ObjectID {

@@ -75,6 +75,27 @@ enum CommitObject {
         return commit
     }
 
+    /// Replaces `parents` with those the commit's header names (its `parent`
+    /// lines, right after `tree`, as git writes and reads them), reading
+    /// nothing past them; false when the header is not a commit's.
+    static func parents(_ bytes: UnsafeRawBufferPointer, into parents: inout [ObjectID]) -> Bool {
+        parents.removeAll(keepingCapacity: true)
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let end = base + bytes.count
+        func isLine(_ start: UnsafePointer<UInt8>, _ prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            return end - start >= count + 41 && memcmp(start, prefix.utf8Start, count) == 0 && start[count + 40] == 0x0A
+        }
+        guard isLine(base, "tree ") else { return false }
+        var cursor = base + 46
+        while isLine(cursor, "parent ") {
+            guard let parent = ObjectID(hexDigits: cursor + 7) else { return false }
+            parents.append(parent)
+            cursor += 48
+        }
+        return true
+    }
+
     /// `Name <email> 1700000000 +0200` between `start` and `end` (exclusive),
     /// cut as git's `split_ident_line` does; nil when git cannot cut it (no
     /// `<`, or no `>` after it). A missing or unreadable time, or a time

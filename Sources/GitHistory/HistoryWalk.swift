@@ -48,20 +48,43 @@ extension Repository {
 
     /// The walk for shallow clones: follows parents by hand and stops at the
     /// shallow boundary, whose parents are not in the object database.
+    /// Topological like libgit2's: each commit's children to be read are
+    /// counted from the headers first, and a commit is read after all of them.
     private func walkShallow(from tips: [ObjectID], hiding hidden: [ObjectID], _ body: (Commit) throws -> Bool) throws {
         var excluded = Set<ObjectID>()
-        if !hidden.isEmpty {
-            try traverse(from: hidden.filter(containsCommit)) { commit in
-                excluded.insert(commit.id)
-                return true
+        traverseParents(from: hidden.filter(containsCommit)) { id, _ in
+            excluded.insert(id)
+            return true
+        }
+        var children: [ObjectID: Int] = [:]
+        var pending = tips.filter { !excluded.contains($0) }
+        var seen = Set(pending)
+        var parents: [ObjectID] = []
+        while let id = pending.popLast() {
+            // A commit that cannot be read is read again below, which says why.
+            guard !shallowBoundary.contains(id), readParents(of: id, into: &parents) else { continue }
+            for parent in parents where !excluded.contains(parent) {
+                children[parent, default: 0] += 1
+                if seen.insert(parent).inserted { pending.append(parent) }
             }
         }
-        try traverse(from: tips, skipping: excluded, body)
+        var ready = tips.filter { seen.contains($0) && children[$0] == nil }.reversed() as [ObjectID]
+        var read = Set<ObjectID>()
+        while let id = ready.popLast() {
+            guard read.insert(id).inserted else { continue }
+            var commit = try readCommit(id.gitOID)
+            if shallowBoundary.contains(id) { commit.parents = [] }
+            if try !body(commit) { return }
+            for parent in commit.parents.reversed() where !excluded.contains(parent) {
+                children[parent, default: 1] -= 1
+                if children[parent] == 0 { ready.append(parent) }
+            }
+        }
     }
 
-    private func traverse(from tips: [ObjectID], skipping excluded: Set<ObjectID> = [], _ body: (Commit) throws -> Bool) throws {
-        var seen = excluded
-        var pending = tips.filter { !excluded.contains($0) }
+    private func traverse(from tips: [ObjectID], _ body: (Commit) throws -> Bool) throws {
+        var seen = Set<ObjectID>()
+        var pending = tips
         while let id = pending.popLast() {
             guard seen.insert(id).inserted else { continue }
             var commit = try readCommit(id.gitOID)
@@ -95,6 +118,23 @@ extension Repository {
         }
         // Not readable raw (or not a well-formed commit): libgit2 says why.
         return try lookupCommit(oid)
+    }
+
+    /// Replaces `parents` with the parents of commit `id`, read from its
+    /// header; false when it cannot be read. `keep` gets the raw object when
+    /// it was read from the packs.
+    func readParents(of id: ObjectID, into parents: inout [ObjectID],
+                     keep: (UnsafeRawBufferPointer) -> Void = { _ in }) -> Bool {
+        if let packedObjects, packedObjects.withCommit(id, { raw in
+            guard CommitObject.parents(raw, into: &parents) else { return nil as Bool? }
+            keep(raw)
+            return true
+        }) == true {
+            return true
+        }
+        guard let commit = try? readCommit(id.gitOID) else { return false }
+        parents = commit.parents
+        return true
     }
 
     func lookupCommit(_ oid: git_oid) throws(GitError) -> Commit {

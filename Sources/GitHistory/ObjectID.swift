@@ -61,5 +61,19 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The first eight bytes are enough: ids are SHA-1 digests, uniform already.
     public func hash(into hasher: inout Hasher) { hasher.combine(a) }
 
-    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
+    /// The order of the bytes (and of the hexadecimal form): big-endian words compared in turn.
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        if lhs.a != rhs.a { return lhs.a.bigEndian < rhs.a.bigEndian }
+        if lhs.b != rhs.b { return lhs.b.bigEndian < rhs.b.bigEndian }
+        return lhs.c.bigEndian < rhs.c.bigEndian
+    }
+
+    /// The first of the 20 bytes.
+    var firstByte: UInt8 { UInt8(truncatingIfNeeded: a) }
+
+    /// Calls `body` with the 20 bytes.
+    func withRawBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        var words = (a, b, c)
+        return try withUnsafeBytes(of: &words) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<20])) }
+    }
 }

@@ -26,17 +26,12 @@ extension Repository {
         _ body: @escaping @Sendable (Commit, Repository, Int) throws -> Bool
     ) throws {
         let boundary = shallowBoundary
-        // git ignores the commit-graph in a shallow clone, and so does this walk.
-        let graph = boundary.isEmpty ? commitGraph : nil
-        let frontier = Frontier(tips: tips, graph: graph, counts: graph.flatMap { ChildCounts(from: tips, graph: $0, in: self) })
-        let gitDirectory = self.gitDirectory
-        nonisolated(unsafe) let first = self
+        let (graph, counts, kept) = topologicalOrder(from: tips, boundary: boundary, readers: readers)
+        let frontier = Frontier(tips: tips, graph: graph, counts: counts)
         // One mapping of the packs for all readers, each with its own inflater.
-        let packFiles = packedObjects?.files
-        let locations = graph.flatMap { graph in packFiles.map { CommitLocations(graph: graph, packs: $0) } }
-        let finished = DispatchGroup()
+        let locations = graph.flatMap { graph in packedObjects.map { CommitLocations(graph: graph, packs: $0.files) } }
 
-        @Sendable func read(_ repository: Repository, reader: Int, started: (() -> Void)?) {
+        onReaders(readers) { repository, reader, started in
             var count = 0
             var started = started
             var run: [Frontier.Link]? = nil
@@ -46,7 +41,7 @@ extension Repository {
                 run = []
                 for var link in chain {
                     do {
-                        var commit = try repository.readCommit(link.id.gitOID, at: locations?.location(at: link.position))
+                        var commit = try Self.read(link, from: repository, kept: kept, locations: locations)
                         if boundary.contains(link.id) { commit.parents = [] }
                         // Handed in once `body` is done with the run (see Frontier.next).
                         link.parents = commit.parents
@@ -69,7 +64,30 @@ extension Repository {
                 }
             }
         }
+        if let error = frontier.error { throw error }
+    }
 
+    /// The commit `link` names: kept in memory, or read at its location (or found).
+    private static func read(_ link: Frontier.Link, from repository: Repository, kept: KeptCommits?,
+                             locations: CommitLocations?) throws(GitError) -> Commit {
+        let id = link.id
+        if let kept, let commit = kept.withObject(at: link.position, { (raw: UnsafeRawBufferPointer) -> Commit? in
+            CommitObject.parse(id: id, raw)
+        }) {
+            return commit
+        }
+        return try repository.readCommit(id.gitOID, at: locations?.location(at: link.position))
+    }
+
+    /// Runs `read` on this thread with this handle, and on `readers - 1`
+    /// more threads, each with a handle of its own over the same mapped
+    /// packs, once `read` calls the closure it is given (nil for the others,
+    /// or when there are none); returns when all are done.
+    private func onReaders(_ readers: Int, _ read: @escaping @Sendable (Repository, Int, (() -> Void)?) -> Void) {
+        let gitDirectory = self.gitDirectory
+        nonisolated(unsafe) let first = self
+        let packFiles = packedObjects?.files
+        let finished = DispatchGroup()
         let startOthers: (() -> Void)? = readers < 2 ? nil : {
             for reader in 1..<readers {
                 finished.enter()
@@ -78,16 +96,99 @@ extension Repository {
                     // A reader that cannot open its handle leaves the work to the others.
                     guard let handle = try? Repository(at: gitDirectory) else { return }
                     if let packFiles { handle.packedObjects = PackedObjects(files: packFiles) }
-                    read(handle, reader: reader, started: nil)
+                    read(handle, reader, nil)
                 }
                 thread.name = "census-read-\(reader)"
                 thread.stackSize = 8 << 20
                 thread.start()
             }
         }
-        read(first, reader: 0, started: startOthers)
+        read(first, 0, startOthers)
         finished.wait()
-        if let error = frontier.error { throw error }
+    }
+
+    /// The parents of every commit `tips` reach, read from each commit's
+    /// header on up to `readers` threads, in no particular order (commits in
+    /// `boundary` have none), and the raw objects, up to `keeping` bytes of
+    /// them; nil when a commit cannot be read.
+    func parentLists(from tips: [ObjectID], boundary: Set<ObjectID>, readers: Int, keeping budget: Int,
+                     warmUp: Int = 512) -> [ParentLists]? {
+        let frontier = Frontier(tips: tips, graph: nil, counts: nil)
+        let lists = Mutex<[ParentLists]>([])
+        let room = Atomic<Int>(budget)
+        onReaders(readers) { repository, _, started in
+            var found = ParentLists(), parents: [ObjectID] = []
+            var started = started
+            var run: [Frontier.Link]? = nil
+            var chain: [Frontier.Link] = []
+            while frontier.next(finishing: run, into: &chain) {
+                run = []
+                for var link in chain {
+                    var kept: Range<Int>?
+                    let read = repository.readParents(of: link.id, into: &parents) { raw in
+                        guard raw.count <= ParentLists.largestKept, room.subtract(raw.count, ordering: .relaxed).newValue >= 0 else { return }
+                        kept = found.keep(raw)
+                    }
+                    guard read else { return frontier.stop(GitError(kind: .missingObject, message: "", path: "")) }
+                    if boundary.contains(link.id) { parents.removeAll() }
+                    found.append(link.id, parents: parents, raw: kept)
+                    link.parents = parents
+                    run!.append(link)
+                }
+                if found.ids.count >= warmUp, let start = started {
+                    started = nil
+                    start()
+                }
+            }
+            lists.withLock { $0.append(found) }
+        }
+        return frontier.error == nil ? lists.withLock { $0 } : nil
+    }
+
+    /// The graph a walk from `tips` reads in and each commit's count of
+    /// children: git's commit-graph, or, where git wrote none (or ignores
+    /// it: a shallow clone), one built from the commits' headers, with the
+    /// commits kept from that reading. Nil for all only when a commit cannot
+    /// be read (the walk says which).
+    fileprivate func topologicalOrder(from tips: [ObjectID], boundary: Set<ObjectID>,
+                                      readers: Int) -> (CommitGraph?, ChildCounts?, KeptCommits?) {
+        if boundary.isEmpty, let graph = commitGraph, let counts = ChildCounts(from: tips, graph: graph, in: self) {
+            return (graph, counts, nil)
+        }
+        guard let built = CommitGraph.built(reachableFrom: tips, in: self, boundary: boundary, readers: readers,
+                                            keeping: Self.keptCommitBytes),
+              let counts = ChildCounts(from: tips, graph: built.graph, in: self) else { return (nil, nil, nil) }
+        return (built.graph, counts, built.kept)
+    }
+
+    /// How much of the raw commits read to build a graph is kept for the walk
+    /// that follows (the rest are inflated again).
+    nonisolated(unsafe) static var keptCommitBytes = 64 << 20
+}
+
+/// Commits and their parents, as one reader read them, and the raw objects it kept.
+struct ParentLists {
+    private(set) var ids: [ObjectID] = []
+    /// How many parents each commit has: its parents follow the previous commits' in `parents`.
+    private(set) var counts: [UInt32] = []
+    private(set) var parents: [ObjectID] = []
+    /// Where each commit's raw object is in `raw` (empty: not kept).
+    private(set) var spans: [Range<Int>] = []
+    private(set) var raw: [UInt8] = []
+    /// Larger objects are read again (a kept span's length has 16 bits).
+    static let largestKept = 0xFFFF
+
+    mutating func keep(_ object: UnsafeRawBufferPointer) -> Range<Int> {
+        let start = raw.count
+        raw.append(contentsOf: object)
+        return start..<raw.count
+    }
+
+    mutating func append(_ id: ObjectID, parents more: [ObjectID], raw span: Range<Int>?) {
+        ids.append(id)
+        counts.append(UInt32(more.count))
+        parents += more
+        spans.append(span ?? 0..<0)
     }
 }
 

@@ -71,9 +71,10 @@ extension Repository {
         let graph = boundary.isEmpty ? commitGraph : nil
         var seen = Set(tips)
         var pending = Array(seen)
+        var read: [ObjectID] = []
         while let id = pending.popLast() {
             let parents = boundary.contains(id) ? []
-                : graph?.parents(of: id) ?? (try? commit(id).parents) ?? []
+                : graph?.parents(of: id) ?? (readParents(of: id, into: &read) ? read : [])
             guard visit(id, parents) else { break }
             for parent in parents where seen.insert(parent).inserted { pending.append(parent) }
         }

@@ -111,6 +111,27 @@ struct CommitObjectTests {
         #expect(fromPack == 3000)
     }
 
+    @Test("the commit-graph built from the commits' headers is git's own: the same ids at the same positions with the same parents, an octopus's too, from packed and from loose commits",
+          arguments: ["pack", "loose"])
+    func builtGraphIsGits(objects: String) throws {
+        let repo = try TemporaryGitRepository()
+        let (octopus, parents) = try repo.mergesAndOctopus()
+        if objects == "loose" { try repo.unpackObjects() }
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let built = try #require(CommitGraph(reachableFrom: [head], in: repository, boundary: []))
+        try repo.git(["commit-graph", "write", "--reachable"])
+        let gits = try #require(try Repository(at: repo.path).commitGraph)
+        #expect(built.count == gits.count && built.count == 1 + 30 * 4 + 11 + 1)
+        var builtParents: [Int32] = [], gitsParents: [Int32] = []
+        for position in 0..<Int32(gits.count) {
+            #expect(built.id(at: position) == gits.id(at: position))
+            #expect(built.parentPositions(at: position, into: &builtParents) && gits.parentPositions(at: position, into: &gitsParents))
+            #expect(builtParents == gitsParents, "\(position)")
+        }
+        #expect(built.parents(of: ObjectID(hex: octopus)!)?.map(\.hex) == parents)
+    }
+
     @Test("each commit of a split commit-graph is located where a search of the packs finds it: a large pack merged in order, a small one looked up, loose commits left to the search")
     func commitLocationsMatchSearch() throws {
         let repo = try TemporaryGitRepository()
@@ -155,6 +176,38 @@ struct CommitObjectTests {
             return true
         }
         #expect(read.withLock { $0 } == 3009)
+    }
+
+    @Test("without a commit-graph, the walk reads the commits kept from building one as libgit2 reads them — deltas, a second pack and loose commits too — and reads again those past the budget",
+          arguments: [64 << 20, 20_000])
+    func keptCommitsReadAsLibgit2(budget: Int) throws {
+        let (repo, shas) = try deltaHistory()
+        let repository = try Repository(at: repo.path)
+        #expect(repository.commitGraph == nil)
+        let saved = Repository.keptCommitBytes
+        Repository.keptCommitBytes = budget
+        defer { Repository.keptCommitBytes = saved }
+        let head = try #require(try repository.head())
+        let built = try #require(CommitGraph.built(reachableFrom: [head], in: repository, boundary: [], readers: 1, keeping: budget))
+        var kept = 0
+        for position in 0..<Int32(built.graph.count) {
+            let id = try #require(built.graph.id(at: position))
+            guard let commit = built.kept.withObject(at: position, { CommitObject.parse(id: id, $0) }) else { continue }
+            let reference = try repository.lookupCommit(id.gitOID)
+            #expect(commit.parents == reference.parents && commit.author == reference.author && commit.message == reference.message)
+            kept += 1
+        }
+        // Loose commits are read through libgit2, never kept; the small budget keeps some of the packed ones.
+        #expect(budget > 1 << 20 ? kept == 36 : (1..<36).contains(kept), "\(kept) kept")
+        let read = Mutex<Set<String>>([])
+        try repository.walkInParallel(from: [head], readers: 2, warmUp: 5) { commit, handle, _ in
+            let reference = try handle.lookupCommit(commit.id.gitOID)
+            #expect(commit.parents == reference.parents && commit.author == reference.author
+                    && commit.committer == reference.committer && commit.message == reference.message)
+            read.withLock { _ = $0.insert(commit.id.hex) }
+            return true
+        }
+        #expect(read.withLock { $0 } == Set(shas))
     }
 
     /// A history whose commits git stores as deltas of each other (long, alike

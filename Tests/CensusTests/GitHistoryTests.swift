@@ -94,7 +94,8 @@ struct GitHistoryTests {
     @Test("a walk on two readers meets every commit of a merged history once, as git lists them")
     func parallelWalk() throws {
         let repo = try TemporaryGitRepository()
-        try repo.fastImportMerges(topics: 60, length: 8)
+        // Topics forked from one commit: children first, two readers still have work side by side.
+        try repo.fastImportMerges(topics: 60, length: 8, fromRoot: true)
         let expected = Set(try repo.git(["rev-list", "HEAD"]).split(separator: "\n").map(String.init))
         #expect(expected.count == 1 + 60 * 10)
         let repository = try Repository(at: repo.path)
@@ -237,20 +238,40 @@ struct GitHistoryTests {
         #expect(shallowRepository.reachableIDs(from: [shallowHead]).count == 2)
     }
 
+    @Test("an incremental walk of a shallow clone reads what git rev-list lists, each commit after all its children")
+    func shallowIncrementalIsTopological() throws {
+        let origin = try TemporaryGitRepository()
+        try origin.fastImportMerges(topics: 30, length: 3, followUpAfter: 6)
+        try origin.git(["tag", "old", "HEAD~60"])
+        let folder = try TemporaryFolder.make(prefix: "shallow-incremental")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clone = folder.appendingPathComponent("s").path
+        try Shell.run("/usr/bin/git", ["clone", "-q", "--depth", "50", "--branch", "old", "file://" + origin.path, clone])
+        try Shell.run("/usr/bin/git", ["fetch", "-q", "origin", "main"], in: URL(fileURLWithPath: clone))
+        let repository = try Repository(at: clone)
+        #expect(repository.isShallow)
+        let old = try repository.resolve("old"), new = try repository.resolve("FETCH_HEAD")
+        var read: [String] = []
+        try repository.walk(from: [new], hiding: [old]) { commit in
+            read.append(commit.id.hex)
+            return true
+        }
+        let listed = try Shell.run("/usr/bin/git", ["rev-list", "--parents", "old..FETCH_HEAD"], in: URL(fileURLWithPath: clone))
+            .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(listed.count > 60 && read.count == listed.count && Set(read) == Set(listed.map { $0[0] }))
+        let position = Dictionary(uniqueKeysWithValues: read.enumerated().map { ($1, $0) })
+        for ids in listed {
+            for parent in ids.dropFirst() where position[parent] != nil {
+                #expect(position[ids[0]]! < position[parent]!, "\(ids[0]) read after its parent \(parent)")
+            }
+        }
+    }
+
     @Test("the commits a history of merges and an octopus reaches — through a commit-graph, from packed commits, from loose commits — are those git rev-list lists",
           arguments: ["commit-graph", "pack", "loose"])
     func reachableIDs(objects: String) throws {
         let repo = try TemporaryGitRepository()
-        try repo.fastImportMerges(topics: 30, length: 2)
-        // An octopus of twelve parents: the commit-graph keeps its parents apart (the extra-edge list).
-        let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        var parents = [try repo.head()]
-        for arm in 1...11 {
-            parents.append(try repo.git(["commit-tree", tree, "-p", "HEAD", "-m", "arm \(arm)"]).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let octopus = try repo.git(["commit-tree", tree] + parents.flatMap { ["-p", $0] } + ["-m", "octopus"])
-        try repo.git(["update-ref", "refs/heads/main", octopus.trimmingCharacters(in: .whitespacesAndNewlines)])
-        try repo.git(["repack", "-adq"])
+        try repo.mergesAndOctopus()
         if objects == "commit-graph" { try repo.git(["commit-graph", "write", "--reachable"]) }
         if objects == "loose" { try repo.unpackObjects() }
         let repository = try Repository(at: repo.path)
@@ -261,17 +282,25 @@ struct GitHistoryTests {
         #expect(reached.count == expected.count && Set(reached) == Set(expected))
     }
 
-    @Test("with a commit-graph, and merges made after it was written, a parallel walk reads every commit once and each after all its children")
-    func topologicalWithGraph() throws {
-        let repo = try TemporaryGitRepository()
+    @Test("with a commit-graph (merges made after it was written too), without one from packed or loose commits, and in a shallow clone, a parallel walk reads every commit once and each after all its children",
+          arguments: ["commit-graph", "pack", "loose", "shallow"])
+    func topologicalWithGraph(objects: String) throws {
+        var repo = try TemporaryGitRepository()
         try repo.fastImportMerges(topics: 60, length: 3, followUpAfter: 10)
-        try repo.git(["commit-graph", "write", "--reachable"])
+        if objects == "commit-graph" { try repo.git(["commit-graph", "write", "--reachable"]) }
         // Commits the graph does not hold: a branch off an old commit, merged after more work.
         try repo.git(["checkout", "-q", "-b", "late", "HEAD~40"])
         try repo.commit("late one", file: "late.txt")
         try repo.git(["checkout", "-q", "main"])
         try repo.commit("after the graph", file: "after.txt")
         try repo.git(["merge", "-q", "--no-ff", "-m", "Merge branch 'late'", "late"])
+        if objects == "loose" { try repo.unpackObjects() }
+        if objects == "shallow" {
+            // Forty commits deep: the commits at its edge are roots.
+            let clone = try TemporaryFolder.make(prefix: "shallow-walk")
+            try Shell.run("/usr/bin/git", ["clone", "-q", "--no-local", "--depth", "40", repo.path, clone.path])
+            repo = TemporaryGitRepository(existing: clone)
+        }
         let repository = try Repository(at: repo.path)
         let head = try #require(try repository.head())
         let order = Mutex<[String]>([])

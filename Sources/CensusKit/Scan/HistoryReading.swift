@@ -7,11 +7,9 @@ import GitHistory
 /// notes the merges of AI tools' branches on the `BranchEvidenceBoard` as
 /// it reads them, because finding what a merge brought in needs the
 /// repository. Both walks read a merge before the commits it brought in
-/// (children before parents: the incremental walk is topological, the full
-/// one too with a commit-graph), so a verdict is stored once, with all its
-/// evidence. Without a commit-graph the full walk's two readers can meet a
-/// commit also reachable another way before that merge: its evidence is then
-/// added before the scan is published (`HistoryScanner`).
+/// (children before parents: both are topological — the full one through
+/// git's commit-graph, or one built in memory where git wrote none), so a
+/// verdict is stored once, with all its evidence.
 enum HistoryReading {
     /// A full walk (a first scan, rewritten history, a catalogue change):
     /// two readers, each attributing what it reads with a sink of its own.

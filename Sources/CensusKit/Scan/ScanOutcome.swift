@@ -19,10 +19,10 @@ public struct ScanOutcome: Sendable {
     public var reclassified = 0
     public var lineStatsComputed = 0
     /// Stored verdicts given the evidence of an AI tool's branch after they
-    /// were stored, before the scan was published: commits a walk read
-    /// before the merge that brought them in. The walks read merges first,
-    /// so this is 0 unless a commit is also reachable another way and the
-    /// repository has no commit-graph, or an earlier scan stored the commit.
+    /// were stored, before the scan was published: commits an earlier scan
+    /// stored, which a merge made since brought in. The walks read every
+    /// commit after all its children, so the scan's own commits get the
+    /// evidence as they are first stored: 0 for them.
     public var branchEvidenceAfterStoring = 0
     /// Things the user should know that are not failures (shallow clone, detached HEAD).
     public var notices: [String] = []

@@ -105,13 +105,35 @@ final class TemporaryGitRepository {
     }
 
     /// A history of merged topic branches, as most team repositories have:
+    /// Thirty topics of two commits merged into main, then an octopus of
+    /// twelve parents on top (the commit-graph keeps its parents apart, in
+    /// the extra-edge list), all in one pack: the octopus and its parents.
+    @discardableResult
+    func mergesAndOctopus() throws -> (octopus: String, parents: [String]) {
+        try fastImportMerges(topics: 30, length: 2)
+        let tree = try git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var parents = [try head()]
+        for arm in 1...11 {
+            parents.append(try git(["commit-tree", tree, "-p", "HEAD", "-m", "arm \(arm)"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let octopus = try git(["commit-tree", tree] + parents.flatMap { ["-p", $0] } + ["-m", "octopus"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try git(["update-ref", "refs/heads/main", octopus])
+        try git(["repack", "-adq"])
+        return (octopus, parents)
+    }
+
     /// `topics` branches of `length` commits, each forked from main and merged
     /// back with a merge commit, so the history is wide, not a line.
     ///
     /// With `followUpAfter`, each topic also gets a person's branch forked
     /// from its tip and merged that many main commits later: its commits are
     /// then reachable two ways, and a reader can meet them before their merge.
-    func fastImportMerges(topics: Int, length: Int, branch: (Int) -> String = { "topic\($0)" }, followUpAfter: Int? = nil) throws {
+    ///
+    /// With `fromRoot`, every topic forks from the first commit: read children
+    /// first, the topics can then be read side by side.
+    func fastImportMerges(topics: Int, length: Int, branch: (Int) -> String = { "topic\($0)" }, followUpAfter: Int? = nil,
+                          fromRoot: Bool = false) throws {
         var stream = ""
         var mark = 0
         var time = 1_650_000_000
@@ -128,8 +150,9 @@ final class TemporaryGitRepository {
             return mark
         }
         var main = commit("refs/heads/main", "root", from: nil)
+        let first = main
         for topic in 1...topics {
-            var tip = main
+            var tip = fromRoot ? first : main
             for step in 1...length { tip = commit("refs/heads/\(branch(topic))", "topic \(topic) step \(step)", from: tip) }
             main = commit("refs/heads/main", "main \(topic)", from: main)
             main = commit("refs/heads/main", "Merge branch '\(branch(topic))'", from: main, merge: tip)
