@@ -26,10 +26,11 @@ extension CommitGraph {
     /// commit's buffer between its two passes).
     static func built(reachableFrom tips: [ObjectID], in repository: Repository, boundary: Set<ObjectID>,
                       readers: Int, keeping budget: Int) -> (graph: CommitGraph, kept: KeptCommits)? {
-        guard let lists = repository.parentLists(from: tips, boundary: boundary, readers: readers, keeping: budget),
-              let reached = ReachedCommits(lists),
-              let layer = Self.layer(MappedFile(owning: reached.commitGraphFile()), base: 0) else { return nil }
-        return (CommitGraph(layers: [layer], source: ""), KeptCommits(lists, ranks: reached.ranks))
+        guard var lists = repository.parentLists(from: tips, boundary: boundary, readers: readers, keeping: budget),
+              let (file, ranks) = GraphFile.write(lists) else { return nil }
+        for index in lists.indices { lists[index].forgetParents() }
+        guard let layer = Self.layer(MappedFile(owning: file), base: 0) else { return nil }
+        return (CommitGraph(layers: [layer], source: ""), KeptCommits(lists, ranks: ranks))
     }
 }
 
@@ -63,77 +64,53 @@ final class KeptCommits: @unchecked Sendable {
     }
 }
 
-/// Every commit some readers read and its parents, by position in the order read.
-private struct ReachedCommits {
-    private(set) var ids: [ObjectID] = []
-    /// Parents as indexes into `ids`: the first two of each commit (-1: none), and the rest of an octopus's.
-    private var firstParents: [Int32] = []
-    private var secondParents: [Int32] = []
-    private var moreParents: [Int32: [Int32]] = [:]
-    /// Each commit's position in the graph (its rank by id), by the order read.
-    private(set) var ranks: [Int32] = []
-    /// The commits by id: indexes into `ids`.
-    private var order: [Int] = []
-
-    /// Nil when a parent was not read (the readers stopped short), or the commits are too many for a graph.
-    init?(_ lists: [ParentLists]) {
-        ids = lists.flatMap(\.ids)
+/// The commit-graph file of commits read with their parents: the chunks
+/// `OIDF`, `OIDL`, `CDAT` and, for octopus merges, `EDGE`; trees,
+/// generations and times are zero (no walk here reads them).
+private enum GraphFile {
+    /// The file, and each commit's position in it by the order read; nil when
+    /// a parent was not read (the readers stopped short) or the commits are
+    /// too many for a graph. Parents are found in the file's own sorted ids,
+    /// as a walk finds them: no table of a million ids besides.
+    static func write(_ lists: [ParentLists]) -> (UnsafeMutableRawBufferPointer, ranks: [Int32])? {
+        var ids = lists.flatMap(\.ids)
         guard ids.count < 0x7000_0000 else { return nil }
-        var index: [ObjectID: Int32] = [:]
-        index.reserveCapacity(ids.count)
-        for (position, id) in ids.enumerated() { index[id] = Int32(position) }
-        firstParents.reserveCapacity(ids.count)
-        secondParents.reserveCapacity(ids.count)
+        let edgeCount = lists.reduce(0) { $0 + $1.counts.reduce(0) { $0 + ($1 > 2 ? Int($1) - 1 : 0) } }
+        var writer = GraphFileWriter(chunks: [("OIDF", 1024), ("OIDL", ids.count * 20), ("CDAT", ids.count * 36)]
+                                     + (edgeCount == 0 ? [] : [("EDGE", edgeCount * 4)]))
+        var ranks = [Int32](repeating: 0, count: ids.count)
+        do {
+            let order = ids.indices.sorted { ids[$0] < ids[$1] }
+            for (position, original) in order.enumerated() { ranks[original] = Int32(position) }
+            var fanout = [UInt32](repeating: 0, count: 256)
+            for id in ids { fanout[Int(id.firstByte)] += 1 }
+            var total: UInt32 = 0
+            for byte in 0..<256 { total += fanout[byte]; writer.append(total) }
+            for original in order { writer.append(ids[original]) }
+        }
+        ids = []
+        let table = writer.chunkOffsets
+        var original = 0, edge = 0
+        var positions: [UInt32] = []
         for list in lists {
             var next = 0
-            for (commit, count) in zip(list.ids, list.counts) {
-                var positions: [Int32] = []
+            for count in list.counts {
+                positions.removeAll(keepingCapacity: true)
                 for parent in list.parents[next..<(next + Int(count))] {
-                    guard let position = index[parent] else { return nil }
-                    positions.append(position)
+                    guard let position = SortedObjectIDs.position(of: parent, in: UnsafeRawBufferPointer(writer.bytes),
+                                                                  fanout: table[0], ids: table[1]) else {
+                        writer.bytes.deallocate()
+                        return nil
+                    }
+                    positions.append(UInt32(position))
                 }
                 next += Int(count)
-                firstParents.append(positions.first ?? -1)
-                secondParents.append(positions.count > 1 ? positions[1] : -1)
-                if positions.count > 2 { moreParents[index[commit]!] = Array(positions.dropFirst(2)) }
+                writer.commitData(at: table[2] + Int(ranks[original]) * 36, parents: positions, edges: table.count > 3 ? table[3] : 0,
+                                  edge: &edge)
+                original += 1
             }
         }
-        order = ids.indices.sorted { ids[$0] < ids[$1] }
-        ranks = [Int32](repeating: 0, count: ids.count)
-        for (position, original) in order.enumerated() { ranks[original] = Int32(position) }
-    }
-
-    /// The commit-graph file of these commits: the chunks `OIDF`, `OIDL`,
-    /// `CDAT` and, for octopus merges, `EDGE`; trees, generations and times
-    /// are zero (no walk here reads them).
-    func commitGraphFile() -> UnsafeMutableRawBufferPointer {
-        let rank = ranks
-        var edges: [UInt32] = []
-        let chunks: [(String, Int)] = [("OIDF", 1024), ("OIDL", ids.count * 20), ("CDAT", ids.count * 36)]
-            + (moreParents.isEmpty ? [] : [("EDGE", moreParents.values.reduce(0) { $0 + ($1.count + 1) * 4 })])
-        var writer = GraphFileWriter(chunks: chunks)
-        var fanout = [UInt32](repeating: 0, count: 256)
-        for id in ids { fanout[Int(id.firstByte)] += 1 }
-        var total: UInt32 = 0
-        for byte in 0..<256 { total += fanout[byte]; writer.append(total) }
-        for original in order { writer.append(ids[original]) }
-        for original in order {
-            writer.skip(20)
-            let first = firstParents[original], second = secondParents[original]
-            writer.append(first >= 0 ? UInt32(rank[Int(first)]) : 0x7000_0000)
-            if let more = moreParents[Int32(original)] {
-                writer.append(0x8000_0000 | UInt32(edges.count))
-                let rest = [second] + more
-                for (index, parent) in rest.enumerated() {
-                    edges.append(UInt32(rank[Int(parent)]) | (index == rest.count - 1 ? 0x8000_0000 : 0))
-                }
-            } else {
-                writer.append(second >= 0 ? UInt32(rank[Int(second)]) : 0x7000_0000)
-            }
-            writer.skip(8)
-        }
-        for edge in edges { writer.append(edge) }
-        return writer.bytes
+        return (writer.bytes, ranks)
     }
 }
 
@@ -156,6 +133,7 @@ private struct GraphFileWriter {
         for chunk in chunks {
             for byte in chunk.id.utf8 { bytes[cursor] = byte; cursor += 1 }
             append(UInt64(offset))
+            chunkOffsets.append(offset)
             offset += chunk.size
         }
         // The table ends with a zero id and the offset where the last chunk ends.
@@ -178,4 +156,25 @@ private struct GraphFileWriter {
     }
 
     mutating func skip(_ count: Int) { cursor += count }
+
+    /// Where each chunk starts, in the order given.
+    private(set) var chunkOffsets: [Int] = []
+
+    /// A commit's `CDAT` entry at `offset`: its first two parents, or its
+    /// first and where the rest are in the `EDGE` chunk at `edges` (from
+    /// entry `edge` on, which moves past them).
+    func commitData(at offset: Int, parents: [UInt32], edges: Int, edge: inout Int) {
+        let none: UInt32 = 0x7000_0000
+        store(parents.first ?? none, at: offset + 20)
+        guard parents.count > 2 else { return store(parents.count > 1 ? parents[1] : none, at: offset + 24) }
+        store(0x8000_0000 | UInt32(edge), at: offset + 24)
+        for (index, parent) in parents.dropFirst().enumerated() {
+            store(parent | (index == parents.count - 2 ? 0x8000_0000 : 0), at: edges + edge * 4)
+            edge += 1
+        }
+    }
+
+    private func store(_ value: UInt32, at offset: Int) {
+        bytes.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt32.self)
+    }
 }

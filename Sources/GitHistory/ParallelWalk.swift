@@ -184,6 +184,13 @@ struct ParentLists {
         return start..<raw.count
     }
 
+    /// Keeps only what `KeptCommits` needs.
+    mutating func forgetParents() {
+        ids = []
+        counts = []
+        parents = []
+    }
+
     mutating func append(_ id: ObjectID, parents more: [ObjectID], raw span: Range<Int>?) {
         ids.append(id)
         counts.append(UInt32(more.count))
