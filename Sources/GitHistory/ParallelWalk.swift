@@ -129,6 +129,7 @@ extension Repository {
                         guard raw.count <= ParentLists.largestKept, room.subtract(raw.count, ordering: .relaxed).newValue >= 0 else { return }
                         kept = found.keep(raw)
                     }
+                    // Only stops the readers: the walk without a graph meets the same commit and says what is wrong.
                     guard read else { return frontier.stop(GitError(kind: .missingObject, message: "", path: "")) }
                     if boundary.contains(link.id) { parents.removeAll() }
                     found.append(link.id, parents: parents, raw: kept)
@@ -205,7 +206,9 @@ struct ParentLists {
 /// been (a topological order, as `git log --topo-order`): each waits until
 /// its count of children, taken from the graph before the walk, runs out. A
 /// merge is then read before every commit it brought in, even one also
-/// reachable another way. Without one, a commit is read once any child has.
+/// reachable another way. Without one — reading the parents to build one
+/// (`parentLists`), or a history with a commit no reader can read, which
+/// the walk then reports — a commit is read once any child has.
 private final class Frontier: @unchecked Sendable {
     /// A commit to read: its place in the commit-graph (-1 when not there),
     /// whether its first parent was taken with it, and, once read, its parents.

@@ -238,6 +238,25 @@ struct GitHistoryTests {
         #expect(shallowRepository.reachableIDs(from: [shallowHead]).count == 2)
     }
 
+    @Test("a commit missing from the object database: the parallel walk fails naming it, no graph to build")
+    func missingCommitFailsTheWalk() throws {
+        let repo = try TemporaryGitRepository()
+        for index in 1...5 { try repo.commit("commit \(index)") }
+        let missing = try repo.git(["rev-parse", "HEAD~2"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.removeItem(at: repo.root.appendingPathComponent(".git/objects/\(missing.prefix(2))/\(missing.dropFirst(2))"))
+        let repository = try Repository(at: repo.path)
+        let head = try #require(try repository.head())
+        let read = Mutex(0)
+        let error = #expect(throws: GitError.self) {
+            try repository.walkInParallel(from: [head], readers: 2, warmUp: 1) { _, _, _ in
+                read.withLock { $0 += 1 }
+                return true
+            }
+        }
+        #expect(error?.kind == .missingObject && error?.description.contains(missing) == true, "\(String(describing: error))")
+        #expect(read.withLock { $0 } == 2)
+    }
+
     @Test("an incremental walk of a shallow clone reads what git rev-list lists, each commit after all its children")
     func shallowIncrementalIsTopological() throws {
         let origin = try TemporaryGitRepository()
