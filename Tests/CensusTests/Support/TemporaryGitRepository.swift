@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A real git repository in a temporary folder, built with the `git` command
@@ -166,13 +167,27 @@ final class TemporaryGitRepository {
     }
 }
 
+/// Folders under the system's temporary folder, removed when the test
+/// process exits: most suites keep theirs for every test of an instance, and
+/// a run of the whole suite makes a few gigabytes of repositories and stores.
 enum TemporaryFolder {
+    private static let made = Mutex<[URL]>([])
+    private static let removedAtExit: Void = {
+        atexit { TemporaryFolder.removeAll() }
+    }()
+
     static func make(prefix: String) throws -> URL {
+        _ = removedAtExit
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        made.withLock { $0.append(url) }
         // Resolve /tmp symlinks so paths compare equal to what census stores.
         return url.resolvingSymlinksInPath()
+    }
+
+    private static func removeAll() {
+        for url in made.withLock({ $0 }) { try? FileManager.default.removeItem(at: url) }
     }
 }
 
