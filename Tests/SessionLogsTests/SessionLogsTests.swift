@@ -5,13 +5,15 @@ import Testing
 /// Logs written from each tool's documented format into a temporary home
 /// (shared/reference/session-logs.md), read as `census evidence` reads them.
 @Suite("Session logs: what each tool's logs hold, read without keeping their text")
-struct SessionLogsTests {
+final class SessionLogsTests {
     let home: URL
 
     init() throws {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("census-sessions-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: home) }
 
     func write(_ relative: String, _ lines: [String]) throws {
         let file = home.appendingPathComponent(relative)
