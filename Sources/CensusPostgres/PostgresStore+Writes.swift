@@ -228,7 +228,7 @@ extension PostgresStore {
         try columns.add("human_lines", "int8", records.map { Int64($0.humanLines ?? 0) }, nulls: records.map { $0.humanLines == nil })
         try columns.add("person_name", "text", records.map { clean($0.personName ?? "") }, nulls: records.map { $0.personName == nil })
         try columns.add("person_email", "text", records.map { clean($0.personEmail ?? "") }, nulls: records.map { $0.personEmail == nil })
-        let verdict = ["class", "confidence", "mode", "tools", "evidence", "ai_lines", "human_lines", "person_name", "person_email"]
+        let verdict = columns.added.dropFirst() // all but the sha
         return PostgresQuery(unsafeSQL: """
             UPDATE commit_record c SET \(verdict.map { "\($0) = v.\($0)" }.joined(separator: ", "))
             FROM (SELECT \(columns.values.joined(separator: ", ")) FROM \(columns.unnest(as: "t"))) AS v
@@ -312,11 +312,14 @@ struct UnnestedColumns {
     private(set) var names: [String] = []
     /// Each column's value, NULL where its mask says so, named as the column.
     private(set) var values: [String] = []
+    /// The columns added, in order, without their masks.
+    private(set) var added: [String] = []
 
     mutating func add(_ name: String, _ type: String, _ array: some PostgresEncodable, nulls: [Bool] = []) throws {
         try binds.append(array)
         arrays.append("$\(binds.count)::\(type)[]")
         names.append(name)
+        added.append(name)
         guard nulls.contains(true) else { return values.append(name) }
         binds.append(nulls)
         arrays.append("$\(binds.count)::bool[]")

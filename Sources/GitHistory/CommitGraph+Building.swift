@@ -15,12 +15,8 @@ extension CommitGraph {
     /// no second reader of positions. It costs reading every commit before
     /// the walk starts (on two threads where the history is wide) and 56
     /// bytes per commit.
-    init?(reachableFrom tips: [ObjectID], in repository: Repository, boundary: Set<ObjectID>, readers: Int = 1) {
-        guard let built = Self.built(reachableFrom: tips, in: repository, boundary: boundary, readers: readers, keeping: 0) else { return nil }
-        self = built.graph
-    }
-
-    /// The graph, and the raw objects of the commits read for it, up to
+    ///
+    /// It comes with the raw objects of the commits read for it, up to
     /// `budget` bytes of them: a walk then reads those from memory instead
     /// of inflating them again (as `git log --topo-order` keeps each
     /// commit's buffer between its two passes).
@@ -154,8 +150,6 @@ private struct GraphFileWriter {
     mutating func append(_ id: ObjectID) {
         id.withRawBytes { for byte in $0 { bytes[cursor] = byte; cursor += 1 } }
     }
-
-    mutating func skip(_ count: Int) { cursor += count }
 
     /// Where each chunk starts, in the order given.
     private(set) var chunkOffsets: [Int] = []

@@ -119,7 +119,7 @@ struct CommitObjectTests {
         if objects == "loose" { try repo.unpackObjects() }
         let repository = try Repository(at: repo.path)
         let head = try #require(try repository.head())
-        let built = try #require(CommitGraph(reachableFrom: [head], in: repository, boundary: []))
+        let built = try #require(CommitGraph.built(reachableFrom: [head], in: repository, boundary: [], readers: 1, keeping: 0)?.graph)
         try repo.git(["commit-graph", "write", "--reachable"])
         let gits = try #require(try Repository(at: repo.path).commitGraph)
         #expect(built.count == gits.count && built.count == 1 + 30 * 4 + 11 + 1)
