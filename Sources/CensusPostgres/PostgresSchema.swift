@@ -120,6 +120,8 @@ enum PostgresSchema {
             """,
             "ALTER TABLE commit_record ALTER COLUMN sha TYPE TEXT COLLATE \"C\"",
         ]),
+        // Sums kept as commits are stored, for reports over a fleet (PostgresRollups).
+        (7, PostgresRollups.migration),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

@@ -135,6 +135,7 @@ extension PostgresStore {
             // Within one transaction: a scan completing midway is seen whole or not at all.
             try run(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? run(connection, "COMMIT") }
+            if let figures = try rollupAggregationIfReadable(filter, periodSets: periodSets, teams: teams, on: connection) { return figures }
             let ids = try run(connection, "SELECT MIN(id), MAX(id) FROM commit_record").first?.decode((Int64?, Int64?).self)
             guard let low = ids?.0, let high = ids?.1, high - low > Self.parallelAggregationRows,
                   ProcessInfo.processInfo.activeProcessorCount > 1 else {

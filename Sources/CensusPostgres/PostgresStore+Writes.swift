@@ -138,12 +138,12 @@ extension PostgresStore {
                              scannedFrom: String?) throws(StoreError) {
         try transaction { connection in
             if reachable == nil && !newlyReachable.isEmpty {
-                try run(connection, "UPDATE commit_record SET reachable = 1 WHERE repository_id = \(repositoryID) AND sha = ANY(\(newlyReachable))")
+                try run(connection, "UPDATE commit_record SET reachable = 1 WHERE repository_id = \(repositoryID) AND sha = ANY(\(newlyReachable)) AND reachable <> 1")
             }
             if let reachable {
                 try run(connection, """
                     UPDATE commit_record SET reachable = CASE WHEN sha = ANY(\(Array(reachable))) THEN 1 ELSE 0 END
-                    WHERE repository_id = \(repositoryID)
+                    WHERE repository_id = \(repositoryID) AND reachable <> CASE WHEN sha = ANY(\(Array(reachable))) THEN 1 ELSE 0 END
                     """)
             }
             try run(connection, """
@@ -167,19 +167,24 @@ extension PostgresStore {
         }
     }
 
-    /// Every batch in one statement per column set: each column's values bound
-    /// as one array and unnested (a NULL as a mask beside it, when the batch
-    /// has one in that column), not row by row.
+    /// Every batch of a transaction in one statement: each column's values
+    /// bound as one array and unnested (a NULL as a mask beside it, when the
+    /// batch has one in that column), not row by row — and the rollups'
+    /// trigger runs once for them all.
     public func insert(batches: [EncodedCommits]) throws(StoreError) {
         let nonEmpty = batches.filter { !$0.isEmpty }
         guard !nonEmpty.isEmpty else { return }
-        try transaction { connection in
-            for batch in nonEmpty { try run(connection, try Self.insertQuery(batch)) }
-        }
+        try transaction { connection in try run(connection, try Self.insertQuery(nonEmpty)) }
     }
 
-    static func insertQuery(_ batch: EncodedCommits) throws -> PostgresQuery {
-        let (texts, integers) = batch.columns()
+    static func insertQuery(_ batches: [EncodedCommits]) throws -> PostgresQuery {
+        var texts = [[String?]](repeating: [], count: EncodedCommits.textColumns.count)
+        var integers = [[Int64?]](repeating: [], count: EncodedCommits.integerColumns.count)
+        for batch in batches {
+            let (batchTexts, batchIntegers) = batch.columns()
+            for index in texts.indices { texts[index] += batchTexts[index] }
+            for index in integers.indices { integers[index] += batchIntegers[index] }
+        }
         var columns = UnnestedColumns()
         for (index, name) in EncodedCommits.textColumns.enumerated() {
             try columns.add(name, "text", texts[index].map { clean($0 ?? "") }, nulls: texts[index].map { $0 == nil })

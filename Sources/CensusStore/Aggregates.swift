@@ -105,7 +105,7 @@ public struct Tally: Sendable, Equatable, Codable {
 
     /// The counts that add up across disjoint sets of commits (the distinct
     /// people counts do not: they are merged by person).
-    static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
+    package static let summedFields: [WritableKeyPath<Tally, Int> & Sendable] = [
         \.commits, \.merges, \.ai, \.human, \.bot, \.aiAttested, \.aiInferred, \.aiAgent, \.aiAssisted,
         \.commitsWithLines, \.linesAI, \.linesHuman, \.linesBot, \.linesUntracked,
         \.aiFromTrailerOrIdentity, \.aiFromGitAINotes, \.aiFromSessionLog, \.aiFromAgentTrace, \.aiFromBranch,

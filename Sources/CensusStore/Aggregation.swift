@@ -36,6 +36,8 @@ public struct Aggregation: Sendable {
     /// Non-merge AI and human commits made by people at or after their own
     /// first AI commit in scope: their exposure to AI, not AI.
     public var adopterCommits = 0
+
+    package init() {}
 }
 
 extension SQLiteStore {

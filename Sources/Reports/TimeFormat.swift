@@ -1,3 +1,5 @@
+import CensusStore
+
 /// Formats git timestamps without Foundation's date machinery, which is slow
 /// per call and would round-trip through the machine's time zone.
 public enum TimeFormat {
@@ -25,16 +27,7 @@ public enum TimeFormat {
         var days = seconds / 86_400
         var rest = seconds % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        // Howard Hinnant's days-to-civil algorithm.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.date(days: days)
         let date = "\(self.year(year))-\(pad(Int(month)))-\(pad(Int(day)))"
         let time = "\(pad(Int(rest / 3600))):\(pad(Int(rest % 3600 / 60))):\(pad(Int(rest % 60)))"
         return (date, time)
@@ -42,13 +35,7 @@ public enum TimeFormat {
 
     /// Days since 1970-01-01 for a civil date (inverse of `civil`).
     public static func epochDays(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.days(year: Int64(year), month: Int64(month), day: Int64(day))
     }
 
     /// Four digits at least, as ISO 8601 writes years; a sign before years

@@ -180,6 +180,97 @@ struct PostgresTests {
         #expect(commits.split(separator: "\n").last == "0", "\(commits)")
     }
 
+    /// A repository of people whose first AI commit, name and months change with each step of `rollups()`.
+    func peopleRepository(_ months: [(day: String, author: (String, String), ai: Bool)]) throws -> TemporaryGitRepository {
+        let repo = try TemporaryGitRepository()
+        for (index, commit) in months.enumerated() {
+            let message = "change \(index)" + (commit.ai ? "\n\nCo-Authored-By: Claude <noreply@anthropic.com>" : "")
+            try repo.commit(message, author: commit.author, date: "\(commit.day)T12:00:00 +0000", file: "f\(index % 3).txt")
+        }
+        return repo
+    }
+
+    @Test("the rollups answer as the commits do: after scans, a first AI commit moving earlier and back, a rewrite, a rules change, a deleted repository, concurrent collectors, and when a store gets them late")
+    func rollups() throws {
+        let postgres = try PostgresServer.freshDatabase()
+        let (sample, wide) = try repositories()
+        let config = folder.appendingPathComponent("census.yml")
+        let teams = "teams:\n  devs: [\"*@example.com\"]\n  named: [\"Alice M\", \"Dev 1\"]\n  corp: [\"*@corp.example\"]\n"
+        try teams.write(to: config, atomically: true, encoding: .utf8)
+        let alice = ("Alice Martin", "alice@example.com"), renamed = ("Alice M", "alice@example.com")
+        let bob = ("Bob", "bob@example.com"), agent = ("Corp Agent", "agent@corp.example")
+        let first = try peopleRepository([("2025-05-03", alice, false), ("2025-05-20", alice, true), ("2025-06-02", bob, false),
+                                          ("2025-07-09", agent, false), ("2025-08-01", renamed, false), ("2025-08-01", alice, false)])
+        let second = try peopleRepository([("2025-01-10", bob, false), ("2025-02-14", alice, true), ("2025-03-01", alice, false),
+                                           ("2025-03-02", bob, true), ("2025-09-30", agent, false)])
+        func psql(_ sql: String) throws -> String {
+            try Shell.run("/usr/bin/psql", [postgres, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func compare(_ step: String) throws {
+            for list in [["report", "--format", "json", "--config", config.path, "--as-of", "2026-06-01", "--min-group", "1"], ["repos", "--format", "json"]] {
+                let read = try census(list + ["--db", postgres]), streamed = try census(list + ["--db", postgres], environment: ["CENSUS_PG_ROLLUPS": "off"])
+                #expect(read.status == 0 && streamed.status == 0, "\(step): \(read.stderr) \(streamed.stderr)")
+                #expect(Self.stable(read.stdout) == Self.stable(streamed.stdout), "\(step): \(list[0]) differs")
+            }
+            // Each repository's distinct people (/metrics shows them), as the commits have them.
+            let authors = try psql("""
+                SELECT count(*) FROM rollup_repository r FULL JOIN (
+                    SELECT repository_id, COUNT(DISTINCT person_email) FILTER (WHERE parent_count < 2 AND class <> 'bot') AS active,
+                           COUNT(DISTINCT person_email) FILTER (WHERE parent_count < 2 AND class = 'ai') AS ai
+                    FROM commit_record WHERE reachable = 1 GROUP BY 1) c USING (repository_id)
+                WHERE (COALESCE(r.active_authors, 0), COALESCE(r.ai_authors, 0)) IS DISTINCT FROM (COALESCE(c.active, 0), COALESCE(c.ai, 0))
+                """)
+            #expect(authors == "0", "\(step): \(authors) repositories' people differ")
+            // The report did read the rollups: a figure changed in them shows.
+            _ = try psql("UPDATE rollup_repository SET human = human + 1000")
+            let changed = try census(["report", "--format", "json", "--db", postgres, "--as-of", "2026-06-01"])
+            _ = try psql("UPDATE rollup_repository SET human = human - 1000")
+            let unchanged = try census(["report", "--format", "json", "--db", postgres, "--as-of", "2026-06-01"])
+            #expect(Self.stable(changed.stdout) != Self.stable(unchanged.stdout), "\(step): the report did not read the rollups")
+        }
+        #expect(try census(["scan", "--lines", "--db", postgres, sample, first.path]).status == 0)
+        try compare("first scans")
+        // Alice's first AI commit moves three months earlier; Bob's first comes.
+        #expect(try census(["scan", "--lines", "--db", postgres, second.path, wide.path]).status == 0)
+        try compare("a first AI commit earlier")
+        // A rewrite leaves Alice's and Bob's AI commits of the second repository behind: back to May.
+        try second.git(["reset", "-q", "--hard", "HEAD~4"])
+        try second.commit("rewritten", author: bob, date: "2025-10-01T08:00:00 +0000")
+        #expect(try census(["scan", "--db", postgres, second.path]).status == 0)
+        #expect(try psql("SELECT count(*) FROM commit_record WHERE reachable = 0") == "4")
+        try compare("a rewrite")
+        // A rules change: the corporate agent's commits become AI.
+        try (teams + "attribution:\n  identities:\n    - {id: corp.agent, tool: corp-agent, class: ai, emails: [agent@corp.example]}\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        #expect(try census(["scan", "--config", config.path, "--db", postgres, first.path, second.path]).status == 0)
+        #expect(try psql("SELECT count(*) FROM commit_record WHERE tools = 'corp-agent' AND reachable = 1") == "1")
+        try compare("a rules change")
+        // Concurrent collectors: two repositories of the same people at once.
+        let third = try peopleRepository([("2024-12-24", alice, true), ("2025-04-01", agent, false), ("2025-11-11", renamed, true)])
+        let fourth = try peopleRepository([("2024-11-02", bob, true), ("2025-04-01", alice, false), ("2025-12-01", bob, false)])
+        let script = "\(PackagePaths.census) scan --db '\(postgres)' '\(third.path)' & a=$!; \(PackagePaths.census) scan --db '\(postgres)' '\(fourth.path)' & b=$!; wait $a && wait $b"
+        #expect(try Shell.capture("/bin/bash", ["-c", script]).status == 0)
+        try compare("concurrent collectors")
+        // A repository deleted by hand: its commits, and what they added, go.
+        _ = try psql("DELETE FROM repository WHERE path = '\(third.path)'")
+        try compare("a deleted repository")
+        // A store from before the rollups: the migration sums what it holds.
+        let before = try psql("SELECT string_agg(t::text, ';' ORDER BY t::text) FROM rollup_person t WHERE commits <> 0 OR ai <> 0")
+        _ = try psql("""
+            DROP TABLE rollup_repository, rollup_repository_people, rollup_repository_tools, rollup_month, rollup_month_tools,
+                rollup_person_name, rollup_person_month, rollup_person;
+            DROP INDEX commit_record_people;
+            DROP TRIGGER commit_record_rollup_insert ON commit_record; DROP TRIGGER commit_record_rollup_delete ON commit_record;
+            DROP TRIGGER commit_record_rollup_update ON commit_record; DROP TRIGGER commit_record_rollup_truncate ON commit_record;
+            DROP FUNCTION census_rollup_insert, census_rollup_delete, census_rollup_update, census_rollup_truncated,
+                census_rollup_people, census_month, census_month_start;
+            DELETE FROM census_schema WHERE version = 7
+            """)
+        try compare("rollups made from a store's commits")
+        let after = try psql("SELECT string_agg(t::text, ';' ORDER BY t::text) FROM rollup_person t WHERE commits <> 0 OR ai <> 0")
+        #expect(after == before, "\(before)\n\(after)")
+    }
+
     @Test("two scans migrating one new database at the same moment: both succeed, every commit stored once")
     func simultaneousFirstScans() throws {
         let postgres = try PostgresServer.freshDatabase()
@@ -238,6 +329,21 @@ struct PostgresTests {
         #expect(try census(["repos", "--db", reader]).stdout.contains(repo.path))
         let scan = try census(["scan", "--db", reader, repo.path])
         #expect(scan.status == 2 && scan.stderr.contains("permission denied"), "\(scan.stderr)")
+        // Granted before the rollups existed: a reader reads the commits instead, a collector's scan keeps them right.
+        try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "REVOKE SELECT ON \(["rollup_repository", "rollup_repository_people", "rollup_repository_tools", "rollup_month", "rollup_month_tools", "rollup_person_name", "rollup_person_month", "rollup_person"].joined(separator: ", ")) FROM \(role)"])
+        let streamed = try census(["report", "--db", reader, "--format", "json"])
+        #expect(streamed.status == 0 && Self.stable(streamed.stdout) == Self.stable(report.stdout), "\(streamed.stderr)")
+        let collector = "collector_" + database.suffix(12)
+        try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "CREATE ROLE \(collector) LOGIN", "-c", "GRANT USAGE ON SCHEMA public TO \(collector)",
+                                        "-c", "GRANT SELECT, INSERT, UPDATE, DELETE ON repository, commit_record, census_state, scan_lease, session_horizon, census_schema TO \(collector)",
+                                        "-c", "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \(collector)"])
+        let other = try TemporaryGitRepository()
+        try other.commit("two\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+        let collected = try census(["scan", "--db", postgres.replacingOccurrences(of: "postgres@", with: "\(collector)@"), other.path])
+        #expect(collected.status == 0, "\(collected.stderr)")
+        let read = try census(["report", "--db", postgres, "--format", "json"])
+        let off = try census(["report", "--db", postgres, "--format", "json"], environment: ["CENSUS_PG_ROLLUPS": "off"])
+        #expect(read.stdout.contains("\"ai\" : 1") && Self.stable(read.stdout) == Self.stable(off.stdout), "\(read.stdout.prefix(400))")
 
         let applied = try Shell.run("/usr/bin/psql", [admin, "-tAc", "SELECT COUNT(*) FROM census_schema"]).trimmingCharacters(in: .whitespacesAndNewlines)
         try Shell.run("/usr/bin/psql", [admin, "-q", "-c", "INSERT INTO census_schema (version) VALUES (99)"])
