@@ -13,8 +13,8 @@ public final class CensusMetrics: @unchecked Sendable {
     let scanRounds: Counter
     let lastRound: Gauge
     private let lock = NSLock()
-    /// The metrics re-made from the store on each refresh.
-    private var fromStore: (gauges: [Gauge], counters: [Counter]) = ([], [])
+    /// The store's series, written out at the last refresh (`StoreExposition`).
+    private var fromStore = ""
     /// Failed scans per repository label; counters live as long as the process.
     private var scanErrors: [String: Counter] = [:]
     /// The store's change counter at the last refresh.
@@ -98,79 +98,28 @@ public final class CensusMetrics: @unchecked Sendable {
         return rendering ? exposition() : nil
     }
 
-    /// One pass over the store, outside the lock, then the store's metrics made again from it.
+    /// One pass over the store and its series written out, outside the lock; then they replace the last.
     private func read(_ census: CommitCensus, version: Int?) {
         let started = ProcessInfo.processInfo.systemUptime
         let figures = try? census.storeFigures()
-        lock.withLock {
-            refreshing = false
-            guard let figures else { return }
-            lastRefreshSeconds = ProcessInfo.processInfo.systemUptime - started
-            refreshedVersion = version
-            for gauge in fromStore.gauges { registry.unregisterGauge(gauge) }
-            for counter in fromStore.counters { registry.unregisterCounter(counter) }
-            fromStore = ([], [])
-            gauge("census_org_active_authors", [], figures.activeAuthors, "People with a non-bot commit in any repository, each once")
-            gauge("census_org_ai_authors", [], figures.aiAuthors, "People with an AI commit in any repository, each once")
+        let text = figures.map { figures in
             // Two repositories with one name get their store id appended.
             var seen: [String: Int] = [:]
             for repository in figures.repositories { seen[repository.name, default: 0] += 1 }
-            for repository in figures.repositories {
-                let label = (seen[repository.name] ?? 0) > 1 ? "\(repository.name)#\(repository.id)" : repository.name
-                add(repository, label: label)
-            }
+            return StoreExposition(figures) { (seen[$0.name] ?? 0) > 1 ? "\($0.name)#\($0.id)" : $0.name }.text
         }
-    }
-
-    /// One repository's series, labelled by its name (`repo`, dashboards
-    /// group by it) and its id (`repo_id`, as `census repos` and the API show
-    /// it). Its path is left out: a home folder's name is a person's
-    /// (`/api/v1/repos` maps ids to paths).
-    private func add(_ repository: RepositoryFigures, label: String) {
-        let repo = [("repo", label), ("repo_id", "\(repository.id)")]
-        gauge("census_repository_info", repo, 1, "A scanned repository: its name and its id (as census repos and /api/v1/repos show it)")
-        let commitsHelp = "Non-merge commits reachable from HEAD, by class and AI tool (tools overlap: a commit made with two counts for both)"
-        commits(repo + [("class", "human"), ("tool", "")], repository.human, commitsHelp)
-        commits(repo + [("class", "bot"), ("tool", "")], repository.bot, commitsHelp)
-        if repository.tools.isEmpty {
-            commits(repo + [("class", "ai"), ("tool", "")], repository.ai, commitsHelp)
+        lock.withLock {
+            refreshing = false
+            guard let text else { return }
+            lastRefreshSeconds = ProcessInfo.processInfo.systemUptime - started
+            refreshedVersion = version
+            fromStore = text
         }
-        for tool in repository.tools {
-            commits(repo + [("class", "ai"), ("tool", tool.tool)], tool.commits, commitsHelp)
-        }
-        gauge("census_ai_commits", repo, repository.ai, "Non-merge AI commits reachable from HEAD, each once whatever its tools")
-        let denominator = repository.ai + repository.human
-        gauge("census_ai_share_ratio", repo, denominator > 0 ? Double(repository.ai) / Double(denominator) : 0,
-              "AI share of commits: ai / (ai + human)")
-        gauge("census_active_authors", repo, repository.activeAuthors, "People with at least one non-bot commit")
-        gauge("census_ai_authors", repo, repository.aiAuthors, "People with at least one AI commit")
-        gauge("census_repository_last_success_timestamp_seconds", repo, repository.lastSuccess ?? 0,
-              "Unix time the repository's last scan completed (0: never)")
-        gauge("census_repository_failing", repo, repository.failing ? 1 : 0,
-              "1 when the repository's last scan failed (census repos shows the error)")
-    }
-
-    private func gauge(_ name: String, _ labels: [(String, String)], _ value: some BinaryInteger, _ help: String) {
-        gauge(name, labels, Double(value), help)
-    }
-
-    private func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
-        let metric = registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels)
-        metric.set(to: value)
-        fromStore.gauges.append(metric)
-    }
-
-    /// `census_commits_total` is a counter, as its name says: made afresh at
-    /// each refresh, so a history rewrite that removes commits reads as a reset.
-    private func commits(_ labels: [(String, String)], _ value: Int, _ help: String) {
-        let metric = registry.makeCounter(descriptor: Self.descriptor("census_commits_total", help), labels: labels)
-        metric.increment(by: Int64(value))
-        fromStore.counters.append(metric)
     }
 
     public func exposition() -> String {
         lock.lock()
         defer { lock.unlock() }
-        return registry.emitToString()
+        return registry.emitToString() + fromStore
     }
 }

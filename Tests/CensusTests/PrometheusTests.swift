@@ -15,7 +15,7 @@ struct PrometheusTests {
 
     /// A daemon over the sample repository and a second one (kept while the
     /// daemon runs), first round done.
-    func daemon() async throws -> (RunningDaemon, database: String, second: TemporaryGitRepository) {
+    func daemon(besides others: [String] = []) async throws -> (RunningDaemon, database: String, second: TemporaryGitRepository) {
         let sample = folder.appendingPathComponent("sample").path
         try Shell.run("/bin/bash", [PackagePaths.sampleScript, sample])
         let second = try TemporaryGitRepository()
@@ -24,14 +24,20 @@ struct PrometheusTests {
         try second.commit("with two agents\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
                           + "Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>")
         let database = folder.appendingPathComponent("census.sqlite").path
-        let daemon = try RunningDaemon.over([sample, second.path], in: folder)
+        let daemon = try RunningDaemon.over([sample, second.path] + others, in: folder)
         #expect(try await daemon.eventually(300) { try await daemon.request("/readyz").status == 200 })
         return (daemon, database, second)
     }
 
     @Test("promtool check metrics passes on a collector's /metrics")
     func promtoolLint() async throws {
-        let (daemon, _, second) = try await daemon()
+        // A repository whose folder name holds a quote and a backslash: its label is escaped.
+        let hostile = folder.appendingPathComponent("we\"ird\\name")
+        try FileManager.default.createDirectory(at: hostile, withIntermediateDirectories: true)
+        let odd = TemporaryGitRepository(existing: hostile)
+        try odd.git(["init", "-q", "-b", "main", "."])
+        try odd.commit("odd")
+        let (daemon, _, second) = try await daemon(besides: [hostile.path])
         defer { withExtendedLifetime(second) {} }
         let exposition = try await daemon.request("/metrics").body
         let file = folder.appendingPathComponent("metrics.txt")
@@ -39,6 +45,7 @@ struct PrometheusTests {
         let lint = try Shell.capture("/bin/sh", ["-c", "promtool check metrics < '\(file.path)'"])
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
         #expect(exposition.contains("# TYPE census_commits_total counter"))
+        #expect(exposition.contains(#"census_repository_info{repo="we\"ird\\name",repo_id="#), "\(exposition)")
         #expect(daemon.stop() == 0)
     }
 
