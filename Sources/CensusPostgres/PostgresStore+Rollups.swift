@@ -17,22 +17,27 @@ extension PostgresStore {
     /// reads the commits, and the log says which GRANT brings the rollups back.
     func rollupAggregationIfReadable(_ filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]],
                                      on connection: PostgresConnection) throws -> Aggregation? {
+        guard Self.readsRollups, filter == CommitFilter(), let months = RollupMonths(periodSets) else { return nil }
+        // A savepoint, so that a refusal leaves the transaction usable; released
+        // either way (the streaming pass exports its snapshot, which a
+        // subtransaction cannot).
         try run(connection, "SAVEPOINT rollups")
         do {
-            return try rollupAggregation(filter, periodSets: periodSets, teams: teams, on: connection)
+            let figures = try rollupAggregation(months, teams: teams, on: connection)
+            try run(connection, "RELEASE SAVEPOINT rollups")
+            return figures
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
             try run(connection, "ROLLBACK TO SAVEPOINT rollups")
+            try run(connection, "RELEASE SAVEPOINT rollups")
             logger.warning("this role cannot read the rollups, so reports read every commit: GRANT SELECT ON ALL TABLES IN SCHEMA public TO it",
                            metadata: ["server": "\(postgres.description)"])
             return nil
         }
     }
 
-    /// The figures from the rollups, read in `connection`'s transaction, or
-    /// nil when they cannot answer this scope exactly.
-    func rollupAggregation(_ filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]],
-                           on connection: PostgresConnection) throws -> Aggregation? {
-        guard Self.readsRollups, filter == CommitFilter(), let months = RollupMonths(periodSets) else { return nil }
+    /// The figures of the whole store from the rollups, read in
+    /// `connection`'s transaction, or nil when they cannot answer exactly.
+    private func rollupAggregation(_ months: RollupMonths, teams: [String: [String]], on connection: PostgresConnection) throws -> Aggregation? {
         // While a first scan runs its commits are stored but not shown; the
         // rollups count them. And months exist only for years 1–9999.
         let state = try run(connection, """
@@ -179,7 +184,8 @@ extension PostgresStore {
 }
 
 /// The report's periods as UTC months (months since 1970-01), when every
-/// period of every set is one; else nil, and the report reads the commits.
+/// set is the same months (a trend by month, and the months of the
+/// projection); else nil, and the report reads the commits.
 struct RollupMonths {
     /// Per period set: each month's index and label.
     let labels: [[(month: Int64, label: String)]]
@@ -196,6 +202,8 @@ struct RollupMonths {
             }
             labels.append(months)
         }
+        // Each person's active months are counted once, for every set.
+        guard labels.allSatisfy({ $0.map(\.month) == labels.first?.map(\.month) }) else { return nil }
         self.labels = labels
     }
 
