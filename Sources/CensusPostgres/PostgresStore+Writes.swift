@@ -167,15 +167,29 @@ extension PostgresStore {
         }
     }
 
-    /// Every batch of a transaction in one statement: each column's values
-    /// bound as one array and unnested (a NULL as a mask beside it, when the
-    /// batch has one in that column), not row by row — and the rollups'
-    /// trigger runs once for them all.
+    /// A transaction's batches in statements of about `rowsPerStatement`
+    /// commits: each column's values bound as one array and unnested (a NULL
+    /// as a mask beside it, when the batch has one in that column), not row by
+    /// row — and the rollups' trigger runs once per statement, not per batch.
     public func insert(batches: [EncodedCommits]) throws(StoreError) {
-        let nonEmpty = batches.filter { !$0.isEmpty }
-        guard !nonEmpty.isEmpty else { return }
-        try transaction { connection in try run(connection, try Self.insertQuery(nonEmpty)) }
+        var statements: [[EncodedCommits]] = []
+        var rows = Self.rowsPerStatement
+        for batch in batches where !batch.isEmpty {
+            if rows >= Self.rowsPerStatement { statements.append([]); rows = 0 }
+            statements[statements.count - 1].append(batch)
+            rows += batch.count
+        }
+        guard !statements.isEmpty else { return }
+        try transaction { connection in
+            for statement in statements { try run(connection, try Self.insertQuery(statement)) }
+        }
     }
+
+    /// Large enough that the trigger's fixed costs are spread (git/git: 34 runs
+    /// of ~2,400 commits spent 2.0 s in it, 12 of ~7,000 1.3 s, waits for the
+    /// other writer included); small enough that a large history's
+    /// 40,000-commit transactions are not built in memory at once.
+    static let rowsPerStatement = 10_000
 
     static func insertQuery(_ batches: [EncodedCommits]) throws -> PostgresQuery {
         var texts = [[String?]](repeating: [], count: EncodedCommits.textColumns.count)
