@@ -1,4 +1,5 @@
 import Attribution
+import CensusStore
 
 /// Figures summed as commits are stored, so that an organisation's report
 /// reads thousands of rows instead of every commit (docs/fleet-scale.md).
@@ -62,14 +63,8 @@ enum PostgresRollups {
                 """),
         ]
         // `StoredEvidence.strongestSource` in SQL: each AI commit for the strongest kind it carries.
-        var stronger: [String] = []
-        for source in EvidenceSource.allCases {
-            let kinds = SignalKind.allCases.filter { EvidenceSource($0) == source }
-            let carries = "(" + kinds.map { "c.evidence LIKE '%\"counts\":true,\"indicates\":\"ai\",\"kind\":\"\($0.rawValue)\"%'" }
-                .joined(separator: " OR ") + ")"
-            columns.append(("from_" + source.rawValue.replacingOccurrences(of: "-", with: "_"),
-                            count(([ai] + stronger.map { "NOT " + $0 } + [carries]).joined(separator: " AND "))))
-            stronger.append(carries)
+        for (source, condition) in Tally.strongestSourceConditions(ai: ai) {
+            columns.append(("from_" + source.rawValue.replacingOccurrences(of: "-", with: "_"), count(condition)))
         }
         columns.append(("tool_lines", "CASE WHEN \(ai) AND \(known) THEN \(lines) ELSE 0 END"))
         return columns

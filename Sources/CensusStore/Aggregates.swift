@@ -125,19 +125,23 @@ public struct Tally: Sendable, Equatable, Codable {
     /// A second reading of `StoredEvidence.strongestSource`, in SQL: the
     /// non-merge AI commits of each source, each for its strongest.
     private static var sourceCounts: SQL {
-        func has(_ kinds: [SignalKind]) -> String {
-            "(" + kinds.map { "c.evidence LIKE '%\"counts\":true,\"indicates\":\"ai\",\"kind\":\"\($0.rawValue)\"%'" }
-                .joined(separator: " OR ") + ")"
-        }
+        SQL(sql: strongestSourceConditions(ai: "c.parent_count < 2 AND c.class = 'ai'")
+            .map { "COUNT(CASE WHEN \($0.condition) THEN 1 END)" }.joined(separator: ",\n"))
+    }
+
+    /// For each source, in `EvidenceSource.allCases`' order, the SQL condition
+    /// that a commit `c` (an AI commit when `ai` holds) rests on it as its
+    /// strongest: it carries one of its kinds and none of a stronger source's.
+    /// SQLite's aggregates and PostgreSQL's rollups both read evidence so.
+    package static func strongestSourceConditions(ai: String) -> [(source: EvidenceSource, condition: String)] {
         var stronger: [String] = []
-        var counts: [String] = []
-        for source in EvidenceSource.allCases {
+        return EvidenceSource.allCases.map { source in
             let kinds = SignalKind.allCases.filter { EvidenceSource($0) == source }
-            let condition = (["c.parent_count < 2", "c.class = 'ai'"] + stronger.map { "NOT " + $0 } + [has(kinds)])
-            counts.append("COUNT(CASE WHEN \(condition.joined(separator: " AND ")) THEN 1 END)")
-            stronger.append(has(kinds))
+            let carries = "(" + kinds.map { "c.evidence LIKE '%\"counts\":true,\"indicates\":\"ai\",\"kind\":\"\($0.rawValue)\"%'" }
+                .joined(separator: " OR ") + ")"
+            defer { stronger.append(carries) }
+            return (source, ([ai] + stronger.map { "NOT " + $0 } + [carries]).joined(separator: " AND "))
         }
-        return SQL(sql: counts.joined(separator: ",\n"))
     }
 
     static let selection: SQL = """
