@@ -135,13 +135,15 @@ public enum ReportText {
     /// Columns padded to their widest cell; width counts characters, not bytes.
     public static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
         let all = [header] + rows
+        // Characters are counted once per cell: counting walks the whole text.
+        let lengths = all.map { $0.map(\.count) }
         var widths = Array(repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in lengths { for (i, length) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], length) } }
         var out = ""
-        for row in all {
+        for (row, rowLengths) in zip(all, lengths) {
             var line = ""
             for (i, cell) in row.enumerated() where i < widths.count {
-                let padding = String(repeating: " ", count: widths[i] - cell.count)
+                let padding = String(repeating: " ", count: widths[i] - rowLengths[i])
                 line += rightAligned.contains(i) ? padding + cell : cell + padding
                 if i < row.count - 1 { line += "  " }
             }

@@ -119,34 +119,37 @@ public enum ShareTrendFit {
         let usable = points.filter { $0.trials > 0 }
         let successes = usable.reduce(0) { $0 + $1.successes }
         let trials = usable.reduce(0) { $0 + $1.trials }
-        guard Set(usable.map(\.t)).count >= 2, successes > 0, successes < trials else { return nil }
+        guard let first = usable.first?.t, usable.contains(where: { $0.t != first }), successes > 0, successes < trials else { return nil }
         let overall = min(max(Double(successes) / Double(trials) / ceiling, 1e-3), 1 - 1e-3)
         var a = log(overall / (1 - overall))
         var b = 0.0
-        var information = [[0.0, 0.0], [0.0, 0.0]]
+        // The normal equations in locals, not arrays: a report's backtest makes
+        // thousands of these fits, and an array per iteration was most of its time.
+        var information = (w: 0.0, wt: 0.0, wtt: 0.0)
         for _ in 0..<100 {
-            var xwx = [[0.0, 0.0], [0.0, 0.0]]
-            var xwz = [0.0, 0.0]
+            var (w0, wt, wtt, wz, wtz) = (0.0, 0.0, 0.0, 0.0, 0.0)
             for point in usable {
                 let eta = a + b * point.t
                 let (mean, slope) = curve(eta, ceiling: ceiling)
                 let n = Double(point.trials)
                 let w = n * slope * slope / (mean * (1 - mean))
                 let z = eta + (Double(point.successes) / n - mean) / slope
-                xwx[0][0] += w
-                xwx[0][1] += w * point.t
-                xwx[1][1] += w * point.t * point.t
-                xwz[0] += w * z
-                xwz[1] += w * point.t * z
+                w0 += w
+                wt += w * point.t
+                wtt += w * point.t * point.t
+                wz += w * z
+                wtz += w * point.t * z
             }
-            xwx[1][0] = xwx[0][1]
-            information = xwx
-            guard let solved = solve(xwx, xwz) else { return nil }
+            information = (w0, wt, wtt)
+            let det = w0 * wtt - wt * wt
+            guard abs(det) > 1e-12 else { return nil }
+            let solved = ((wz * wtt - wt * wtz) / det, (w0 * wtz - wt * wz) / det)
             let change = abs(solved.0 - a) + abs(solved.1 - b)
             (a, b) = solved
             if change < 1e-10 { break }
         }
-        guard a.isFinite, b.isFinite, let covariance = invert(information) else { return nil }
+        let matrix = [[information.w, information.wt], [information.wt, information.wtt]]
+        guard a.isFinite, b.isFinite, let covariance = invert(matrix) else { return nil }
         var fit = Fit(method: .logistic, a: a, b: b, covariance: covariance)
         fit.ceiling = ceiling
         (fit.dispersion, fit.monthVariance) = scatter(usable, fit: fit)
