@@ -122,6 +122,8 @@ enum PostgresSchema {
         ]),
         // Sums kept as commits are stored, for reports over a fleet (PostgresRollups).
         (7, PostgresRollups.migration),
+        // The rollups per person too: one team's report from them.
+        (8, PostgresRollups.rebuild),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

@@ -17,13 +17,17 @@ extension PostgresStore {
     /// reads the commits, and the log says which GRANT brings the rollups back.
     func rollupAggregationIfReadable(_ filter: CommitFilter, periodSets: [Aggregation.Periods], teams: [String: [String]],
                                      on connection: PostgresConnection) throws -> Aggregation? {
-        guard Self.readsRollups, filter == CommitFilter(), let months = RollupMonths(periodSets) else { return nil }
+        guard let months = RollupMonths(periodSets), filter.people == nil || teams.isEmpty else { return nil }
         // A savepoint, so that a refusal leaves the transaction usable; released
         // either way (the streaming pass exports its snapshot, which a
         // subtransaction cannot).
         try run(connection, "SAVEPOINT rollups")
         do {
-            let figures = try rollupAggregation(months, teams: teams, on: connection)
+            let figures: Aggregation? = switch try rollupScope(filter, on: connection) {
+            case .everyone: try rollupAggregation(months, teams: teams, on: connection)
+            case .people(let emails): try teamRollupAggregation(emails, months, on: connection)
+            case nil: nil
+            }
             try run(connection, "RELEASE SAVEPOINT rollups")
             return figures
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
@@ -35,9 +39,12 @@ extension PostgresStore {
         }
     }
 
-    /// The figures of the whole store from the rollups, read in
-    /// `connection`'s transaction, or nil when they cannot answer exactly.
-    private func rollupAggregation(_ months: RollupMonths, teams: [String: [String]], on connection: PostgresConnection) throws -> Aggregation? {
+    /// Whose commits the rollups can answer `filter` for — everyone's, or a
+    /// team's people by e-mail — or nil when they cannot answer exactly.
+    func rollupScope(_ filter: CommitFilter, on connection: PostgresConnection) throws -> RollupScope? {
+        var everyone = filter
+        everyone.people = nil
+        guard Self.readsRollups, everyone == CommitFilter() else { return nil }
         // While a first scan runs its commits are stored but not shown; the
         // rollups count them. And months exist only for years 1–9999.
         let state = try run(connection, """
@@ -46,9 +53,15 @@ extension PostgresStore {
                    COALESCE((SELECT MAX(authored_at) FROM commit_record WHERE reachable = 1), 0) <= 253402300799
             """).first?.decode((Bool, Bool, Bool).self)
         guard let state, !state.0, state.1, state.2 else { return nil }
+        guard let patterns = filter.people else { return .everyone }
+        return try teamEmails(PeoplePatterns(patterns), on: connection).map(RollupScope.people)
+    }
+
+    /// The figures of the whole store from the rollups, read in `connection`'s transaction.
+    private func rollupAggregation(_ months: RollupMonths, teams: [String: [String]], on connection: PostgresConnection) throws -> Aggregation {
         var result = Aggregation()
         try readRepositories(into: &result, connection)
-        try readPeople(into: &result, connection)
+        try readPeople(nil, into: &result, connection)
         try readTools(into: &result, connection)
         try readPeriods(months, into: &result, connection)
         if !teams.isEmpty { try readTeams(teams, into: &result, connection) }
@@ -69,8 +82,14 @@ extension PostgresStore {
         }
     }
 
-    private func readPeople(into result: inout Aggregation, _ connection: PostgresConnection) throws {
-        let rows = try run(connection, "SELECT person_email, commits, ai, adopter_commits, name FROM rollup_person WHERE commits > 0 OR ai > 0")
+    /// Each person's figures (of `emails`; nil: everyone's) and the distinct people among them.
+    func readPeople(_ emails: [String]?, into result: inout Aggregation, _ connection: PostgresConnection) throws {
+        var binds = PostgresBindings()
+        if let emails { binds.append(emails) }
+        let rows = try run(connection, PostgresQuery(unsafeSQL: """
+            SELECT person_email, commits, ai, adopter_commits, name FROM rollup_person
+            WHERE (commits > 0 OR ai > 0)\(emails == nil ? "" : " AND person_email = ANY($1)")
+            """, binds: binds))
         for row in rows {
             let (email, commits, ai, adopter, name) = try row.decode((String, Int, Int, Int, String?).self)
             if commits > 0 {
@@ -84,20 +103,30 @@ extension PostgresStore {
     }
 
     private func readTools(into result: inout Aggregation, _ connection: PostgresConnection) throws {
+        let rows = try run(connection, "SELECT repository_id, tools, commits, attested, lines FROM rollup_repository_tools WHERE commits > 0")
+        (result.tools, result.repositoryTools) = try Self.toolSums(rows, key: Int64.self)
+    }
+
+    /// Rows of (a key, a tool list, its AI commits, attested ones, lines) as
+    /// each tool's figures, most commits first, and each key's commits per tool.
+    static func toolSums<Key: Hashable & PostgresDecodable>(_ rows: [PostgresRow], key: Key.Type) throws
+        -> (tools: [(tool: String, commits: Int, attested: Int, lines: Int)], byKey: [Key: [String: Int]]) {
         var tools: [String: (commits: Int, attested: Int, lines: Int)] = [:]
-        for row in try run(connection, "SELECT repository_id, tools, commits, attested, lines FROM rollup_repository_tools WHERE commits > 0") {
-            let (repository, list, commits, attested, lines) = try row.decode((Int64, String, Int, Int, Int).self)
+        var byKey: [Key: [String: Int]] = [:]
+        for row in rows {
+            let (key, list, commits, attested, lines) = try row.decode((Key, String, Int, Int, Int).self)
             for name in list.split(separator: ",").map(String.init) {
                 var entry = tools[name] ?? (0, 0, 0)
                 entry.commits += commits
                 entry.attested += attested
                 entry.lines += lines
                 tools[name] = entry
-                result.repositoryTools[repository, default: [:]][name, default: 0] += commits
+                byKey[key, default: [:]][name, default: 0] += commits
             }
         }
-        result.tools = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
+        let sorted = tools.map { (tool: $0.key, commits: $0.value.commits, attested: $0.value.attested, lines: $0.value.lines) }
             .sorted { $0.commits != $1.commits ? $0.commits > $1.commits : $0.tool < $1.tool }
+        return (sorted, byKey)
     }
 
     /// Each month's figures and distinct people, each person's active months, and the tools of each month.
@@ -123,13 +152,6 @@ extension PostgresStore {
             tallies[month]?.activeAuthors = active
             tallies[month]?.aiAuthors = ai
         }
-        var activeMonths: [String: Int] = [:]
-        for row in try run(connection, PostgresQuery(unsafeSQL: """
-            SELECT person_email, COUNT(*) FROM rollup_person_month WHERE month = ANY($1) AND active > 0 GROUP BY person_email
-            """, binds: binds)) {
-            let (email, count) = try row.decode((String, Int).self)
-            activeMonths[email] = count
-        }
         var tools: [Int64: [String: Int]] = [:]
         for row in try run(connection, PostgresQuery(unsafeSQL: """
             SELECT month, tools, commits FROM rollup_month_tools WHERE month = ANY($1) AND commits > 0
@@ -137,6 +159,28 @@ extension PostgresStore {
             let (month, list, commits) = try row.decode((Int64, String, Int).self)
             for name in list.split(separator: ",") { tools[month, default: [:]][String(name), default: 0] += commits }
         }
+        try fillPeriods(months, tallies: tallies, tools: tools, activeMonths: activeMonths(months, of: nil, connection), into: &result)
+    }
+
+    /// In how many of `months` each person (of `emails`; nil: everyone) made a commit.
+    func activeMonths(_ months: RollupMonths, of emails: [String]?, _ connection: PostgresConnection) throws -> [String: Int] {
+        var binds = PostgresBindings()
+        binds.append(months.indexes)
+        if let emails { binds.append(emails) }
+        var activeMonths: [String: Int] = [:]
+        for row in try run(connection, PostgresQuery(unsafeSQL: """
+            SELECT person_email, COUNT(*) FROM rollup_person_month WHERE month = ANY($1) AND active > 0\(emails == nil ? "" : " AND person_email = ANY($2)")
+            GROUP BY person_email
+            """, binds: binds)) {
+            let (email, count) = try row.decode((String, Int).self)
+            activeMonths[email] = count
+        }
+        return activeMonths
+    }
+
+    /// The report's period sets from each month's figures and tools.
+    func fillPeriods(_ months: RollupMonths, tallies: [Int64: Tally], tools: [Int64: [String: Int]], activeMonths: [String: Int],
+                     into result: inout Aggregation) {
         result.periods = months.labels.map { labels in
             var byLabel: [String: Tally] = [:]
             for (month, label) in labels { if let tally = tallies[month], tally != Tally() { byLabel[label] = tally } }
@@ -176,11 +220,18 @@ extension PostgresStore {
     }
 
     /// The summed fields from `cells`, starting at `first`, in `PostgresRollups.sums`' order.
-    private static func tally(_ cells: PostgresRandomAccessRow, from first: Int) throws -> Tally {
+    static func tally(_ cells: PostgresRandomAccessRow, from first: Int) throws -> Tally {
         var tally = Tally()
         for (index, field) in Tally.summedFields.enumerated() { tally[keyPath: field] = try cells[first + index].decode(Int.self) }
         return tally
     }
+}
+
+/// Whose commits a report from the rollups is about.
+enum RollupScope: Equatable {
+    case everyone
+    /// A team's people, by e-mail.
+    case people([String])
 }
 
 /// The report's periods as UTC months (months since 1970-01), when every

@@ -18,13 +18,15 @@ public struct Aggregation: Sendable {
     public typealias Periods = [(label: String, start: Int64, end: Int64)]
 
     public var tally = Tally()
+    /// Per repository. A team's from PostgreSQL's rollups holds what a report
+    /// shows of each: commits, merges, AI, human and bot commits, people.
     public var repositories: [Int64: Tally] = [:]
     public var teams: [String: Tally] = [:]
     /// One dictionary per period set asked for, by period label.
     public var periods: [[String: Tally]] = []
     /// Non-merge AI commits per period and tool, per period set.
     public var periodTools: [[String: [String: Int]]] = []
-    /// Non-merge AI commits per repository and tool.
+    /// Non-merge AI commits per repository and tool (not for a team from PostgreSQL's rollups: no report shows them).
     public var repositoryTools: [Int64: [String: Int]] = [:]
     /// Non-merge AI commits per tool, most first (a commit with two tools counts for both).
     public var tools: [(tool: String, commits: Int, attested: Int, lines: Int)] = []
