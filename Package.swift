@@ -164,6 +164,8 @@ let package = Package(
             name: "CensusTests",
             dependencies: [
                 "GitHistory", "Attribution", "CensusStore", "Reports", "CensusKit", "CensusServer", "IgnoreSIGPIPE",
+                // The PostgreSQL store's writes, tested where no scan makes them happen on cue (a conflict).
+                "CensusPostgres",
                 // Store tests open the SQLite file as any program would.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Routes are tested in process; a few DaemonTests prove the real binary.

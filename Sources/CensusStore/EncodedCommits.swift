@@ -114,25 +114,24 @@ public struct EncodedCommits: Sendable, Equatable {
         spans.append(Span(start: Int32(start), length: Int32(bytes.count - start)))
     }
 
-    /// The batch column by column (`textColumns`, then `integerColumns`; nil
-    /// for NULL), for a backend that binds a column's values as one array.
-    package func columns() -> (texts: [[String?]], integers: [[Int64?]]) {
-        let textCount = Self.textColumns.count, integerCount = Self.integerColumns.count
-        var texts = [[String?]](repeating: [], count: textCount)
-        var numbers = [[Int64?]](repeating: [], count: integerCount)
+    /// Each row's value of text column `column` (of `textColumns`) as its
+    /// bytes, nil for NULL: for a backend that writes them to the wire itself.
+    package func forEachText(column: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        let textCount = Self.textColumns.count
         bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<count {
-                for column in 0..<textCount {
-                    let span = spans[row * textCount + column]
-                    texts[column].append(span.length < 0 ? nil
-                        : String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.length)]), as: UTF8.self))
-                }
-                for column in 0..<integerCount {
-                    let value = integers[row * integerCount + column]
-                    numbers[column].append(value == Self.null ? nil : value)
-                }
+                let span = spans[row * textCount + column]
+                body(span.length < 0 ? nil : UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.length)]))
             }
         }
-        return (texts, numbers)
+    }
+
+    /// Each row's value of integer column `column` (of `integerColumns`), nil for NULL.
+    package func forEachInteger(column: Int, _ body: (Int64?) -> Void) {
+        let integerCount = Self.integerColumns.count
+        for row in 0..<count {
+            let value = integers[row * integerCount + column]
+            body(value == Self.null ? nil : value)
+        }
     }
 }
