@@ -217,10 +217,10 @@ extension PostgresStore {
     static func insertQuery(_ batches: [EncodedCommits]) throws -> PostgresQuery {
         var columns = UnnestedColumns()
         for (index, name) in EncodedCommits.textColumns.enumerated() {
-            try columns.add(name, "text", PackedTextColumn(batches: batches, column: index))
+            try columns.add(name, "text", PackedColumn<PackedTexts>(batches: batches, column: index))
         }
         for (index, name) in EncodedCommits.integerColumns.enumerated() {
-            try columns.add(name, "int8", PackedIntegerColumn(batches: batches, column: index))
+            try columns.add(name, "int8", PackedColumn<PackedIntegers>(batches: batches, column: index))
         }
         let names = (EncodedCommits.textColumns + EncodedCommits.integerColumns).joined(separator: ", ")
         return PostgresQuery(unsafeSQL: """
