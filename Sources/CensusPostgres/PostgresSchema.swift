@@ -124,6 +124,8 @@ enum PostgresSchema {
         (7, PostgresRollups.migration),
         // The rollups per person too: one team's report from them.
         (8, PostgresRollups.rebuild),
+        // The commits a rewrite left behind, for `census repos`: new commits are reachable, so storing them costs nothing here.
+        (9, ["CREATE INDEX IF NOT EXISTS commit_record_unreachable ON commit_record (repository_id) WHERE reachable = 0"]),
     ]
 
     /// Brings the schema up to date. An up-to-date database is only read

@@ -36,20 +36,40 @@ extension PostgresStore {
         }
     }
 
+    /// Counting every commit took 3–4 s at 10 M: the reachable ones are
+    /// summed in `rollup_repository` already, and the few a rewrite left
+    /// behind are in an index of their own (`commit_record_unreachable`).
     public func commitCounts() throws(StoreError) -> [Int64: (reachable: Int, unreachable: Int)] {
         try withConnection { connection in
-            let rows = try run(connection, """
-                SELECT r.id, CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 1) END,
-                       CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 0) END
-                FROM repository r JOIN commit_record c ON c.repository_id = r.id GROUP BY r.id
-                """)
             var counts: [Int64: (reachable: Int, unreachable: Int)] = [:]
-            for row in rows {
+            for row in try commitCountRows(connection) {
                 let (id, reachable, unreachable) = try row.decode((Int64, Int, Int).self)
                 counts[id] = (reachable, unreachable)
             }
             return counts
         }
+    }
+
+    /// Each repository's id, reachable and unreachable commits (none while its first scan runs).
+    private func commitCountRows(_ connection: PostgresConnection) throws -> [PostgresRow] {
+        if Self.readsRollups {
+            do {
+                return try run(connection, """
+                    SELECT r.id, CASE WHEN r.scan_pending THEN 0 ELSE COALESCE(p.commits + p.merges, 0) END,
+                           CASE WHEN r.scan_pending THEN 0
+                                ELSE (SELECT COUNT(*) FROM commit_record c WHERE c.repository_id = r.id AND c.reachable = 0) END
+                    FROM repository r LEFT JOIN rollup_repository p ON p.repository_id = r.id
+                    WHERE EXISTS (SELECT 1 FROM commit_record c WHERE c.repository_id = r.id)
+                    """)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+                // A reader not granted the rollups: every commit is counted.
+            }
+        }
+        return try run(connection, """
+            SELECT r.id, CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 1) END,
+                   CASE WHEN r.scan_pending THEN 0 ELSE COUNT(c.id) FILTER (WHERE c.reachable = 0) END
+            FROM repository r JOIN commit_record c ON c.repository_id = r.id GROUP BY r.id
+            """)
     }
 
     public func timeRange(_ filter: CommitFilter) throws(StoreError) -> (first: Int64, last: Int64)? {
