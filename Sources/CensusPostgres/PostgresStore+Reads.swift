@@ -61,7 +61,7 @@ extension PostgresStore {
                     FROM repository r LEFT JOIN rollup_repository p ON p.repository_id = r.id
                     WHERE EXISTS (SELECT 1 FROM commit_record c WHERE c.repository_id = r.id)
                     """)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+            } catch let error as PSQLError where error.refusedPermission {
                 // A reader not granted the rollups: every commit is counted.
             }
         }

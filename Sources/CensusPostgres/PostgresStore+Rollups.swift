@@ -30,7 +30,7 @@ extension PostgresStore {
             }
             try run(connection, "RELEASE SAVEPOINT rollups")
             return figures
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+        } catch let error as PSQLError where error.refusedPermission {
             try run(connection, "ROLLBACK TO SAVEPOINT rollups")
             try run(connection, "RELEASE SAVEPOINT rollups")
             logger.warning("this role cannot read the rollups, so reports read every commit: GRANT SELECT ON ALL TABLES IN SCHEMA public TO it",
@@ -228,7 +228,7 @@ extension PostgresStore {
 }
 
 /// Whose commits a report from the rollups is about.
-enum RollupScope: Equatable {
+enum RollupScope {
     case everyone
     /// A team's people, by e-mail.
     case people([String])

@@ -17,7 +17,7 @@ extension PostgresStore {
         let scope: RollupScope?
         do {
             scope = try rollupScope(filter, on: connection)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+        } catch let error as PSQLError where error.refusedPermission {
             return (false, nil)
         }
         guard case .people(let emails) = scope else { return (false, nil) }

@@ -298,3 +298,9 @@ extension PostgresConnection {
         _ = try? future.wait()
     }
 }
+
+extension PSQLError {
+    /// The server refused this role a table (SQLSTATE 42501): a reader not
+    /// granted the rollups reads the commits instead.
+    var refusedPermission: Bool { serverInfo?[.sqlState] == "42501" }
+}
